@@ -1,0 +1,80 @@
+import { compareGrids, type Volume } from '../volume.ts';
+import { distinctValues, inferConvention, type LabelConvention, toStudioLabels } from './labels.ts';
+import { caseNamingScheme, MODALITIES, type Modality, type Role, ROLE_LABELS, stripNiftiExtension } from './roles.ts';
+
+export interface CaseFile {
+  name: string;
+  role: Role;
+  volume: Volume;
+}
+
+export interface LabelMap {
+  /** Studio convention (0, 1, 2, 4), canonical grid. */
+  data: Uint8Array;
+  convention: LabelConvention;
+  /** Values as stored in the file, before mapping. */
+  fileValues: number[];
+  fileName: string;
+}
+
+/** A loaded case: volumes on one canonical grid, keyed by role. */
+export interface BratsCase {
+  id: string;
+  files: CaseFile[];
+  modalities: Partial<Record<Modality, Volume>>;
+  labels?: LabelMap;
+  brainmask?: Uint8Array;
+}
+
+export class CaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaseError';
+  }
+}
+
+/** The longest common prefix of the files' stems, trimmed of separators: "BraTS2021_00000". */
+export function caseIdOf(names: string[]): string {
+  const stems = names.map(stripNiftiExtension);
+  if (stems.length === 0) return 'case';
+  let prefix = stems[0];
+  for (const s of stems) while (!s.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.replace(/[_\-. ]+$/, '') || stems[0];
+}
+
+/**
+ * Puts files together as one case: one file per role, every volume on the first image's grid
+ * (dims and affine), and the label map in the studio's convention.
+ */
+export function assembleCase(files: CaseFile[], options: { id?: string; convention?: LabelConvention } = {}): BratsCase {
+  const used = files.filter((f) => f.role !== 'ignore');
+  const byRole = new Map<Role, CaseFile>();
+  for (const f of used) {
+    const other = byRole.get(f.role);
+    if (other) throw new CaseError(`two files have the role ${ROLE_LABELS[f.role]}: ${other.name} and ${f.name}`);
+    byRole.set(f.role, f);
+  }
+  const images = MODALITIES.map((m) => byRole.get(m)).filter((f): f is CaseFile => !!f);
+  if (images.length === 0) throw new CaseError('no image volume: give at least one of FLAIR, T1, T1gd or T2');
+  const reference = images[0];
+  for (const f of used) {
+    const mismatch = compareGrids(reference.volume, f.volume);
+    if (mismatch) throw new CaseError(`${f.name}: ${mismatch.detail} of ${reference.name}; all volumes of a case must share one grid`);
+  }
+  const modalities: BratsCase['modalities'] = {};
+  for (const f of images) modalities[f.role as Modality] = f.volume;
+  const seg = byRole.get('seg');
+  let labels: LabelMap | undefined;
+  if (seg) {
+    const fileValues = distinctValues(seg.volume.data);
+    const convention = options.convention ?? inferConvention(fileValues, caseNamingScheme(used.map((f) => f.name)));
+    try {
+      labels = { data: toStudioLabels(seg.volume.data, convention), convention, fileValues, fileName: seg.name };
+    } catch (e) {
+      throw new CaseError(`${seg.name}: ${(e as Error).message}`);
+    }
+  }
+  const mask = byRole.get('brainmask');
+  const brainmask = mask ? Uint8Array.from(mask.volume.data, (v) => (v > 0.5 ? 1 : 0)) : undefined;
+  return { id: options.id ?? caseIdOf(used.map((f) => f.name)), files: used, modalities, labels, brainmask };
+}

@@ -1,0 +1,78 @@
+/** NIfTI datatype codes the studio reads and writes (nifti1.h). */
+export const NIFTI_TYPES = {
+  2: { name: 'uint8', bytes: 1 },
+  4: { name: 'int16', bytes: 2 },
+  8: { name: 'int32', bytes: 4 },
+  16: { name: 'float32', bytes: 4 },
+  64: { name: 'float64', bytes: 8 },
+  256: { name: 'int8', bytes: 1 },
+  512: { name: 'uint16', bytes: 2 },
+} as const;
+
+export type DatatypeCode = keyof typeof NIFTI_TYPES;
+export type DatatypeName = (typeof NIFTI_TYPES)[DatatypeCode]['name'];
+
+export function datatypeCodeOf(name: DatatypeName): DatatypeCode {
+  for (const [code, t] of Object.entries(NIFTI_TYPES)) if (t.name === name) return Number(code) as DatatypeCode;
+  throw new Error(`unknown datatype ${name}`);
+}
+
+export function isSupportedDatatype(code: number): code is DatatypeCode {
+  return code in NIFTI_TYPES;
+}
+
+const ARRAYS = {
+  2: Uint8Array,
+  256: Int8Array,
+  4: Int16Array,
+  512: Uint16Array,
+  8: Int32Array,
+  16: Float32Array,
+  64: Float64Array,
+} as const;
+
+const PLATFORM_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Reads n voxels of the given type at byte offset, honouring endianness, as a typed array. */
+export function decodeVoxels(view: DataView, offset: number, n: number, code: DatatypeCode, little: boolean): ArrayLike<number> {
+  const size = NIFTI_TYPES[code].bytes;
+  if (little === PLATFORM_LITTLE || size === 1) {
+    // Copy so the view is aligned whatever vox_offset was: typed arrays need aligned offsets.
+    const copy = new Uint8Array(view.buffer, view.byteOffset + offset, n * size).slice();
+    return new ARRAYS[code](copy.buffer);
+  }
+  const out = new Float64Array(n);
+  const get: (o: number) => number =
+    code === 2 ? (o) => view.getUint8(o)
+    : code === 256 ? (o) => view.getInt8(o)
+    : code === 4 ? (o) => view.getInt16(o, little)
+    : code === 512 ? (o) => view.getUint16(o, little)
+    : code === 8 ? (o) => view.getInt32(o, little)
+    : code === 16 ? (o) => view.getFloat32(o, little)
+    : (o) => view.getFloat64(o, little);
+  for (let i = 0; i < n; i++) out[i] = get(offset + i * size);
+  return out;
+}
+
+/** Writes values as the given type, little-endian, rounding and clamping integers. */
+export function encodeVoxels(values: ArrayLike<number>, code: DatatypeCode): Uint8Array {
+  const n = values.length;
+  const size = NIFTI_TYPES[code].bytes;
+  const bytes = new Uint8Array(n * size);
+  const view = new DataView(bytes.buffer);
+  const clampRound = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(v)));
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const o = i * size;
+    switch (code) {
+      case 2: view.setUint8(o, clampRound(v, 0, 255)); break;
+      case 256: view.setInt8(o, clampRound(v, -128, 127)); break;
+      case 4: view.setInt16(o, clampRound(v, -32768, 32767), true); break;
+      case 512: view.setUint16(o, clampRound(v, 0, 65535), true); break;
+      case 8: view.setInt32(o, clampRound(v, -2147483648, 2147483647), true); break;
+      case 16: view.setFloat32(o, v, true); break;
+      case 64: view.setFloat64(o, v, true); break;
+    }
+  }
+  return bytes;
+}

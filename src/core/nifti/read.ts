@@ -1,0 +1,72 @@
+import { gunzipSync } from 'fflate';
+import { type Affine, affineFromRows, diagonalAffine, qformToAffine } from '../geometry/affine.ts';
+import { decodeVoxels, isSupportedDatatype, NIFTI_TYPES } from './datatypes.ts';
+import { headerSize, NiftiError, type NiftiHeader, parseHeader } from './header.ts';
+
+/** A NIfTI image as stored: voxel values (scaling applied) in the file's own axis order. */
+export interface NiftiImage {
+  header: NiftiHeader;
+  dims: [number, number, number];
+  /** Voxel-to-world affine chosen as nibabel does: sform, else qform, else pixdim scaling. */
+  affine: Affine;
+  affineSource: 'sform' | 'qform' | 'pixdim';
+  data: Float32Array;
+}
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+export function gunzip(bytes: Uint8Array): Uint8Array {
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new NiftiError(`corrupt or truncated gzip data (${(e as Error).message})`);
+  }
+}
+
+export function headerAffine(h: NiftiHeader): { affine: Affine; source: NiftiImage['affineSource'] } {
+  if (h.sformCode > 0) return { affine: affineFromRows(h.srow), source: 'sform' };
+  const zooms = [h.pixdim[1], h.pixdim[2], h.pixdim[3]].map((z) => (z > 0 ? z : 1)) as [number, number, number];
+  if (h.qformCode > 0) {
+    return { affine: qformToAffine(h.quatern, h.qoffset, zooms, h.pixdim[0]), source: 'qform' };
+  }
+  return { affine: diagonalAffine(zooms), source: 'pixdim' };
+}
+
+/** Reads a .nii or .nii.gz held in memory. Throws NiftiError with a user-facing message. */
+export function readNifti(raw: Uint8Array): NiftiImage {
+  if (raw.byteLength === 0) throw new NiftiError('the file is empty');
+  const bytes = isGzip(raw) ? gunzip(raw) : raw;
+  const header = parseHeader(bytes);
+  const nd = header.dim[0];
+  if (nd < 1 || nd > 7) throw new NiftiError(`invalid dim[0] = ${nd}`);
+  const extra = header.dim.slice(4, nd + 1).reduce((a, b) => a * Math.max(1, b), 1);
+  if (extra > 1) {
+    throw new NiftiError(
+      `a ${nd}D volume (${header.dim.slice(1, nd + 1).join('x')}) was given; each modality must be a single 3D volume`,
+    );
+  }
+  const dims = [1, 2, 3].map((i) => (i <= nd ? header.dim[i] : 1)) as [number, number, number];
+  if (dims.some((d) => d < 1)) throw new NiftiError(`invalid dimensions ${dims.join('x')}`);
+  if (!isSupportedDatatype(header.datatype)) {
+    const names = Object.values(NIFTI_TYPES).map((t) => t.name).join(', ');
+    throw new NiftiError(`unsupported NIfTI datatype code ${header.datatype} (supported: ${names})`);
+  }
+  const n = dims[0] * dims[1] * dims[2];
+  const offset = Math.max(header.voxOffset, headerSize(header.version));
+  const need = n * NIFTI_TYPES[header.datatype].bytes;
+  if (bytes.byteLength < offset + need) {
+    throw new NiftiError(`file is truncated: ${need} bytes of voxel data expected, ${Math.max(0, bytes.byteLength - offset)} found`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = decodeVoxels(view, offset, n, header.datatype, header.littleEndian);
+  // nibabel's rule: a zero or non-finite slope means "no scaling".
+  const scaled = header.sclSlope !== 0 && Number.isFinite(header.sclSlope);
+  const slope = scaled ? header.sclSlope : 1;
+  const inter = scaled && Number.isFinite(header.sclInter) ? header.sclInter : 0;
+  const data = values instanceof Float32Array && slope === 1 && inter === 0 ? values : new Float32Array(n);
+  if (data !== values) for (let i = 0; i < n; i++) data[i] = values[i] * slope + inter;
+  const { affine, source } = headerAffine(header);
+  return { header, dims, affine, affineSource: source, data };
+}
