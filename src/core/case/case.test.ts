@@ -42,6 +42,7 @@ describe('assembleCase', () => {
   });
   it('caseIdOf trims the shared prefix', () => {
     expect(caseIdOf(['BraTS2021_00042_flair.nii.gz', 'BraTS2021_00042_t1.nii.gz'])).toBe('BraTS2021_00042');
+    expect(caseIdOf(['Flair_x.nii.gz', 'OTMultiClass.nii.gz'])).toBe('unnamed case');
   });
 });
 

@@ -33,13 +33,17 @@ export class CaseError extends Error {
   }
 }
 
-/** The longest common prefix of the files' stems, trimmed of separators: "BraTS2021_00000". */
+/**
+ * The longest common prefix of the files' stems, trimmed of separators: "BraTS2021_00000".
+ * Files that share no name ("Flair.nii.gz", "OT.nii.gz") make an unnamed case; callers that know
+ * the folder pass its name instead.
+ */
 export function caseIdOf(names: string[]): string {
   const stems = names.map(stripNiftiExtension);
-  if (stems.length === 0) return 'case';
-  let prefix = stems[0];
+  let prefix = stems[0] ?? '';
   for (const s of stems) while (!s.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  return prefix.replace(/[_\-. ]+$/, '') || stems[0];
+  prefix = prefix.replace(/[_\-. ]+$/, '');
+  return prefix.length >= 2 ? prefix : 'unnamed case';
 }
 
 /**

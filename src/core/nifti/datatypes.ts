@@ -56,6 +56,10 @@ export function decodeVoxels(view: DataView, offset: number, n: number, code: Da
 
 /** Writes values as the given type, little-endian, rounding and clamping integers. */
 export function encodeVoxels(values: ArrayLike<number>, code: DatatypeCode): Uint8Array {
+  if (PLATFORM_LITTLE && values instanceof ARRAYS[code]) {
+    // Already the stored type (a float32 volume, a uint8 label map): one copy, no conversion.
+    return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  }
   const n = values.length;
   const size = NIFTI_TYPES[code].bytes;
   const bytes = new Uint8Array(n * size);

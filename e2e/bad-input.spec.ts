@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { gunzipSync } from 'fflate';
+import { caseFiles, dropFiles, fileBytes, waitForCase } from './helpers.ts';
+import { SMALL_CASE, TINY_CASE } from './paths.ts';
+
+/** Every bad drop leaves the loaded case as it was, and says what is wrong. */
+test.describe('bad input keeps what is loaded', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('/');
+    await dropFiles(page, caseFiles(TINY_CASE).map((p) => fileBytes(p)));
+    await waitForCase(page, 'synthetic-6');
+  });
+
+  const expectKept = async (page: import('@playwright/test').Page) => {
+    await waitForCase(page, 'synthetic-6');
+    await expect(page.getByTestId('role-table').locator('tbody tr')).toHaveCount(5);
+  };
+
+  test('a file that is not NIfTI', async ({ page }) => {
+    await dropFiles(page, [{ name: 'notes.txt', bytes: new TextEncoder().encode('not an image') }]);
+    await expect(page.getByRole('alert')).toContainText('notes.txt is not a NIfTI file');
+    await expectKept(page);
+  });
+
+  test('a non-NIfTI file named .nii', async ({ page }) => {
+    await dropFiles(page, [{ name: 'fake_flair.nii', bytes: new Uint8Array(400).fill(7) }]);
+    await expect(page.getByRole('alert')).toContainText('fake_flair.nii: not a NIfTI file');
+    await expectKept(page);
+  });
+
+  test('a truncated .nii.gz', async ({ page }) => {
+    const { bytes } = fileBytes(caseFiles(SMALL_CASE)[0]);
+    await dropFiles(page, [{ name: 'cut_flair.nii.gz', bytes: bytes.subarray(0, bytes.length >> 1) }]);
+    await expect(page.getByRole('alert')).toContainText('cut_flair.nii.gz: corrupt or truncated gzip data');
+    await expectKept(page);
+  });
+
+  test('a 4D volume', async ({ page }) => {
+    const raw = gunzipSync(new Uint8Array(readFileSync(caseFiles(TINY_CASE)[0])));
+    const view = new DataView(raw.buffer, raw.byteOffset);
+    view.setInt16(40, 4, true); // dim[0] = 4
+    view.setInt16(46, 16, true); // dim[3] = 16 (was 32)
+    view.setInt16(48, 2, true); // dim[4] = 2 frames
+    await dropFiles(page, [{ name: 'series_flair.nii', bytes: raw }]);
+    await expect(page.getByRole('alert')).toContainText('a 4D volume (48x48x16x2)');
+    await expectKept(page);
+  });
+
+  test('a case whose volumes differ in shape', async ({ page }) => {
+    const [small] = caseFiles(SMALL_CASE);
+    const tiny = caseFiles(TINY_CASE).find((p) => p.endsWith('_t2.nii.gz'))!;
+    await dropFiles(page, [fileBytes(small, 'mixed_flair.nii.gz'), fileBytes(tiny, 'mixed_t2.nii.gz')]);
+    await expect(page.getByRole('alert')).toContainText('mixed_t2.nii.gz: dimensions 48x48x32 differ from 128x128x80 of mixed_flair.nii.gz');
+    await expectKept(page);
+  });
+
+  test('a label map with unexpected values', async ({ page }) => {
+    const raw = gunzipSync(new Uint8Array(readFileSync(caseFiles(TINY_CASE).find((p) => p.endsWith('_seg.nii.gz'))!)));
+    raw[352 + 100] = 9;
+    await dropFiles(page, [{ name: 'other_seg.nii', bytes: raw }]);
+    await expect(page.getByRole('alert')).toContainText('label map has unexpected values 9');
+    await expectKept(page);
+  });
+
+  test('an empty drop', async ({ page }) => {
+    await dropFiles(page, []);
+    await expect(page.getByRole('alert')).toContainText('Nothing to open');
+    await expectKept(page);
+  });
+});

@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+export function caseFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.nii(\.gz)?$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Drops files on the studio as a user dragging them from a file manager would. */
+export async function dropFiles(page: Page, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, base64: Buffer.from(f.bytes).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((items) => {
+    const dt = new DataTransfer();
+    for (const f of items) dt.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name));
+    return dt;
+  }, payload);
+  await page.dispatchEvent('[data-testid=dropzone]', 'dragover', { dataTransfer });
+  await page.dispatchEvent('[data-testid=dropzone]', 'drop', { dataTransfer });
+}
+
+export function fileBytes(path: string, name = path.split('/').pop()!): { name: string; bytes: Uint8Array } {
+  return { name, bytes: new Uint8Array(readFileSync(path)) };
+}
+
+/** Statistics of what the viewer canvas shows, decoded in the page from a real screenshot. */
+export async function canvasPixels(page: Page): Promise<{ mean: number; variance: number; png: string }> {
+  const png = (await page.getByTestId('viewer-canvas').screenshot()).toString('base64');
+  const stats = await page.evaluate(async (b64) => {
+    const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+    const bmp = await createImageBitmap(blob);
+    const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bmp.width, bmp.height);
+    let s = 0, s2 = 0;
+    const n = data.length / 4;
+    for (let i = 0; i < data.length; i += 4) {
+      const g = (data[i] + data[i + 1] + data[i + 2]) / 3;
+      s += g;
+      s2 += g * g;
+    }
+    return { mean: s / n, variance: s2 / n - (s / n) ** 2 };
+  }, png);
+  return { ...stats, png };
+}
+
+/** How many pixels differ between two canvas screenshots, and how many look like label colours. */
+export async function comparePixels(page: Page, a: string, b: string): Promise<{ changed: number; coloured: [number, number] }> {
+  return page.evaluate(
+    async ([pa, pb]) => {
+      const decode = async (b64: string) => {
+        const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+        const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+        ctx.drawImage(bmp, 0, 0);
+        return ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+      };
+      const [da, db] = [await decode(pa), await decode(pb)];
+      let changed = 0;
+      const coloured: [number, number] = [0, 0];
+      // A pixel is "coloured" when its channels differ clearly: greyscale MRI never does.
+      const isColoured = (d: Uint8ClampedArray, i: number) => Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40;
+      for (let i = 0; i < da.length; i += 4) {
+        if (Math.abs(da[i] - db[i]) + Math.abs(da[i + 1] - db[i + 1]) + Math.abs(da[i + 2] - db[i + 2]) > 30) changed++;
+        if (isColoured(da, i)) coloured[0]++;
+        if (isColoured(db, i)) coloured[1]++;
+      }
+      return { changed, coloured };
+    },
+    [a, b] as const,
+  );
+}
+
+export async function roleOf(page: Page, fileName: string): Promise<string> {
+  return page.getByLabel(`Role of ${fileName}`).inputValue();
+}
+
+export async function waitForCase(page: Page, id: string): Promise<void> {
+  await expect(page.getByTestId('case-id')).toHaveText(id);
+}

@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { canvasPixels, caseFiles, comparePixels, roleOf, waitForCase } from './helpers.ts';
+import { REAL_CASES, SCREENSHOTS, SMALL_CASE } from './paths.ts';
+
+test.beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));
+
+test('a generated case opened from the file dialog shows its roles, image and labels', async ({ page }) => {
+  await page.goto('/');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const before = await canvasPixels(page);
+  await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
+  await waitForCase(page, 'synthetic-5');
+  await expect(page.getByTestId('case-grid')).toContainText('128 × 128 × 80 voxels');
+  expect(await roleOf(page, 'synthetic-5_flair.nii.gz')).toBe('flair');
+  expect(await roleOf(page, 'synthetic-5_t1.nii.gz')).toBe('t1');
+  expect(await roleOf(page, 'synthetic-5_t1ce.nii.gz')).toBe('t1ce');
+  expect(await roleOf(page, 'synthetic-5_t2.nii.gz')).toBe('t2');
+  expect(await roleOf(page, 'synthetic-5_seg.nii.gz')).toBe('seg');
+  await expect(page.getByTestId('legend')).toContainText('Enhancing tumour');
+
+  // The viewer shows an image: far more pixel variance than the empty canvas.
+  await expect.poll(async () => (await canvasPixels(page)).variance, { timeout: 30_000 }).toBeGreaterThan(before.variance + 100);
+
+  // Put the crosshair in the tumour, so every view cuts through the labels.
+  await page.getByRole('button', { name: 'Axial' }).click();
+  const withLabels = await canvasPixels(page);
+  await page.getByLabel('Show labels').uncheck();
+  await expect.poll(async () => (await comparePixels(page, withLabels.png, (await canvasPixels(page)).png)).changed).toBeGreaterThan(50);
+  const without = await canvasPixels(page);
+  const diff = await comparePixels(page, withLabels.png, without.png);
+  expect(diff.coloured[0]).toBeGreaterThan(diff.coloured[1] + 50);
+  await page.getByLabel('Show labels').check();
+  await expect.poll(async () => (await comparePixels(page, withLabels.png, (await canvasPixels(page)).png)).changed).toBeLessThan(20);
+});
+
+test('a role can be changed in the table, and a wrong change is refused with the case kept', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
+  await waitForCase(page, 'synthetic-5');
+  await page.getByLabel('Role of synthetic-5_t1.nii.gz').selectOption('ignore');
+  expect(await roleOf(page, 'synthetic-5_t1.nii.gz')).toBe('ignore');
+  await page.getByLabel('Role of synthetic-5_t2.nii.gz').selectOption('flair');
+  await expect(page.getByRole('alert')).toContainText('two files have the role FLAIR');
+  expect(await roleOf(page, 'synthetic-5_t2.nii.gz')).toBe('t2');
+  await waitForCase(page, 'synthetic-5');
+});
+
+test('the real BraTS 2015 case loads with its roles and label convention', async ({ page }) => {
+  await page.goto('/');
+  const dir = join(REAL_CASES, 'brats2015-pat0005');
+  const names = ['Flair_subtrMeanDivStd.nii.gz', 'T1c_subtrMeanDivStd.nii.gz', 'OTMultiClass.nii.gz', 'brainmask.nii.gz'];
+  await page.getByTestId('file-input').setInputFiles(names.map((n) => join(dir, n)));
+  await expect(page.getByTestId('case-grid')).toContainText('240 × 240 × 155 voxels', { timeout: 120_000 });
+  expect(await roleOf(page, 'Flair_subtrMeanDivStd.nii.gz')).toBe('flair');
+  expect(await roleOf(page, 'T1c_subtrMeanDivStd.nii.gz')).toBe('t1ce');
+  expect(await roleOf(page, 'OTMultiClass.nii.gz')).toBe('seg');
+  expect(await roleOf(page, 'brainmask.nii.gz')).toBe('brainmask');
+  expect(await page.getByLabel('Label convention').inputValue()).toBe('brats2015');
+  await expect(page.getByText('Values in the file: 0, 1, 2, 3, 4')).toBeVisible();
+  await expect.poll(async () => (await canvasPixels(page)).variance, { timeout: 30_000 }).toBeGreaterThan(200);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(SCREENSHOTS, 'studio-brats2015.png') });
+});
+
+test('the sample case button generates and shows a synthetic case', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Load sample case' }).click();
+  await expect(page.getByTestId('case-id')).toHaveText(/^synthetic-\d+$/, { timeout: 120_000 });
+  await expect(page.getByTestId('role-table').locator('tbody tr')).toHaveCount(5);
+  await expect(page.getByTestId('case-grid')).toContainText('240 × 240 × 155 voxels');
+  await expect.poll(async () => (await canvasPixels(page)).variance, { timeout: 30_000 }).toBeGreaterThan(200);
+  await page.screenshot({ path: join(SCREENSHOTS, 'studio-synthetic.png') });
+});

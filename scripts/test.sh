@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh Debian machine: installs what the tests need, then unit + browser tests.
+# Browsers come from Debian (chromium), never from Playwright's downloads; nibabel is the
+# independent reference the NIfTI tests compare against.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+/usr/bin/python3 -c 'import nibabel' 2>/dev/null || need+=(python3-nibabel)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+npm ci --no-audit --no-fund
+npm test

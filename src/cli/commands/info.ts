@@ -1,0 +1,33 @@
+import { assembleCase } from '../../core/case/case.ts';
+import { readCaseFiles } from '../../core/case/load.ts';
+import type { LabelConvention } from '../../core/case/labels.ts';
+import { caseIdOfInputs, readCaseInputs } from '../files.ts';
+import type { ParsedArgs } from '../args.ts';
+import { UsageError } from '../args.ts';
+
+export const infoHelp = 'info PATH... [--convention brats2015|brats2021|brats2023]   load a case (folder or files) and describe it';
+
+export class InputError extends Error {}
+
+export function info(args: ParsedArgs): unknown {
+  if (args.positionals.length === 0) throw new UsageError('info needs a folder or files');
+  const { loaded, failed } = readCaseFiles(readCaseInputs(args.positionals));
+  if (failed.length > 0) throw new InputError(failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
+  const convention = args.flags.get('convention')?.[0] as LabelConvention | undefined;
+  const c = assembleCase(loaded, { convention, id: caseIdOfInputs(args.positionals) });
+  const counts: Record<string, number> = {};
+  c.labels?.data.forEach((v) => (counts[v] = (counts[v] ?? 0) + 1));
+  const ref = Object.values(c.modalities)[0]!;
+  return {
+    id: c.id,
+    dims: ref.dims,
+    spacing: ref.spacing.map((s) => +s.toFixed(4)),
+    files: loaded.map((f) => ({
+      name: f.name,
+      role: f.role,
+      datatype: f.volume.source.header.datatype,
+      storedOrientation: f.volume.source.reorientation,
+    })),
+    labels: c.labels ? { file: c.labels.fileName, convention: c.labels.convention, fileValues: c.labels.fileValues, voxels: counts } : null,
+  };
+}

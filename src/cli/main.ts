@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/** The studio's command line: the same core as the app, for batch work. */
+import { info, infoHelp } from './commands/info.ts';
+import { synth, synthHelp } from './commands/synth.ts';
+import { parseArgs, type ParsedArgs, UsageError } from './args.ts';
+
+const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unknown>; help: string }> = {
+  synth: { run: synth, help: synthHelp },
+  info: { run: info, help: infoHelp },
+};
+
+function usage(): string {
+  return ['usage: npm run -s studio -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.help}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    console.error(name && name !== '--help' ? `unknown command "${name}"\n\n${usage()}` : usage());
+    return name && name !== '--help' ? 2 : 0;
+  }
+  try {
+    const result = await command.run(parseArgs(rest));
+    if (result !== undefined) console.log(JSON.stringify(result));
+    return 0;
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    if (e instanceof UsageError) console.error(`\n${command.help}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

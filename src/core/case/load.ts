@@ -1,0 +1,30 @@
+import type { NamedBytes } from '../synthetic/files.ts';
+import { loadVolume } from '../volume.ts';
+import type { CaseFile } from './case.ts';
+import { detectRole } from './roles.ts';
+
+export interface FileFailure {
+  name: string;
+  error: string;
+}
+
+export function isNiftiName(name: string): boolean {
+  return /\.nii(\.gz)?$/i.test(name);
+}
+
+/**
+ * Reads every file and gives it the role its name suggests ("ignore" when none). A file that
+ * cannot be read is reported with the reason and left out; the others still load.
+ */
+export function readCaseFiles(files: NamedBytes[]): { loaded: CaseFile[]; failed: FileFailure[] } {
+  const loaded: CaseFile[] = [];
+  const failed: FileFailure[] = [];
+  for (const { name, bytes } of files) {
+    try {
+      loaded.push({ name, role: detectRole(name)?.role ?? 'ignore', volume: loadVolume(bytes, name) });
+    } catch (e) {
+      failed.push({ name, error: (e as Error).message });
+    }
+  }
+  return { loaded, failed };
+}

@@ -1,0 +1,26 @@
+import { create } from 'zustand';
+import type { Modality } from '../core/case/roles.ts';
+import type { ViewMode } from '../ui/niivue/adapter.ts';
+
+interface ViewState {
+  mode: ViewMode;
+  labelsVisible: boolean;
+  labelOpacity: number;
+  /** Which modality is the viewer's background; null picks the first present (FLAIR first). */
+  background: Modality | null;
+  location: string;
+}
+
+export const useView = create<ViewState>(() => ({
+  mode: 'multiplanar',
+  labelsVisible: true,
+  labelOpacity: 0.5,
+  background: null,
+  location: '',
+}));
+
+export const setViewMode = (mode: ViewMode) => useView.setState({ mode });
+export const setLabelsVisible = (labelsVisible: boolean) => useView.setState({ labelsVisible });
+export const setLabelOpacity = (labelOpacity: number) => useView.setState({ labelOpacity });
+export const setBackground = (background: Modality | null) => useView.setState({ background });
+export const setLocation = (location: string) => useView.setState({ location });

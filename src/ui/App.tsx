@@ -1,0 +1,18 @@
+import { CasePanel } from './components/CasePanel.tsx';
+import { DropZone } from './components/DropZone.tsx';
+import { Messages } from './components/Messages.tsx';
+import { Toolbar } from './components/Toolbar.tsx';
+import { Viewer } from './components/Viewer.tsx';
+
+export function App() {
+  return (
+    <DropZone>
+      <Toolbar />
+      <Messages />
+      <div className="workspace">
+        <CasePanel />
+        <Viewer />
+      </div>
+    </DropZone>
+  );
+}

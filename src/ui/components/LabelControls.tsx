@@ -1,0 +1,49 @@
+import { BRATS_CLASSES, LABEL_CONVENTIONS, type LabelConvention } from '../../core/case/labels.ts';
+import { setConvention, useCase } from '../../state/case.ts';
+import { setLabelOpacity, setLabelsVisible, useView } from '../../state/view.ts';
+
+export function LabelControls() {
+  const labels = useCase((s) => s.current?.labels);
+  const visible = useView((s) => s.labelsVisible);
+  const opacity = useView((s) => s.labelOpacity);
+  if (!labels) return <p className="hint">No label map in this case.</p>;
+  return (
+    <section className="labels" aria-label="Label map">
+      <h3>Label map</h3>
+      <label>
+        Convention{' '}
+        <select aria-label="Label convention" value={labels.convention} onChange={(e) => setConvention(e.currentTarget.value as LabelConvention)}>
+          {Object.entries(LABEL_CONVENTIONS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="hint">Values in the file: {labels.fileValues.join(', ')}</p>
+      <label>
+        <input type="checkbox" checked={visible} onChange={(e) => setLabelsVisible(e.currentTarget.checked)} /> Show labels
+      </label>
+      <label>
+        Opacity{' '}
+        <input
+          type="range"
+          aria-label="Label opacity"
+          min={0}
+          max={1}
+          step={0.05}
+          value={opacity}
+          onChange={(e) => setLabelOpacity(Number(e.currentTarget.value))}
+        />
+      </label>
+      <ul className="legend" data-testid="legend">
+        {BRATS_CLASSES.map((c) => (
+          <li key={c.value}>
+            <span className="swatch" style={{ background: `rgb(${c.rgb.join(',')})` }} />
+            {c.name} ({c.value})
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

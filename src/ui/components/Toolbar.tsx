@@ -1,0 +1,51 @@
+import { useRef } from 'react';
+import { loadSampleCase, openFiles, useCase } from '../../state/case.ts';
+import { setViewMode, useView } from '../../state/view.ts';
+import { pickedFolder, readFiles } from '../files.ts';
+import type { ViewMode } from '../niivue/adapter.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+
+const MODES: [ViewMode, string][] = [
+  ['axial', 'Axial'],
+  ['coronal', 'Coronal'],
+  ['sagittal', 'Sagittal'],
+  ['multiplanar', 'Multiplanar'],
+  ['render', '3D'],
+];
+
+export function Toolbar() {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const mode = useView((s) => s.mode);
+  const progress = useCase((s) => s.progress);
+  const onPick = async (input: HTMLInputElement | null) => {
+    const files = Array.from(input?.files ?? []);
+    if (input) input.value = '';
+    await openFiles(await readFiles(files), pickedFolder(files));
+  };
+  return (
+    <header className="toolbar">
+      <h1>DINOv2 Segmentation Studio</h1>
+      <button onClick={() => fileInput.current?.click()}>Open files…</button>
+      <button onClick={() => folderInput.current?.click()}>Open folder…</button>
+      <button onClick={() => loadSampleCase(Math.floor(Math.random() * 1000))}>Load sample case</button>
+      <input ref={fileInput} data-testid="file-input" type="file" multiple accept=".nii,.gz" hidden onChange={(e) => onPick(e.currentTarget)} />
+      <input
+        ref={folderInput}
+        data-testid="folder-input"
+        type="file"
+        hidden
+        onChange={(e) => onPick(e.currentTarget)}
+        {...{ webkitdirectory: '' }}
+      />
+      <nav className="modes" aria-label="View">
+        {MODES.map(([m, label]) => (
+          <button key={m} aria-pressed={mode === m} onClick={() => setViewMode(m)}>
+            {label}
+          </button>
+        ))}
+      </nav>
+      <ProgressBar progress={progress} />
+    </header>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Every Niivue call the studio makes, in one place: Niivue 1.0 renames much of this API
+ * (sliceType, setVolume, updateVolumeData), so the rest of the app only sees ViewerAdapter.
+ */
+import { Niivue, NVImage, SLICE_TYPE } from '@niivue/niivue';
+
+export type ViewMode = 'axial' | 'coronal' | 'sagittal' | 'multiplanar' | 'render';
+
+const SLICE: Record<ViewMode, SLICE_TYPE> = {
+  axial: SLICE_TYPE.AXIAL,
+  coronal: SLICE_TYPE.CORONAL,
+  sagittal: SLICE_TYPE.SAGITTAL,
+  multiplanar: SLICE_TYPE.MULTIPLANAR,
+  render: SLICE_TYPE.RENDER,
+};
+
+export interface LabelColours {
+  values: number[];
+  rgb: (readonly [number, number, number])[];
+  names: string[];
+}
+
+export interface ViewerLocation {
+  voxel: [number, number, number];
+  text: string;
+}
+
+export interface ViewerAdapter {
+  /** Replaces what is shown: a background image and, optionally, a label overlay (NIfTI bytes). */
+  show(background: { name: string; bytes: Uint8Array }, labels?: { name: string; bytes: Uint8Array; colours: LabelColours }): Promise<void>;
+  setLabelsVisible(visible: boolean): void;
+  setLabelOpacity(opacity: number): void;
+  setViewMode(mode: ViewMode): void;
+  onLocationChange(callback: (location: ViewerLocation) => void): void;
+  dispose(): void;
+}
+
+export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAdapter> {
+  const nv = new Niivue({
+    backColor: [0.06, 0.07, 0.09, 1],
+    show3Dcrosshair: true,
+    dragAndDropEnabled: false, // the studio handles drops itself: roles, validation, errors
+    isResizeCanvas: true,
+    multiplanarForceRender: false,
+  });
+  await nv.attachToCanvas(canvas);
+  let opacity = 0.5;
+  let visible = true;
+  const applyOverlay = () => {
+    if (nv.volumes.length > 1) nv.setOpacity(1, visible ? opacity : 0);
+  };
+  return {
+    async show(background, labels) {
+      const images: NVImage[] = [
+        await NVImage.loadFromUrl({ url: background.name, name: background.name, buffer: copyBuffer(background.bytes), colormap: 'gray' }),
+      ];
+      if (labels) {
+        const img = await NVImage.loadFromUrl({ url: labels.name, name: labels.name, buffer: copyBuffer(labels.bytes), colormap: 'gray' });
+        img.setColormapLabel({
+          R: [0, ...labels.colours.rgb.map((c) => c[0])],
+          G: [0, ...labels.colours.rgb.map((c) => c[1])],
+          B: [0, ...labels.colours.rgb.map((c) => c[2])],
+          A: [0, ...labels.colours.rgb.map(() => 255)],
+          I: [0, ...labels.colours.values],
+          labels: ['background', ...labels.colours.names],
+        });
+        images.push(img);
+      }
+      while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[nv.volumes.length - 1]);
+      for (const img of images) nv.addVolume(img);
+      applyOverlay();
+    },
+    setLabelsVisible(v) {
+      visible = v;
+      applyOverlay();
+    },
+    setLabelOpacity(o) {
+      opacity = o;
+      applyOverlay();
+    },
+    setViewMode(mode) {
+      nv.setSliceType(SLICE[mode]);
+    },
+    onLocationChange(callback) {
+      nv.onLocationChange = (loc: unknown) => {
+        const l = loc as { vox?: number[]; string?: string };
+        callback({ voxel: (l.vox ?? [0, 0, 0]).slice(0, 3) as [number, number, number], text: l.string ?? '' });
+      };
+    },
+    dispose() {
+      nv.onLocationChange = () => {};
+      while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[0]);
+    },
+  };
+}
+
+function copyBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
