@@ -1,0 +1,175 @@
+/**
+ * DINOv2 (facebookresearch/dinov2, DinoVisionTransformer) in TensorFlow.js, read top-down.
+ * Shapes in comments: B batch, N tokens (1 + R + P), P = rows * cols patches, D dim.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { LAYER_NORM_EPS } from './constants.ts';
+import { interpolatePosEmbed } from './interpolate.ts';
+import type { DinoV2Config, DinoV2Weights } from './types.ts';
+
+export interface DinoV2Output {
+  /** [B, D] final-normed class token. */
+  cls: tf.Tensor2D;
+  /** [B, R, D] final-normed register tokens (R may be 0). */
+  registers: tf.Tensor3D;
+  /** [B, rows, cols, D] final-normed patch tokens. */
+  patches: tf.Tensor4D;
+  /** [B, N, D] output of the last block, before the final norm. */
+  prenorm: tf.Tensor3D;
+  /** The last n blocks' outputs through the final norm, oldest first (get_intermediate_layers). */
+  intermediates: { cls: tf.Tensor2D; patches: tf.Tensor4D }[];
+}
+
+export interface DinoV2 {
+  config: DinoV2Config;
+  /** pixels: [B, 3, H, W] normalised, H and W multiples of the patch size. */
+  forward(pixels: tf.Tensor4D, options?: { intermediateLayers?: number }): DinoV2Output;
+  dispose(): void;
+}
+
+interface Block {
+  norm1: [tf.Tensor1D, tf.Tensor1D];
+  qkvW: tf.Tensor2D; // [D, 3D]
+  qkvB: tf.Tensor1D;
+  projW: tf.Tensor2D; // [D, D]
+  projB: tf.Tensor1D;
+  ls1: tf.Tensor1D;
+  norm2: [tf.Tensor1D, tf.Tensor1D];
+  fc1W: tf.Tensor2D; // [D, hidden] (or [D, 2 * hidden] for SwiGLU)
+  fc1B: tf.Tensor1D;
+  fc2W: tf.Tensor2D; // [hidden, D]
+  fc2B: tf.Tensor1D;
+  ls2: tf.Tensor1D;
+}
+
+export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): DinoV2 {
+  const { dim: D, heads, patchSize: p, registers: R } = config;
+  const owned: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+  const vec = (name: string) => keep(tf.tensor1d(weights.get(name)!.values));
+  /** A torch Linear weight [out, in] as a matMul right operand [in, out]. */
+  const linear = (name: string) => {
+    const w = weights.get(name)!;
+    return keep(tf.tidy(() => tf.transpose(tf.tensor2d(w.values, w.shape as [number, number])) as tf.Tensor2D));
+  };
+
+  const patchW = keep(tf.tidy(() => tf.transpose(tf.tensor2d(weights.get('patch_embed.proj.weight')!.values, [D, 3 * p * p])) as tf.Tensor2D));
+  const patchB = vec('patch_embed.proj.bias');
+  const clsToken = keep(tf.tensor3d(weights.get('cls_token')!.values, [1, 1, D]));
+  const regTokens = R > 0 ? keep(tf.tensor3d(weights.get('register_tokens')!.values, [1, R, D])) : null;
+  const norm: [tf.Tensor1D, tf.Tensor1D] = [vec('norm.weight'), vec('norm.bias')];
+  const swiglu = config.ffn === 'swiglu';
+  const blocks: Block[] = Array.from({ length: config.depth }, (_, i) => {
+    const b = `blocks.${i}`;
+    return {
+      norm1: [vec(`${b}.norm1.weight`), vec(`${b}.norm1.bias`)],
+      qkvW: linear(`${b}.attn.qkv.weight`),
+      qkvB: vec(`${b}.attn.qkv.bias`),
+      projW: linear(`${b}.attn.proj.weight`),
+      projB: vec(`${b}.attn.proj.bias`),
+      ls1: vec(`${b}.ls1.gamma`),
+      norm2: [vec(`${b}.norm2.weight`), vec(`${b}.norm2.bias`)],
+      fc1W: linear(`${b}.mlp.${swiglu ? 'w12' : 'fc1'}.weight`),
+      fc1B: vec(`${b}.mlp.${swiglu ? 'w12' : 'fc1'}.bias`),
+      fc2W: linear(`${b}.mlp.${swiglu ? 'w3' : 'fc2'}.weight`),
+      fc2B: vec(`${b}.mlp.${swiglu ? 'w3' : 'fc2'}.bias`),
+      ls2: vec(`${b}.ls2.gamma`),
+    };
+  });
+
+  // Interpolated position embeddings, [1, 1 + P, D], once per input size.
+  const posCache = new Map<string, tf.Tensor3D>();
+  const posEmbed = (rows: number, cols: number, square: boolean) => {
+    const key = `${rows}x${cols}x${square}`;
+    let t = posCache.get(key);
+    if (!t) {
+      const values = interpolatePosEmbed(weights.get('pos_embed')!.values, D, rows, cols, config.interpolation, square);
+      t = keep(tf.tensor3d(values, [1, 1 + rows * cols, D]));
+      posCache.set(key, t);
+    }
+    return t;
+  };
+
+  const layerNorm = (x: tf.Tensor, [w, b]: [tf.Tensor1D, tf.Tensor1D]) => {
+    const mean = tf.mean(x, -1, true);
+    const centred = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(centred), -1, true);
+    return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LAYER_NORM_EPS))), w), b);
+  };
+  const gelu = (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  const dense = (x2d: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D) => tf.add(tf.matMul(x2d as tf.Tensor2D, w), b);
+
+  const attention = (x: tf.Tensor3D, blk: Block, B: number, N: number) => {
+    const hd = D / heads;
+    const qkv = dense(tf.reshape(x, [B * N, D]), blk.qkvW, blk.qkvB);
+    const split = tf.transpose(tf.reshape(qkv, [B, N, 3, heads, hd]), [2, 0, 3, 1, 4]); // [3, B, H, N, hd]
+    const [q, k, v] = tf.unstack(split) as tf.Tensor4D[];
+    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, N, N]
+    const out = tf.matMul(tf.softmax(scores), v); // [B, H, N, hd]
+    const merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * N, D]);
+    return tf.reshape(dense(merged, blk.projW, blk.projB), [B, N, D]);
+  };
+
+  const mlp = (x: tf.Tensor3D, blk: Block, B: number, N: number) => {
+    const h = dense(tf.reshape(x, [B * N, D]), blk.fc1W, blk.fc1B);
+    let act: tf.Tensor;
+    if (swiglu) {
+      const [a, g] = tf.split(h, 2, 1);
+      act = tf.mul(tf.mul(a, tf.sigmoid(a)), g);
+    } else act = gelu(h);
+    return tf.reshape(dense(act, blk.fc2W, blk.fc2B), [B, N, D]);
+  };
+
+  return {
+    config,
+    forward(pixels, options = {}) {
+      return tf.tidy(() => {
+        const [B, C, H, W] = pixels.shape;
+        if (C !== 3) throw new Error(`DINOv2 takes 3 input channels, got ${C}`);
+        if (H % p || W % p) throw new Error(`input ${H}x${W} is not a multiple of the patch size ${p}`);
+        const rows = H / p;
+        const cols = W / p;
+        const P = rows * cols;
+        // Patch embedding as one matMul: [B, 3, rows, p, cols, p] -> [B * P, 3 * p * p].
+        const patches = tf.reshape(tf.transpose(tf.reshape(pixels, [B, 3, rows, p, cols, p]), [0, 2, 4, 1, 3, 5]), [B * P, 3 * p * p]);
+        const embedded = tf.reshape(dense(patches, patchW, patchB), [B, P, D]);
+        const pos = posEmbed(rows, cols, H === W);
+        const cls = tf.add(clsToken, tf.slice(pos, [0, 0, 0], [1, 1, D])) as tf.Tensor3D;
+        const parts: tf.Tensor3D[] = [tf.tile(cls, [B, 1, 1])];
+        if (regTokens) parts.push(tf.tile(regTokens, [B, 1, 1])); // registers get no position embedding
+        parts.push(tf.add(embedded, tf.slice(pos, [0, 1, 0], [1, P, D])) as tf.Tensor3D);
+        let x = tf.concat(parts, 1) as tf.Tensor3D; // [B, N, D]
+        const N = 1 + R + P;
+        const n = options.intermediateLayers ?? 0;
+        const kept: tf.Tensor3D[] = [];
+        blocks.forEach((blk, i) => {
+          x = tf.add(x, tf.mul(attention(layerNorm(x, blk.norm1) as tf.Tensor3D, blk, B, N), blk.ls1)) as tf.Tensor3D;
+          x = tf.add(x, tf.mul(mlp(layerNorm(x, blk.norm2) as tf.Tensor3D, blk, B, N), blk.ls2)) as tf.Tensor3D;
+          if (i >= blocks.length - n) kept.push(x);
+        });
+        const split = (t: tf.Tensor3D) => {
+          const normed = layerNorm(t, norm) as tf.Tensor3D;
+          return {
+            cls: tf.reshape(tf.slice(normed, [0, 0, 0], [B, 1, D]), [B, D]) as tf.Tensor2D,
+            registers: tf.slice(normed, [0, 1, 0], [B, R, D]),
+            patches: tf.reshape(tf.slice(normed, [0, 1 + R, 0], [B, P, D]), [B, rows, cols, D]) as tf.Tensor4D,
+          };
+        };
+        const final = split(x);
+        return {
+          ...final,
+          prenorm: x,
+          intermediates: kept.map((t) => {
+            const { cls: c, patches: pt } = split(t);
+            return { cls: c, patches: pt };
+          }),
+        };
+      });
+    },
+    dispose() {
+      for (const t of owned) t.dispose();
+      owned.length = 0;
+      posCache.clear();
+    },
+  };
+}

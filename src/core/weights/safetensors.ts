@@ -1,0 +1,140 @@
+/**
+ * safetensors: 8-byte little-endian header length N, N bytes of JSON
+ * {name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?}, then the data.
+ */
+export type TensorDtype = 'F32' | 'F16' | 'BF16';
+
+export interface TensorEntry {
+  dtype: TensorDtype;
+  shape: number[];
+  /** Bytes of this tensor, little-endian, C order. */
+  bytes: Uint8Array;
+}
+
+export interface SafetensorsFile {
+  tensors: Map<string, TensorEntry>;
+  metadata: Record<string, string>;
+}
+
+export class WeightsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WeightsError';
+  }
+}
+
+const BYTES: Record<TensorDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+
+export function parseSafetensors(buffer: Uint8Array): SafetensorsFile {
+  if (buffer.byteLength < 8) throw new WeightsError('not a safetensors file (shorter than its 8-byte header length)');
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (n <= 1 || n > buffer.byteLength - 8) throw new WeightsError('not a safetensors file, or truncated (header length out of range)');
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(buffer.subarray(8, 8 + n)));
+  } catch {
+    throw new WeightsError('not a safetensors file (its header is not JSON)');
+  }
+  const data = buffer.subarray(8 + n);
+  const tensors = new Map<string, TensorEntry>();
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = (raw ?? {}) as Record<string, string>;
+      continue;
+    }
+    const e = raw as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    if (!(e.dtype in BYTES)) throw new WeightsError(`tensor ${name} has dtype ${e.dtype}; F32, F16 and BF16 are supported`);
+    const [begin, end] = e.data_offsets;
+    const expected = e.shape.reduce((a, b) => a * b, 1) * BYTES[e.dtype as TensorDtype];
+    if (end - begin !== expected) throw new WeightsError(`tensor ${name}: ${end - begin} bytes for shape [${e.shape}] (${expected} expected)`);
+    if (end > data.byteLength) throw new WeightsError(`the file is truncated: tensor ${name} ends at byte ${end} of ${data.byteLength}`);
+    tensors.set(name, { dtype: e.dtype as TensorDtype, shape: e.shape, bytes: data.subarray(begin, end) });
+  }
+  return { tensors, metadata };
+}
+
+function f16ToF32(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+/** Values of a tensor as float32, whatever its stored type. */
+export function toFloat32(t: TensorEntry): Float32Array {
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  const view = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+  const out = new Float32Array(n);
+  if (t.dtype === 'F32') {
+    for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
+  } else if (t.dtype === 'F16') {
+    for (let i = 0; i < n; i++) out[i] = f16ToF32(view.getUint16(2 * i, true));
+  } else {
+    // bfloat16 is the top half of a float32.
+    const u32 = new Uint32Array(n);
+    for (let i = 0; i < n; i++) u32[i] = view.getUint16(2 * i, true) << 16;
+    out.set(new Float32Array(u32.buffer));
+  }
+  return out;
+}
+
+function f32ToF16(v: number): number {
+  const f = new Float32Array([v]);
+  const x = new Uint32Array(f.buffer)[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = ((x >>> 23) & 0xff) - 127 + 15;
+  let mant = x & 0x7fffff;
+  if (((x >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  if (exp >= 31) return sign | 0x7c00;
+  if (exp <= 0) {
+    if (exp < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - exp;
+    let half = mant >> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let half = sign | (exp << 10) | (mant >> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
+  return half;
+}
+
+export interface TensorToWrite {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Writes tensors in order, as F32 or F16 (round to nearest even), header padded to 8 bytes. */
+export function writeSafetensors(tensors: TensorToWrite[], dtype: 'F32' | 'F16', metadata: Record<string, string> = {}): Uint8Array {
+  const size = BYTES[dtype];
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const t of tensors) {
+    const len = t.values.length * size;
+    header[t.name] = { dtype, shape: t.shape, data_offsets: [offset, offset + len] };
+    offset += len;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.byteLength + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(head.byteLength), true);
+  out.set(head, 8);
+  let o = 8 + head.byteLength;
+  for (const t of tensors) {
+    for (let i = 0; i < t.values.length; i++, o += size) {
+      if (dtype === 'F32') view.setFloat32(o, t.values[i], true);
+      else view.setUint16(o, f32ToF16(t.values[i]), true);
+    }
+  }
+  return out;
+}
