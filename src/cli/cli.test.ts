@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +40,63 @@ describe('studio CLI', () => {
     const usage = studio('synth');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('missing --out');
+  });
+});
+
+describe('studio CLI: models', () => {
+  const R = join(ROOT, '..', 'shared', 'dinov2-reference');
+  const tmp = mkdtempSync(join(tmpdir(), 'models-'));
+  const readF32 = (p: string) => {
+    const b = readFileSync(p);
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+  it('embed writes the reference patch tokens of a non-square input', () => {
+    const out = join(tmp, 'tokens.bin');
+    const r = studio('embed', '--weights', join(R, 's14-d2/weights.orig.safetensors'), '--input', join(R, 'inputs/img_238x182.bin'), '--height', '238', '--width', '182', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const line = JSON.parse(r.stdout);
+    expect([line.rows, line.cols, line.dim, line.backend, line.interpolation]).toEqual([17, 13, 384, 'wasm', 'authors']);
+    expect(line.ms).toBeGreaterThan(0);
+    expect(maxDiff(readF32(out), readF32(join(R, 's14-d2/img_238x182/x_norm_patchtokens.bin')))).toBeLessThan(1e-4);
+    // Hugging Face's rule, asked for explicitly, gives other features on this checkpoint.
+    studio('embed', '--weights', join(R, 's14-d2/weights.orig.safetensors'), '--input', join(R, 'inputs/img_238x182.bin'), '--height', '238', '--width', '182', '--out', out, '--interpolation', 'hf');
+    expect(maxDiff(readF32(out), readF32(join(R, 's14-d2/img_238x182/x_norm_patchtokens.bin')))).toBeGreaterThan(1e-2);
+  });
+
+  it('convert halves the checkpoint and keeps the features within F16 rounding', () => {
+    const converted = join(tmp, 'tiny-f16.safetensors');
+    const r = studio('convert', '--weights', join(R, 'tiny/weights.hf.safetensors'), '--interpolation', 'authors', '--out', converted);
+    expect(r.code, r.stderr).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.bytes).toBeLessThan(statSync(join(R, 'tiny/weights.hf.safetensors')).size * 0.52);
+    expect(JSON.parse(readFileSync(join(tmp, 'tiny-f16.json'), 'utf8')).num_attention_heads).toBe(3);
+    const out = join(tmp, 'f16.bin');
+    // No --interpolation: the converted file remembers the rule it was converted with.
+    expect(studio('embed', '--weights', converted, '--input', join(R, 'inputs/img_112x112.bin'), '--height', '112', '--width', '112', '--out', out).code).toBe(0);
+    const err = maxDiff(readF32(out), readF32(join(R, 'tiny/img_112x112/x_norm_patchtokens.bin')));
+    expect(err).toBeGreaterThan(0); // it really is rounded
+    expect(err).toBeLessThan(2e-2);
+  });
+
+  it('make-checkpoint writes random weights in either naming, and results say they are random', () => {
+    for (const naming of ['orig', 'hf']) {
+      const w = join(tmp, `rand-${naming}.safetensors`);
+      expect(studio('make-checkpoint', '--preset', 'tiny', '--naming', naming, '--seed', '4', '--out', w).code).toBe(0);
+      const input = join(tmp, 'x.bin');
+      writeFileSync(input, new Uint8Array(Float32Array.from({ length: 3 * 224 * 224 }, (_, i) => Math.sin(i)).buffer));
+      const r = studio('embed', '--weights', w, '--input', input, '--height', '224', '--width', '224', '--out', join(tmp, `y-${naming}.bin`));
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ rows: 16, cols: 16, dim: 64, randomWeights: true });
+    }
+    // Same seed, two namings, a grid that needs no interpolation: the very same model.
+    expect(readF32(join(tmp, 'y-orig.bin'))).toEqual(readF32(join(tmp, 'y-hf.bin')));
+  });
+
+  it('a checkpoint with a missing tensor is named in the error', () => {
+    const r = studio('embed', '--weights', join(R, 's14-d2-reg4/registers.orig.safetensors'), '--input', join(R, 'inputs/img_112x112.bin'), '--height', '112', '--width', '112', '--out', join(tmp, 'z.bin'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('checkpoint lacks tensor cls_token');
   });
 });

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /** The studio's command line: the same core as the app, for batch work. */
 import { info, infoHelp } from './commands/info.ts';
+import { checkpointHelp, convert, convertHelp, embed, embedHelp, makeCheckpoint } from './commands/models.ts';
 import { synth, synthHelp } from './commands/synth.ts';
 import { parseArgs, type ParsedArgs, UsageError } from './args.ts';
 
 const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unknown>; help: string }> = {
   synth: { run: synth, help: synthHelp },
   info: { run: info, help: infoHelp },
+  embed: { run: embed, help: embedHelp },
+  convert: { run: convert, help: convertHelp },
+  'make-checkpoint': { run: makeCheckpoint, help: checkpointHelp },
 };
 
 function usage(): string {

@@ -1,6 +1,7 @@
 import { readCheckpoint, inferConfig } from './weights.ts';
 import { createDinoV2, type DinoV2 } from './model.ts';
 import type { PosInterpolation } from './interpolate.ts';
+import type { StudioModelConfig } from './convert.ts';
 
 export interface LoadOptions {
   /** Hugging Face config.json, when the checkpoint came with one (for the head count). */
@@ -15,6 +16,12 @@ export interface LoadOptions {
  */
 export function loadDinoV2(files: Uint8Array[], options: LoadOptions = {}): DinoV2 {
   const { weights, naming, metadata } = readCheckpoint(files);
-  const config = inferConfig(weights, naming, { ...options, randomWeights: metadata.random === 'true' });
+  // A converted checkpoint carries its config (see convert.ts); explicit options still win.
+  const stored = metadata.studio_config ? (JSON.parse(metadata.studio_config) as StudioModelConfig) : undefined;
+  const config = inferConfig(weights, naming, {
+    configJson: options.configJson ?? stored,
+    interpolation: options.interpolation ?? stored?.interpolation,
+    randomWeights: metadata.random === 'true',
+  });
   return createDinoV2(weights, config);
 }

@@ -84,7 +84,7 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
     let t = posCache.get(key);
     if (!t) {
       const values = interpolatePosEmbed(weights.get('pos_embed')!.values, D, rows, cols, config.interpolation, square);
-      t = keep(tf.tensor3d(values, [1, 1 + rows * cols, D]));
+      t = keep(tf.keep(tf.tensor3d(values, [1, 1 + rows * cols, D]))); // outlives the forward pass's tidy
       posCache.set(key, t);
     }
     return t;

@@ -1,0 +1,114 @@
+/**
+ * Deterministic random DINOv2 checkpoints, for tests and offline demos (these machines cannot
+ * download the published weights). The initialisation follows the reference vectors' recipe, so
+ * attention is non-uniform and GELU works in its non-linear range, as with trained weights.
+ */
+import { gaussian, mulberry32 } from '../../synthetic/random.ts';
+import { type TensorToWrite, writeSafetensors } from '../../weights/safetensors.ts';
+import { PATCH_SIZE } from './constants.ts';
+import { expectedShapes } from './weights.ts';
+import type { DinoV2Config, Naming } from './types.ts';
+
+export const PRESETS = {
+  /** dinov2_vits14: ViT-S/14, the studio's default model. */
+  'vits14': { dim: 384, depth: 12, registers: 0, posGrid: 37 },
+  'vits14-reg': { dim: 384, depth: 12, registers: 4, posGrid: 37 },
+  'vitb14': { dim: 768, depth: 12, registers: 0, posGrid: 37 },
+  /** Small enough for unit tests and end-to-end tests in a browser without a GPU. */
+  'tiny': { dim: 64, depth: 2, registers: 0, posGrid: 16 },
+} as const;
+
+export type Preset = keyof typeof PRESETS;
+
+export function randomConfig(preset: Preset, naming: Naming = 'orig'): DinoV2Config {
+  const p = PRESETS[preset];
+  return {
+    dim: p.dim,
+    depth: p.depth,
+    heads: p.dim / 64,
+    registers: p.registers,
+    patchSize: PATCH_SIZE,
+    posGrid: p.posGrid,
+    mlpHidden: 4 * p.dim,
+    ffn: 'mlp',
+    naming,
+    interpolation: p.registers > 0 ? 'antialias' : naming === 'hf' ? 'hf' : 'authors',
+    randomWeights: true,
+  };
+}
+
+/** Tensors under the authors' names, in state_dict order. */
+export function randomTensors(config: DinoV2Config, seed: number): TensorToWrite[] {
+  const rand = mulberry32(seed);
+  const randn = gaussian(rand);
+  const fill = (n: number, f: () => number) => Float32Array.from({ length: n }, f);
+  const truncNormal = (std: number) => () => {
+    let v: number;
+    do v = randn(); while (Math.abs(v) > 2);
+    return v * std;
+  };
+  const out: TensorToWrite[] = [];
+  for (const [name, shape] of expectedShapes(config)) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    let f: () => number;
+    if (/^(pos_embed|cls_token|register_tokens)$/.test(name)) f = () => 0.5 * randn();
+    else if (name.startsWith('patch_embed.')) {
+      const bound = 1 / Math.sqrt(3 * config.patchSize * config.patchSize);
+      f = () => (2 * rand() - 1) * bound;
+    } else if (/ls[12]\.gamma$/.test(name)) f = () => 0.5 + 0.1 * randn();
+    else if (/norm[12]?\.weight$/.test(name)) f = () => 1 + 0.2 * randn();
+    else if (/norm[12]?\.bias$/.test(name)) f = () => 0.1 * randn();
+    else if (name.endsWith('.bias')) f = () => 0.05 * randn();
+    else if (name.endsWith('qkv.weight')) f = truncNormal(0.08);
+    else if (name.endsWith('fc1.weight')) f = truncNormal(0.06);
+    else f = truncNormal(0.02);
+    out.push({ name, shape, values: fill(n, f) });
+  }
+  out.splice(1, 0, { name: 'mask_token', shape: [1, config.dim], values: fill(config.dim, () => 0.5 * randn()) });
+  return out;
+}
+
+/** Authors' names to Hugging Face's, splitting qkv into query, key and value. */
+export function toHfTensors(tensors: TensorToWrite[]): TensorToWrite[] {
+  const plain: Record<string, string> = {
+    cls_token: 'embeddings.cls_token',
+    mask_token: 'embeddings.mask_token',
+    pos_embed: 'embeddings.position_embeddings',
+    register_tokens: 'embeddings.register_tokens',
+    'patch_embed.proj.weight': 'embeddings.patch_embeddings.projection.weight',
+    'patch_embed.proj.bias': 'embeddings.patch_embeddings.projection.bias',
+    'norm.weight': 'layernorm.weight',
+    'norm.bias': 'layernorm.bias',
+  };
+  const block: [RegExp, string][] = [
+    [/^blocks\.(\d+)\.attn\.proj\.(\w+)$/, 'encoder.layer.$1.attention.output.dense.$2'],
+    [/^blocks\.(\d+)\.ls1\.gamma$/, 'encoder.layer.$1.layer_scale1.lambda1'],
+    [/^blocks\.(\d+)\.ls2\.gamma$/, 'encoder.layer.$1.layer_scale2.lambda1'],
+    [/^blocks\.(\d+)\.(norm1|norm2|mlp\.fc1|mlp\.fc2)\.(\w+)$/, 'encoder.layer.$1.$2.$3'],
+  ];
+  return tensors.flatMap((t) => {
+    const qkv = /^blocks\.(\d+)\.attn\.qkv\.(\w+)$/.exec(t.name);
+    if (qkv) {
+      const part = t.values.length / 3;
+      return (['query', 'key', 'value'] as const).map((p, k) => ({
+        name: `encoder.layer.${qkv[1]}.attention.attention.${p}.${qkv[2]}`,
+        shape: [t.shape[0] / 3, ...t.shape.slice(1)],
+        values: t.values.slice(k * part, (k + 1) * part),
+      }));
+    }
+    const name = plain[t.name] ?? block.reduce<string | undefined>((hit, [re, to]) => hit ?? (re.test(t.name) ? t.name.replace(re, to) : undefined), undefined);
+    return [{ ...t, name: name ?? t.name }];
+  });
+}
+
+/** A random checkpoint as safetensors bytes, marked random in its metadata. */
+export function randomCheckpoint(preset: Preset, options: { seed?: number; naming?: Naming; dtype?: 'F32' | 'F16' } = {}): Uint8Array {
+  const naming = options.naming ?? 'orig';
+  const tensors = randomTensors(randomConfig(preset, naming), options.seed ?? 0);
+  return writeSafetensors(naming === 'hf' ? toHfTensors(tensors) : tensors, options.dtype ?? 'F32', {
+    format: 'pt',
+    naming,
+    random: 'true',
+    preset,
+  });
+}
