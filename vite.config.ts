@@ -12,5 +12,8 @@ export default defineConfig({
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  // No minification: tfjs-backend-wasm starts its pthread workers from the source text of its
+  // Emscripten factory (Function.toString), and a minifier's renamed identifiers break them
+  // ("e is not defined"), silently dropping WebAssembly to a failed start.
+  build: { target: 'es2022', chunkSizeWarningLimit: 8000, minify: false },
 });

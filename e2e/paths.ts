@@ -6,3 +6,4 @@ export const SMALL_CASE = join(E2E_DATA, 'synthetic-5');
 export const TINY_CASE = join(E2E_DATA, 'synthetic-6');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 export const REAL_CASES = join(ROOT, '..', 'shared', 'real-cases');
+export const TINY_WEIGHTS = join(E2E_DATA, 'tiny-random.safetensors');

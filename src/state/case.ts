@@ -48,7 +48,7 @@ export async function openFiles(files: NamedBytes[], caseId?: string): Promise<v
   for (const f of files) if (!isNiftiName(f.name)) report('error', `${f.name} is not a NIfTI file (.nii or .nii.gz); it was left out.`);
   if (nifti.length === 0) return;
   try {
-    const { loaded, failed } = await computeClient().request('readFiles', { files: nifti }, setProgress);
+    const { loaded, failed } = await computeClient().request('readFiles', { files: nifti }, { onProgress: setProgress });
     for (const f of failed) report('error', `${f.name}: ${f.error}`);
     if (loaded.length === 0) return;
     const hasImage = loaded.some((f) => (MODALITIES as readonly string[]).includes(f.role));
@@ -81,7 +81,7 @@ export function setConvention(convention: LabelConvention): void {
 
 export async function loadSampleCase(seed: number, dims?: [number, number, number]): Promise<void> {
   try {
-    const { files } = await computeClient().request('synthesize', { seed, dims }, setProgress);
+    const { files } = await computeClient().request('synthesize', { seed, dims }, { onProgress: setProgress });
     await openFiles(files);
   } catch (e) {
     report('error', (e as Error).message);

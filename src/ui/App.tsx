@@ -1,6 +1,7 @@
 import { CasePanel } from './components/CasePanel.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { Messages } from './components/Messages.tsx';
+import { ModelPanel } from './components/ModelPanel.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { Viewer } from './components/Viewer.tsx';
 
@@ -10,7 +11,10 @@ export function App() {
       <Toolbar />
       <Messages />
       <div className="workspace">
-        <CasePanel />
+        <aside className="panel">
+          <CasePanel />
+          <ModelPanel />
+        </aside>
         <Viewer />
       </div>
     </DropZone>

@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
-/** The compute worker: file parsing and generation now; the backbone and training join it later. */
+/** The compute worker: reads files, generates cases, and owns the backbone. */
 import { readCaseFiles } from '../core/case/load.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
+import { clearWeightCache, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -15,35 +16,73 @@ function buffersOf(arrays: ArrayBufferView[]): Transferable[] {
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 
-const handlers: { [K in keyof RequestMap]: (p: RequestMap[K], progress: (p: Progress) => void) => [ResultMap[K], Transferable[]] } = {
-  readFiles({ files }, progress) {
-    progress({ status: 'progress', task: 'Reading files', done: 0, total: files.length, unit: 'files' });
+interface Context {
+  progress: (p: Progress) => void;
+  notice: (text: string) => void;
+  signal: AbortSignal;
+}
+
+type Handler<K extends keyof RequestMap> = (p: RequestMap[K], ctx: Context) => Promise<[ResultMap[K], Transferable[]]> | [ResultMap[K], Transferable[]];
+
+const handlers: { [K in keyof RequestMap]: Handler<K> } = {
+  readFiles({ files }, { progress }) {
     const loaded = [];
     const failed = [];
     for (let i = 0; i < files.length; i++) {
+      progress({ status: 'progress', task: 'Reading files', done: i, total: files.length, unit: 'files' });
       const r = readCaseFiles([files[i]]);
       loaded.push(...r.loaded);
       failed.push(...r.failed);
-      progress({ status: 'progress', task: 'Reading files', done: i + 1, total: files.length, unit: 'files' });
     }
     return [{ loaded, failed }, buffersOf(loaded.map((f) => f.volume.data))];
   },
-  synthesize({ seed, dims }, progress) {
+  synthesize({ seed, dims }, { progress }) {
     progress({ status: 'initiate', task: 'Generating a synthetic case' });
     const files = syntheticCaseFiles(generateSyntheticCase({ seed, dims }));
     return [{ files }, buffersOf(files.map((f) => f.bytes))];
   },
+  async loadModel({ source, backend }, { progress, signal }) {
+    return [await loadModel(source, backend, progress, signal), []];
+  },
+  async measureSpeed({ size, runs }, { progress, notice }) {
+    progress({ status: 'initiate', task: `Timing the backbone at ${size}x${size}` });
+    return [await measureSpeed(size, runs, notice), []];
+  },
+  async weightCache() {
+    return [{ entries: await weightCacheEntries() }, []];
+  },
+  async clearWeightCache() {
+    await clearWeightCache();
+    return [{}, []];
+  },
+  simulateBackendFailure() {
+    simulateBackendFailure();
+    return [{}, []];
+  },
 };
 
-scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
+const running = new Map<number, AbortController>();
+
+scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const req = event.data;
-  if (req.type === 'cancel') return; // nothing cancellable runs long yet
-  const progress = (p: Progress) => post({ id: req.id, type: 'progress', progress: p });
+  if (req.type === 'cancel') {
+    running.get(req.target)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(req.id, controller);
+  const ctx: Context = {
+    progress: (p) => post({ id: req.id, type: 'progress', progress: p }),
+    notice: (text) => post({ id: req.id, type: 'notice', text }),
+    signal: controller.signal,
+  };
   try {
-    const handler = handlers[req.type] as (p: unknown, pr: typeof progress) => [ResultMap[keyof ResultMap], Transferable[]];
-    const [result, transfer] = handler(req.payload, progress);
+    const handler = handlers[req.type] as Handler<keyof RequestMap>;
+    const [result, transfer] = await handler(req.payload as never, ctx);
     post({ id: req.id, type: 'result', result }, transfer);
   } catch (e) {
-    post({ id: req.id, type: 'error', message: (e as Error).message });
+    post({ id: req.id, type: 'error', message: (e as Error).message, cancelled: controller.signal.aborted });
+  } finally {
+    running.delete(req.id);
   }
 };

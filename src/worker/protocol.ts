@@ -5,31 +5,68 @@
 import type { CaseFile } from '../core/case/case.ts';
 import type { FileFailure } from '../core/case/load.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
+import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
+import type { Preset } from '../core/models/dinov2/random.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
+import type { BackendChoice, BackendInfo } from './backend.ts';
 
 /** One progress type from the worker to the stores, after transformers.js's progress callback. */
 export type Progress =
   | { status: 'initiate'; task: string }
-  | { status: 'progress'; task: string; done: number; total: number; unit: string }
+  | { status: 'progress'; task: string; done: number; total: number; unit: string; rate?: number }
   | { status: 'done'; task: string };
+
+/** Where backbone weights come from. */
+export type ModelSource = (
+  | { kind: 'catalog'; id: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'file'; name: string; bytes: Uint8Array }
+  | { kind: 'random'; preset: Preset }
+) & { interpolation?: PosInterpolation };
+
+export interface ModelInfo {
+  label: string;
+  dim: number;
+  depth: number;
+  heads: number;
+  registers: number;
+  params: number;
+  interpolation: PosInterpolation;
+  randomWeights: boolean;
+  fromCache: boolean;
+  bytes: number;
+  backend: BackendInfo;
+}
 
 export interface RequestMap {
   readFiles: { files: NamedBytes[] };
   synthesize: { seed: number; dims?: Dims3 };
+  loadModel: { source: ModelSource; backend: BackendChoice };
+  measureSpeed: { size: number; runs: number };
+  weightCache: Record<string, never>;
+  clearWeightCache: Record<string, never>;
+  simulateBackendFailure: Record<string, never>;
 }
 
 export interface ResultMap {
   readFiles: { loaded: CaseFile[]; failed: FileFailure[] };
   synthesize: { files: NamedBytes[] };
+  loadModel: ModelInfo;
+  measureSpeed: { medianMs: number; backend: string };
+  weightCache: { entries: { url: string; bytes: number }[] };
+  clearWeightCache: Record<string, never>;
+  simulateBackendFailure: Record<string, never>;
 }
 
 export type RequestType = keyof RequestMap;
 
 export type WorkerRequest = {
   [K in RequestType]: { id: number; type: K; payload: RequestMap[K] };
-}[RequestType] | { id: number; type: 'cancel' };
+}[RequestType] | { id: number; type: 'cancel'; target: number };
 
 export type WorkerResponse =
   | { id: number; type: 'progress'; progress: Progress }
+  /** Something the user should know that is not an error of this request (a backend fallback). */
+  | { id: number; type: 'notice'; text: string }
   | { id: number; type: 'result'; result: ResultMap[RequestType] }
   | { id: number; type: 'error'; message: string; cancelled?: boolean };

@@ -9,18 +9,16 @@ export function CasePanel() {
   const background = useView((s) => s.background);
   if (!current) {
     return (
-      <aside className="panel">
-        <p className="hint">
-          Drop a BraTS case here: FLAIR, T1, T1gd, T2 and a label map as .nii or .nii.gz files, or the folder that holds them. Or load a
-          synthetic sample case. Nothing leaves this device.
-        </p>
-      </aside>
+      <p className="hint">
+        Drop a BraTS case here: FLAIR, T1, T1gd, T2 and a label map as .nii or .nii.gz files, or the folder that holds them. Or load a
+        synthetic sample case. Nothing leaves this device.
+      </p>
     );
   }
   const present = MODALITIES.filter((m) => current.modalities[m]);
   const ref = current.modalities[present[0]]!;
   return (
-    <aside className="panel">
+    <section className="case" aria-label="Case">
       <h2 data-testid="case-id">{current.id}</h2>
       <p className="hint" data-testid="case-grid">
         {ref.dims.join(' × ')} voxels, {ref.spacing.map((s) => s.toFixed(2)).join(' × ')} mm, shown in RAS+
@@ -37,6 +35,6 @@ export function CasePanel() {
         </select>
       </label>
       <LabelControls />
-    </aside>
+    </section>
   );
 }

@@ -1,5 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { openFiles } from '../../state/case.ts';
+import { loadModelFile } from '../../state/model.ts';
 import { filesFromDrop, readFiles } from '../files.ts';
 
 /** The whole window takes drops of .nii/.nii.gz files or folders. */
@@ -20,7 +21,11 @@ export function DropZone({ children }: { children: ReactNode }) {
         e.preventDefault();
         setOver(false);
         const { files, folder } = await filesFromDrop(e.dataTransfer);
-        await openFiles(await readFiles(files), folder);
+        // A dropped .safetensors is a backbone checkpoint; everything else belongs to the case.
+        const weights = files.filter((f) => f.name.endsWith('.safetensors'));
+        const rest = files.filter((f) => !weights.includes(f));
+        if (weights.length > 0) await loadModelFile((await readFiles(weights.slice(0, 1)))[0]);
+        if (rest.length > 0 || weights.length === 0) await openFiles(await readFiles(rest), folder);
       }}
     >
       {children}

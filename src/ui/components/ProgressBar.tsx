@@ -1,15 +1,25 @@
 import type { Progress } from '../../worker/protocol.ts';
+import { formatBytes } from '../format.ts';
+
+function describe(p: Extract<Progress, { status: 'progress' }>): string {
+  if (p.unit === 'bytes') {
+    const total = p.total ? ` of ${formatBytes(p.total)}` : '';
+    const rate = p.rate ? `, ${formatBytes(p.rate)}/s` : '';
+    return `${formatBytes(p.done)}${total}${rate}`;
+  }
+  return `${p.done}/${p.total} ${p.unit}`;
+}
 
 export function ProgressBar({ progress }: { progress: Progress | null }) {
   if (!progress || progress.status === 'done') return null;
   const fraction = progress.status === 'progress' && progress.total > 0 ? progress.done / progress.total : undefined;
   return (
-    <div className="progress" role="progressbar" aria-valuenow={fraction !== undefined ? Math.round(fraction * 100) : undefined} aria-label={progress.task}>
+    <div className="progress" data-testid="progress">
       <span>
         {progress.task}
-        {progress.status === 'progress' ? ` ${progress.done}/${progress.total} ${progress.unit}` : '…'}
+        {progress.status === 'progress' ? `: ${describe(progress)}` : '…'}
       </span>
-      <progress value={fraction} max={1} />
+      <progress value={fraction} max={1} aria-label={progress.task} />
     </div>
   );
 }

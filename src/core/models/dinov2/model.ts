@@ -22,6 +22,8 @@ export interface DinoV2Output {
 
 export interface DinoV2 {
   config: DinoV2Config;
+  /** Number of weights the forward pass uses. */
+  parameters: number;
   /** pixels: [B, 3, H, W] normalised, H and W multiples of the patch size. */
   forward(pixels: tf.Tensor4D, options?: { intermediateLayers?: number }): DinoV2Output;
   dispose(): void;
@@ -120,8 +122,10 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
     return tf.reshape(dense(act, blk.fc2W, blk.fc2B), [B, N, D]);
   };
 
+  const parameters = [...weights].filter(([n]) => n !== 'mask_token').reduce((a, [, t]) => a + t.values.length, 0);
   return {
     config,
+    parameters,
     forward(pixels, options = {}) {
       return tf.tidy(() => {
         const [B, C, H, W] = pixels.shape;

@@ -1,0 +1,21 @@
+/** Where downloaded weights are kept between visits: Cache Storage in the browser (see worker/weightCache.ts). */
+export interface WeightCache {
+  get(url: string): Promise<Uint8Array | undefined>;
+  put(url: string, bytes: Uint8Array): Promise<void>;
+  delete(url: string): Promise<boolean>;
+  /** Cached URLs with their sizes in bytes. */
+  list(): Promise<{ url: string; bytes: number }[]>;
+}
+
+/** Returns the cached copy, or downloads and caches it; `fromCache` says which happened. */
+export async function cachedDownload(
+  url: string,
+  cache: WeightCache | undefined,
+  fetchBytes: () => Promise<Uint8Array>,
+): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
+  const hit = await cache?.get(url);
+  if (hit) return { bytes: hit, fromCache: true };
+  const bytes = await fetchBytes();
+  await cache?.put(url, bytes).catch(() => undefined); // a full quota must not lose the download
+  return { bytes, fromCache: false };
+}

@@ -1,0 +1,101 @@
+/** The backbone: which checkpoint, where it came from, which backend runs it. */
+import { create } from 'zustand';
+import { DEFAULT_MODEL } from '../core/models/dinov2/catalog.ts';
+import type { BackendChoice } from '../worker/backend.ts';
+import { CancelledError, computeClient } from '../worker/client.ts';
+import type { ModelInfo, ModelSource, Progress } from '../worker/protocol.ts';
+import { report } from './messages.ts';
+
+interface ModelState {
+  selected: string;
+  /** A self-hosted weights URL (settings, or ?weights= in the address). */
+  customUrl: string;
+  backend: BackendChoice;
+  info: ModelInfo | null;
+  progress: Progress | null;
+  busy: boolean;
+  speed: { medianMs: number; backend: string } | null;
+  cached: { url: string; bytes: number }[];
+}
+
+const params = typeof location !== 'undefined' ? new URLSearchParams(location.search) : new URLSearchParams();
+
+export const useModel = create<ModelState>(() => ({
+  selected: params.get('model') ?? (params.get('weights') ? 'url' : DEFAULT_MODEL),
+  customUrl: params.get('weights') ?? '',
+  backend: (params.get('backend') as BackendChoice) ?? 'auto',
+  info: null,
+  progress: null,
+  busy: false,
+  speed: null,
+  cached: [],
+}));
+
+let controller: AbortController | null = null;
+
+computeClient().onNotice = (text) => report('info', text);
+
+export const selectModel = (selected: string) => useModel.setState({ selected });
+export const setCustomUrl = (customUrl: string) => useModel.setState({ customUrl });
+export const setBackendChoice = (backend: BackendChoice) => useModel.setState({ backend });
+
+async function load(source: ModelSource): Promise<void> {
+  controller?.abort();
+  controller = new AbortController();
+  useModel.setState({ busy: true, progress: { status: 'initiate', task: 'Loading the backbone' }, speed: null });
+  try {
+    const info = await computeClient().request(
+      'loadModel',
+      { source, backend: useModel.getState().backend },
+      { onProgress: (progress) => useModel.setState({ progress }), signal: controller.signal, transfer: source.kind === 'file' ? [source.bytes.buffer as ArrayBuffer] : [] },
+    );
+    useModel.setState({ info });
+    await refreshCache();
+  } catch (e) {
+    if (e instanceof CancelledError) report('info', 'Download cancelled; the model loaded before is kept.');
+    else report('error', `The model could not be loaded: ${(e as Error).message}. The model loaded before is kept.`);
+  } finally {
+    useModel.setState({ busy: false, progress: null });
+  }
+}
+
+export function loadSelectedModel(): Promise<void> {
+  const { selected, customUrl } = useModel.getState();
+  if (selected === 'url') {
+    if (!/^https?:\/\//.test(customUrl)) {
+      report('error', 'Give an http(s) URL of a .safetensors checkpoint.');
+      return Promise.resolve();
+    }
+    return load({ kind: 'url', url: customUrl });
+  }
+  return load({ kind: 'catalog', id: selected });
+}
+
+export async function loadModelFile(file: { name: string; bytes: Uint8Array }): Promise<void> {
+  return load({ kind: 'file', ...file });
+}
+
+export function cancelModelLoad(): void {
+  controller?.abort();
+}
+
+export async function measureBackboneSpeed(): Promise<void> {
+  useModel.setState({ busy: true, progress: { status: 'initiate', task: 'Timing the backbone' } });
+  try {
+    useModel.setState({ speed: await computeClient().request('measureSpeed', { size: 224, runs: 3 }) });
+  } catch (e) {
+    report('error', `Timing failed: ${(e as Error).message}`);
+  } finally {
+    useModel.setState({ busy: false, progress: null });
+  }
+}
+
+export async function refreshCache(): Promise<void> {
+  const { entries } = await computeClient().request('weightCache', {});
+  useModel.setState({ cached: entries });
+}
+
+export async function clearCache(): Promise<void> {
+  await computeClient().request('clearWeightCache', {});
+  await refreshCache();
+}

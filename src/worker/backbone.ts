@@ -1,0 +1,167 @@
+/**
+ * The backbone inside the worker: created lazily, once per checkpoint, on the fastest backend;
+ * a failing GPU backend (lost device, out of memory) is dropped for the next one and the model
+ * rebuilt from the bytes kept here, so no work is lost.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { CATALOG } from '../core/models/dinov2/catalog.ts';
+import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
+import { loadDinoV2 } from '../core/models/dinov2/load.ts';
+import type { DinoV2, DinoV2Output } from '../core/models/dinov2/model.ts';
+import { randomCheckpoint } from '../core/models/dinov2/random.ts';
+import { cachedDownload } from '../core/weights/cache.ts';
+import { download } from '../core/weights/download.ts';
+import { type BackendChoice, type BackendInfo, type BackendName, chooseBackend } from './backend.ts';
+import type { ModelInfo, ModelSource, Progress } from './protocol.ts';
+import { cacheStorageWeights } from './weightCache.ts';
+
+interface Loaded {
+  files: Uint8Array[];
+  configJson?: { num_attention_heads?: number };
+  interpolation?: PosInterpolation;
+  label: string;
+  fromCache: boolean;
+}
+
+let loaded: Loaded | null = null;
+let model: DinoV2 | null = null;
+let backend: BackendInfo | null = null;
+let backendChoice: BackendChoice = 'auto';
+const failedBackends: BackendName[] = [];
+let failNext = false;
+
+async function fetchSource(source: ModelSource, progress: (p: Progress) => void, signal: AbortSignal): Promise<Loaded> {
+  if (source.kind === 'file') return { files: [source.bytes], label: source.name, fromCache: false, interpolation: source.interpolation };
+  if (source.kind === 'random') {
+    progress({ status: 'initiate', task: `Generating random ${source.preset} weights` });
+    return { files: [randomCheckpoint(source.preset)], label: `random ${source.preset}`, fromCache: false };
+  }
+  const entry = source.kind === 'catalog' ? CATALOG.find((c) => c.id === source.id) : undefined;
+  if (source.kind === 'catalog' && !entry) throw new Error(`unknown model ${source.id}`);
+  if (entry?.randomPreset) return fetchSource({ kind: 'random', preset: entry.randomPreset }, progress, signal);
+  const urls = entry?.weights ?? [(source as { url: string }).url];
+  const label = entry?.name ?? urls[0];
+  const cache = cacheStorageWeights();
+  const files: Uint8Array[] = [];
+  let fromCache = true;
+  for (const url of urls) {
+    const got = await cachedDownload(url, cache, () =>
+      download(url, {
+        signal,
+        onProgress: (p) =>
+          progress({ status: 'progress', task: `Downloading ${label}`, done: p.loaded, total: p.total ?? 0, unit: 'bytes', rate: p.bytesPerSecond }),
+      }),
+    );
+    files.push(got.bytes);
+    fromCache &&= got.fromCache;
+  }
+  let configJson: Loaded['configJson'];
+  if (entry?.config) {
+    const got = await cachedDownload(entry.config, cache, () => download(entry.config!, { signal })).catch(() => undefined);
+    if (got) configJson = JSON.parse(new TextDecoder().decode(got.bytes));
+  }
+  return { files, configJson, label, fromCache, interpolation: source.interpolation };
+}
+
+function build(): void {
+  model?.dispose();
+  model = loadDinoV2(loaded!.files, { configJson: loaded!.configJson, interpolation: loaded!.interpolation });
+}
+
+function info(): ModelInfo {
+  const c = model!.config;
+  return {
+    label: loaded!.label,
+    dim: c.dim,
+    depth: c.depth,
+    heads: c.heads,
+    registers: c.registers,
+    params: model!.parameters,
+    interpolation: c.interpolation,
+    randomWeights: c.randomWeights,
+    fromCache: loaded!.fromCache,
+    bytes: loaded!.files.reduce((a, f) => a + f.byteLength, 0),
+    backend: backend!,
+  };
+}
+
+export async function loadModel(source: ModelSource, choice: BackendChoice, progress: (p: Progress) => void, signal: AbortSignal): Promise<ModelInfo> {
+  const next = await fetchSource(source, progress, signal);
+  if (signal.aborted) throw new Error('cancelled');
+  progress({ status: 'initiate', task: 'Starting the backbone' });
+  if (!backend || choice !== backendChoice) {
+    backendChoice = choice;
+    failedBackends.length = 0;
+    backend = await chooseBackend(choice);
+  }
+  const previous = loaded;
+  loaded = next;
+  try {
+    build();
+  } catch (e) {
+    loaded = previous; // a bad checkpoint leaves the model the user had
+    if (previous) build();
+    else model = null;
+    throw e;
+  }
+  return info();
+}
+
+export function currentModel(): { model: DinoV2; info: ModelInfo } | null {
+  return model ? { model, info: info() } : null;
+}
+
+/** Runs the backbone; on a backend failure, moves to the next backend and runs again. */
+export async function forward(pixels: Float32Array, shape: [number, number, number, number], onFallback: (message: string) => void): Promise<DinoV2Output> {
+  if (!model) throw new Error('no backbone loaded: choose a model first');
+  for (;;) {
+    try {
+      if (failNext) {
+        failNext = false;
+        throw new Error('simulated device loss');
+      }
+      const input = tf.tensor4d(pixels, shape);
+      try {
+        const out = model.forward(input);
+        await out.patches.data(); // surfaces asynchronous GPU errors here, inside the try
+        return out;
+      } finally {
+        input.dispose();
+      }
+    } catch (e) {
+      const lost = backend!.name;
+      if (lost === 'cpu') throw e;
+      failedBackends.push(lost);
+      backend = await chooseBackend('auto', failedBackends);
+      build();
+      onFallback(`The ${lost} backend failed (${(e as Error).message}); continuing on ${backend.name}.`);
+    }
+  }
+}
+
+/** For tests: the next forward fails as a lost GPU device would. */
+export function simulateBackendFailure(): void {
+  failNext = true;
+}
+
+export async function measureSpeed(size: number, runs: number, notice: (text: string) => void): Promise<{ medianMs: number; backend: string }> {
+  const pixels = new Float32Array(3 * size * size).map((_, i) => Math.sin(i));
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const start = performance.now();
+    const out = await forward(pixels, [1, 3, size, size], notice);
+    tf.dispose([out.cls, out.patches, out.prenorm, out.registers]);
+    if (i > 0) times.push(performance.now() - start); // the first run warms up kernels
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(times.length / 2)], backend: backend!.name };
+}
+
+export async function weightCacheEntries() {
+  return (await cacheStorageWeights()?.list()) ?? [];
+}
+
+export async function clearWeightCache(): Promise<void> {
+  const cache = cacheStorageWeights();
+  for (const e of (await cache?.list()) ?? []) await cache!.delete(e.url);
+}
