@@ -58,9 +58,12 @@ let wasmConfigured = false;
 function configureWasm(): void {
   if (wasmConfigured) return;
   setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
-  // tfjs-wasm defaults to half the logical cores (1 on a 2-core machine); the worker owns the
-  // machine while it extracts, so use them all.
-  setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
+  // tfjs-wasm sizes XNNPACK's thread pool as hardwareConcurrency / 2 (clamped to 1..4) when its
+  // module starts, and setThreadsCount does not change that pool: 1 thread on a 2-core machine.
+  // The worker owns the machine while it extracts, so it reports twice the cores to get them all.
+  const cores = Math.max(1, navigator.hardwareConcurrency || 1);
+  setThreadsCount(cores);
+  if (crossOriginIsolated) Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * cores, configurable: true });
   wasmConfigured = true;
 }
 

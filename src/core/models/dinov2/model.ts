@@ -44,6 +44,12 @@ interface Block {
   ls2: tf.Tensor1D;
 }
 
+/** CPU backends (wasm, cpu) are fastest with 2-D products; GPU backends with one batched product. */
+function perHeadMatMul(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu';
+}
+
 export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): DinoV2 {
   const { dim: D, heads, patchSize: p, registers: R } = config;
   const owned: tf.Tensor[] = [];
@@ -99,17 +105,37 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
     return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LAYER_NORM_EPS))), w), b);
   };
   const gelu = (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-  const dense = (x2d: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D) => tf.add(tf.matMul(x2d as tf.Tensor2D, w), b);
+  // One fused kernel for x W + b: no separate Add pass over the activations.
+  const dense = (x2d: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D) => tf.fused.matMul({ a: x2d as tf.Tensor2D, b: w, bias: b });
 
   const attention = (x: tf.Tensor3D, blk: Block, B: number, N: number) => {
     const hd = D / heads;
     const qkv = dense(tf.reshape(x, [B * N, D]), blk.qkvW, blk.qkvB);
     const split = tf.transpose(tf.reshape(qkv, [B, N, 3, heads, hd]), [2, 0, 3, 1, 4]); // [3, B, H, N, hd]
     const [q, k, v] = tf.unstack(split) as tf.Tensor4D[];
-    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, N, N]
-    const out = tf.matMul(tf.softmax(scores), v); // [B, H, N, hd]
+    const out = perHeadMatMul() ? attendPerHead(q, k, v, B, N, hd) : attendBatched(q, k, v, hd); // [B, H, N, hd]
     const merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * N, D]);
     return tf.reshape(dense(merged, blk.projW, blk.projB), [B, N, D]);
+  };
+
+  const attendBatched = (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, hd: number) => {
+    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)); // [B, H, N, N]
+    return tf.matMul(tf.softmax(scores), v);
+  };
+
+  /**
+   * tfjs-wasm runs batched matMuls, and any matMul with transposeB, outside XNNPACK's fast path:
+   * q kᵀ for 6 heads takes ~30 ms that way and ~3 ms as six 2-D products with kᵀ made explicit
+   * (measured on this 2-core machine; ViT-S/14 at 224 went from ~0.89 s to see bench/).
+   */
+  const attendPerHead = (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, B: number, N: number, hd: number) => {
+    const flat = (t: tf.Tensor4D) => tf.unstack(tf.reshape(t, [B * heads, N, hd])) as tf.Tensor2D[];
+    const [qs, ks, vs] = [flat(q), flat(k), flat(v)];
+    const heads2d = qs.map((qh, i) => {
+      const scores = tf.mul(tf.matMul(qh, tf.transpose(ks[i]) as tf.Tensor2D), 1 / Math.sqrt(hd)); // [N, N]
+      return tf.matMul(tf.softmax(scores) as tf.Tensor2D, vs[i]); // [N, hd]
+    });
+    return tf.reshape(tf.stack(heads2d), [B, heads, N, hd]) as tf.Tensor4D;
   };
 
   const mlp = (x: tf.Tensor3D, blk: Block, B: number, N: number) => {
