@@ -36,23 +36,37 @@ async function main() {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--js-flags=--expose-gc', '--enable-experimental-web-platform-features'],
   });
+  const backends = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu').split(',');
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const threads = Number(process.env.BENCH_THREADS ?? 2);
+  console.error(`backbone: ViT-S/14 (random weights), 224x224, ${runs} runs after a warm-up, backends ${backends.join(', ')}`);
+  type Result = { results: { engine: string; backend: string; medianMs?: number; note?: string }[]; comparison: Record<string, number> };
+  const all: Result['results'] = [];
+  const comparison: Record<string, number> = {};
+  let context: Record<string, unknown> = {};
   try {
-    const page = await browser.newPage();
-    page.on('console', (m) => m.type() === 'log' && console.error(`  page: ${m.text()}`));
-    await page.goto(`${url}bench/backbone.html`);
-    await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 120_000 });
-    const options = {
-      backends: (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu').split(','),
-      runs: Number(process.env.BENCH_RUNS ?? 5),
-      ort: process.env.BENCH_ORT !== '0',
-      threads: Number(process.env.BENCH_THREADS ?? 2),
-    };
-    console.error(`backbone: ViT-S/14 (random weights), 224x224, ${options.runs} runs after a warm-up, backends ${options.backends.join(', ')}`);
-    const result = await page.evaluate((o) => (window as unknown as { runBench: (o: unknown) => Promise<unknown> }).runBench(o), options);
-    const r = result as { results: { engine: string; backend: string; medianMs?: number }[]; comparison: Record<string, number> };
-    const best = (engine: string) => Math.min(...r.results.filter((x) => x.engine === engine && x.medianMs).map((x) => x.medianMs!));
+    // One page per backend: a software GPU can crash its page, and that must not lose the rest.
+    for (const [i, backend] of backends.entries()) {
+      const page = await browser.newPage();
+      page.on('console', (m) => m.type() === 'log' && console.error(`  page: ${m.text()}`));
+      try {
+        await page.goto(`${url}bench/backbone.html`);
+        await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 120_000 });
+        const options = { backends: [backend], runs, ort: i === 0 && process.env.BENCH_ORT !== '0', threads };
+        const r = (await page.evaluate((o) => (window as unknown as { runBench: (o: unknown) => Promise<unknown> }).runBench(o), options)) as Result & Record<string, unknown>;
+        all.push(...r.results);
+        Object.assign(comparison, r.comparison);
+        const { results: _r, comparison: _c, ...rest } = r;
+        context = { ...context, ...rest };
+      } catch (e) {
+        all.push({ engine: 'tfjs', backend, note: `failed: ${(e as Error).message.split('\n')[0]}` });
+      } finally {
+        await page.close().catch(() => undefined);
+      }
+    }
+    const best = (engine: string) => Math.min(...all.filter((x) => x.engine === engine && x.medianMs).map((x) => x.medianMs!));
     const ratio = best('tfjs') / best('onnxruntime-web');
-    console.log(JSON.stringify({ bench: 'backbone', ...result as object, ratioTfjsOverOrt: Number.isFinite(ratio) ? +ratio.toFixed(2) : null }, null, 1));
+    console.log(JSON.stringify({ bench: 'backbone', results: all, comparison, ...context, ratioTfjsOverOrt: Number.isFinite(ratio) ? +ratio.toFixed(2) : null }, null, 1));
   } finally {
     await browser.close();
     await server.close();

@@ -1,3 +1,5 @@
+import { f16ToF32, f32ToF16 } from './f16.ts';
+
 /**
  * safetensors: 8-byte little-endian header length N, N bytes of JSON
  * {name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?}, then the data.
@@ -55,15 +57,6 @@ export function parseSafetensors(buffer: Uint8Array): SafetensorsFile {
   return { tensors, metadata };
 }
 
-function f16ToF32(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
-
 /** Values of a tensor as float32, whatever its stored type. */
 export function toFloat32(t: TensorEntry): Float32Array {
   const n = t.shape.reduce((a, b) => a * b, 1);
@@ -80,30 +73,6 @@ export function toFloat32(t: TensorEntry): Float32Array {
     out.set(new Float32Array(u32.buffer));
   }
   return out;
-}
-
-function f32ToF16(v: number): number {
-  const f = new Float32Array([v]);
-  const x = new Uint32Array(f.buffer)[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = ((x >>> 23) & 0xff) - 127 + 15;
-  let mant = x & 0x7fffff;
-  if (((x >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  if (exp >= 31) return sign | 0x7c00;
-  if (exp <= 0) {
-    if (exp < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - exp;
-    let half = mant >> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = sign | (exp << 10) | (mant >> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  return half;
 }
 
 export interface TensorToWrite {

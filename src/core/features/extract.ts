@@ -1,0 +1,89 @@
+/**
+ * Patch features of every slice of a case, through the one preprocessing path, cached per slice.
+ * The backbone comes in as a function, so the same loop runs in the worker, the CLI and tests.
+ */
+import type { Modality } from '../case/roles.ts';
+import { contentHash } from '../hash.ts';
+import { toF16Array } from '../weights/f16.ts';
+import type { ChannelMapping } from './channels.ts';
+import { type NormalisedCase, sliceHasHead, sliceInput } from './input.ts';
+import { normaliseIntensity } from './normalise.ts';
+import type { SliceGeometry } from './slices.ts';
+import { featureKey, type FeatureStore } from './store.ts';
+
+/** [grid * grid * dim] patch tokens of one [3, S, S] input. */
+export type Embed = (input: Float32Array, size: number) => Promise<Float32Array>;
+
+export interface ExtractionProgress {
+  done: number;
+  total: number;
+  skipped: number;
+  fromCache: number;
+  slicesPerSecond: number;
+}
+
+export interface ExtractionResult {
+  key: string;
+  /** Slices with features, in order. */
+  slices: number[];
+  /** Slices without head, not embedded. */
+  skipped: number[];
+  fromCache: number;
+  computed: number;
+  dim: number;
+  seconds: number;
+}
+
+export class ExtractionCancelled extends Error {}
+
+export async function caseContentHash(volumes: Partial<Record<Modality, Float32Array>>, brainmask?: Uint8Array): Promise<string> {
+  const parts: (ArrayBufferView | string)[] = [];
+  for (const m of Object.keys(volumes).sort() as Modality[]) parts.push(m, volumes[m]!);
+  if (brainmask) parts.push('brainmask', brainmask);
+  return contentHash(parts);
+}
+
+export function normaliseCase(volumes: Partial<Record<Modality, Float32Array>>, mapping: ChannelMapping, brainmask?: Uint8Array): NormalisedCase {
+  const out: NormalisedCase = {};
+  for (const m of new Set(mapping)) if (m) out[m] = normaliseIntensity(volumes[m]!, brainmask);
+  return out;
+}
+
+export async function extractFeatures(options: {
+  norm: NormalisedCase;
+  mapping: ChannelMapping;
+  geometry: SliceGeometry;
+  caseHash: string;
+  modelHash: string;
+  dim: number;
+  embed: Embed;
+  store: FeatureStore;
+  onProgress?: (p: ExtractionProgress) => void;
+  signal?: AbortSignal;
+}): Promise<ExtractionResult> {
+  const { norm, mapping, geometry: g, store } = options;
+  const key = featureKey({ caseHash: options.caseHash, mapping, modelHash: options.modelHash, size: g.size, plane: g.plane, layers: 'last' });
+  const start = performance.now();
+  const slices: number[] = [];
+  const skipped: number[] = [];
+  let fromCache = 0;
+  let computed = 0;
+  const report = (done: number) =>
+    options.onProgress?.({ done, total: g.count, skipped: skipped.length, fromCache, slicesPerSecond: computed / Math.max((performance.now() - start) / 1000, 1e-3) });
+  for (let k = 0; k < g.count; k++) {
+    if (options.signal?.aborted) throw new ExtractionCancelled(`extraction cancelled after ${k} of ${g.count} slices; the slices done are kept`);
+    if (!sliceHasHead(norm, mapping, g, k)) skipped.push(k);
+    else if (await store.get(key, k)) {
+      fromCache++;
+      slices.push(k);
+    } else {
+      const tokens = await options.embed(sliceInput(norm, mapping, g, k), g.size);
+      if (tokens.length !== g.grid * g.grid * options.dim) throw new Error(`backbone returned ${tokens.length} values, expected ${g.grid}x${g.grid}x${options.dim}`);
+      await store.put(key, k, toF16Array(tokens));
+      computed++;
+      slices.push(k);
+    }
+    report(k + 1);
+  }
+  return { key, slices, skipped, fromCache, computed, dim: options.dim, seconds: (performance.now() - start) / 1000 };
+}
