@@ -9,6 +9,8 @@ interface ViewState {
   /** Which modality is the viewer's background; null picks the first present (FLAIR first). */
   background: Modality | null;
   location: string;
+  /** The crosshair's voxel on the canonical grid. */
+  voxel: [number, number, number] | null;
 }
 
 export const useView = create<ViewState>(() => ({
@@ -17,10 +19,11 @@ export const useView = create<ViewState>(() => ({
   labelOpacity: 0.5,
   background: null,
   location: '',
+  voxel: null,
 }));
 
 export const setViewMode = (mode: ViewMode) => useView.setState({ mode });
 export const setLabelsVisible = (labelsVisible: boolean) => useView.setState({ labelsVisible });
 export const setLabelOpacity = (labelOpacity: number) => useView.setState({ labelOpacity });
 export const setBackground = (background: Modality | null) => useView.setState({ background });
-export const setLocation = (location: string) => useView.setState({ location });
+export const setLocation = (location: string, voxel: [number, number, number]) => useView.setState({ location, voxel });

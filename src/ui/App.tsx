@@ -1,5 +1,6 @@
 import { CasePanel } from './components/CasePanel.tsx';
 import { DropZone } from './components/DropZone.tsx';
+import { FeaturesPanel } from './components/FeaturesPanel.tsx';
 import { Messages } from './components/Messages.tsx';
 import { ModelPanel } from './components/ModelPanel.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
@@ -14,6 +15,7 @@ export function App() {
         <aside className="panel">
           <CasePanel />
           <ModelPanel />
+          <FeaturesPanel />
         </aside>
         <Viewer />
       </div>

@@ -9,6 +9,7 @@ import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
 import { loadDinoV2 } from '../core/models/dinov2/load.ts';
 import type { DinoV2, DinoV2Output } from '../core/models/dinov2/model.ts';
 import { randomCheckpoint } from '../core/models/dinov2/random.ts';
+import { contentHash } from '../core/hash.ts';
 import { cachedDownload } from '../core/weights/cache.ts';
 import { download } from '../core/weights/download.ts';
 import { type BackendChoice, type BackendInfo, type BackendName, chooseBackend } from './backend.ts';
@@ -24,6 +25,7 @@ interface Loaded {
 }
 
 let loaded: Loaded | null = null;
+let loadedHash: Promise<string> | null = null;
 let model: DinoV2 | null = null;
 let backend: BackendInfo | null = null;
 let backendChoice: BackendChoice = 'auto';
@@ -96,6 +98,7 @@ export async function loadModel(source: ModelSource, choice: BackendChoice, prog
   }
   const previous = loaded;
   loaded = next;
+  loadedHash = null;
   try {
     build();
   } catch (e) {
@@ -105,6 +108,13 @@ export async function loadModel(source: ModelSource, choice: BackendChoice, prog
     throw e;
   }
   return info();
+}
+
+/** Identifies the weights in feature-cache keys: the same file gives the same features. */
+export function modelHash(): Promise<string> {
+  if (!loaded) throw new Error('no backbone loaded');
+  loadedHash ??= contentHash([...loaded.files, loaded.interpolation ?? model!.config.interpolation]);
+  return loadedHash;
 }
 
 export function currentModel(): { model: DinoV2; info: ModelInfo } | null {

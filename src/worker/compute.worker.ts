@@ -4,7 +4,14 @@ import { readCaseFiles } from '../core/case/load.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
+import { type CaseVolumes, clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse } from './protocol.ts';
+
+let currentCase: CaseVolumes | null = null;
+function theCase(): CaseVolumes {
+  if (!currentCase) throw new Error('load a case first');
+  return currentCase;
+}
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -57,6 +64,28 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   },
   simulateBackendFailure() {
     simulateBackendFailure();
+    return [{}, []];
+  },
+  setCase(c) {
+    currentCase = c;
+    return [{}, []];
+  },
+  async extractFeatures({ mapping, plane, size }, { progress, notice, signal }) {
+    return [await extract(theCase(), mapping, plane, size, progress, notice, signal), []];
+  },
+  async previewSlice({ mapping, plane, size, slice }) {
+    const r = await preview(theCase(), mapping, plane, size, slice);
+    return [r, [r.rgb.buffer as ArrayBuffer]];
+  },
+  async pcaOverlay({ scope, slice }) {
+    const r = await pcaOverlay(scope, slice);
+    return [r, [r.rgba.buffer as ArrayBuffer]];
+  },
+  async featureCache() {
+    return [await featureCacheUsage(), []];
+  },
+  async clearFeatureCache() {
+    await clearFeatureCache();
     return [{}, []];
   },
 };

@@ -9,6 +9,10 @@ import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
 import type { Preset } from '../core/models/dinov2/random.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 import type { BackendChoice, BackendInfo } from './backend.ts';
+import type { ChannelMapping } from '../core/features/channels.ts';
+import type { ExtractionResult } from '../core/features/extract.ts';
+import type { Plane } from '../core/features/slices.ts';
+import type { CaseVolumes } from './features.ts';
 
 /** One progress type from the worker to the stores, after transformers.js's progress callback. */
 export type Progress =
@@ -46,6 +50,13 @@ export interface RequestMap {
   weightCache: Record<string, never>;
   clearWeightCache: Record<string, never>;
   simulateBackendFailure: Record<string, never>;
+  /** The case's volumes, sent once per case; later requests refer to it. */
+  setCase: CaseVolumes;
+  extractFeatures: { mapping: ChannelMapping; plane: Plane; size: number };
+  previewSlice: { mapping: ChannelMapping; plane: Plane; size: number; slice: number };
+  pcaOverlay: { scope: 'slice' | 'volume'; slice: number };
+  featureCache: Record<string, never>;
+  clearFeatureCache: Record<string, never>;
 }
 
 export interface ResultMap {
@@ -56,6 +67,12 @@ export interface ResultMap {
   weightCache: { entries: { url: string; bytes: number }[] };
   clearWeightCache: Record<string, never>;
   simulateBackendFailure: Record<string, never>;
+  setCase: Record<string, never>;
+  extractFeatures: ExtractionResult;
+  previewSlice: { rgb: Uint8Array; size: number };
+  pcaOverlay: { rgba: Uint8Array; dims: Dims3 };
+  featureCache: { bytes: number; keys: { key: string; slices: number; bytes: number }[] };
+  clearFeatureCache: Record<string, never>;
 }
 
 export type RequestType = keyof RequestMap;

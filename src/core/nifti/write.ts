@@ -69,3 +69,16 @@ export function writeNifti(header: NiftiHeader, values: ArrayLike<number>, optio
   out.set(voxels, 352);
   return options.gzip ? gzipSync(out, { level: 6 }) : out;
 }
+
+/** An RGBA image (NIfTI datatype 2304, 4 bytes a voxel), e.g. a PCA colour overlay; alpha 0 is transparent. */
+export function writeRgbaNifti(dims: [number, number, number], affine: Affine, rgba: Uint8Array): Uint8Array {
+  if (rgba.length !== dims[0] * dims[1] * dims[2] * 4) throw new Error('RGBA data does not match the grid');
+  const head = writeNifti(headerFor(dims, affine, 2), new Uint8Array(0));
+  const out = new Uint8Array(352 + rgba.length);
+  out.set(head.subarray(0, 352));
+  const v = new DataView(out.buffer);
+  v.setInt16(70, 2304, true);
+  v.setInt16(72, 32, true);
+  out.set(rgba, 352);
+  return out;
+}

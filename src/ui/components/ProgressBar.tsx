@@ -7,7 +7,8 @@ function describe(p: Extract<Progress, { status: 'progress' }>): string {
     const rate = p.rate ? `, ${formatBytes(p.rate)}/s` : '';
     return `${formatBytes(p.done)}${total}${rate}`;
   }
-  return `${p.done}/${p.total} ${p.unit}`;
+  const eta = p.rate && p.rate > 0 ? `, ${p.rate.toFixed(2)} ${p.unit}/s, ${Math.ceil((p.total - p.done) / p.rate)} s left` : '';
+  return `${p.done}/${p.total} ${p.unit}${eta}`;
 }
 
 export function ProgressBar({ progress }: { progress: Progress | null }) {

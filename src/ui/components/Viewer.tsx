@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { BRATS_CLASSES } from '../../core/case/labels.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
-import { headerFor, writeNifti } from '../../core/nifti/write.ts';
+import { headerFor, writeNifti, writeRgbaNifti } from '../../core/nifti/write.ts';
+import { useFeatures } from '../../state/features.ts';
 import { report } from '../../state/messages.ts';
 import { useCase } from '../../state/case.ts';
 import { setLocation, useView } from '../../state/view.ts';
@@ -17,6 +18,7 @@ export function Viewer() {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [viewer, setViewer] = useState<ViewerAdapter | null>(null);
   const current = useCase((s) => s.current);
+  const pca = useFeatures((s) => s.pca);
   const { mode, labelsVisible, labelOpacity, background, location } = useView();
 
   useEffect(() => {
@@ -26,7 +28,7 @@ export function Viewer() {
       .then((v) => {
         if (cancelled) return v.dispose();
         adapter = v;
-        v.onLocationChange((l) => setLocation(l.text));
+        v.onLocationChange((l) => setLocation(l.text, l.voxel));
         setViewer(v);
       })
       .catch((e) => report('error', `The viewer could not start (WebGL2 is needed): ${(e as Error).message}`));
@@ -43,8 +45,9 @@ export function Viewer() {
     // Niivue gets the studio's own canonical volumes, so it shows exactly what the models see.
     const bg = { name: `${modality}.nii`, bytes: writeNifti(headerFor(vol.dims, vol.affine, 16), vol.data) };
     const labels = current.labels && { name: 'labels.nii', bytes: writeNifti(headerFor(vol.dims, vol.affine, 2), current.labels.data), colours: COLOURS };
-    viewer.show(bg, labels).catch((e) => report('error', `The viewer could not show the case: ${(e as Error).message}`));
-  }, [viewer, current, background]);
+    const extra = pca && { name: 'pca.nii', bytes: writeRgbaNifti(vol.dims, vol.affine, pca.rgba) };
+    viewer.show(bg, labels, extra ?? undefined).catch((e) => report('error', `The viewer could not show the case: ${(e as Error).message}`));
+  }, [viewer, current, background, pca]);
 
   useEffect(() => viewer?.setViewMode(mode), [viewer, mode]);
   useEffect(() => viewer?.setLabelsVisible(labelsVisible), [viewer, labelsVisible, current]);

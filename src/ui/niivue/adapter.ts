@@ -27,7 +27,11 @@ export interface ViewerLocation {
 
 export interface ViewerAdapter {
   /** Replaces what is shown: a background image and, optionally, a label overlay (NIfTI bytes). */
-  show(background: { name: string; bytes: Uint8Array }, labels?: { name: string; bytes: Uint8Array; colours: LabelColours }): Promise<void>;
+  show(
+    background: { name: string; bytes: Uint8Array },
+    labels?: { name: string; bytes: Uint8Array; colours: LabelColours },
+    rgba?: { name: string; bytes: Uint8Array },
+  ): Promise<void>;
   setLabelsVisible(visible: boolean): void;
   setLabelOpacity(opacity: number): void;
   setViewMode(mode: ViewMode): void;
@@ -46,11 +50,12 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   await nv.attachToCanvas(canvas);
   let opacity = 0.5;
   let visible = true;
+  let hasLabels = false;
   const applyOverlay = () => {
-    if (nv.volumes.length > 1) nv.setOpacity(1, visible ? opacity : 0);
+    if (hasLabels) nv.setOpacity(1, visible ? opacity : 0);
   };
   return {
-    async show(background, labels) {
+    async show(background, labels, rgba) {
       const images: NVImage[] = [
         await NVImage.loadFromUrl({ url: background.name, name: background.name, buffer: copyBuffer(background.bytes), colormap: 'gray' }),
       ];
@@ -66,8 +71,16 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
         });
         images.push(img);
       }
+      hasLabels = !!labels;
+      if (rgba) images.push(await NVImage.loadFromUrl({ url: rgba.name, name: rgba.name, buffer: copyBuffer(rgba.bytes), opacity: 0.7 }));
+      // Keep the crosshair where the user left it when the same grid is shown again.
+      const crosshair = nv.volumes.length > 0 ? [...nv.scene.crosshairPos] : null;
       while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[nv.volumes.length - 1]);
       for (const img of images) nv.addVolume(img);
+      if (crosshair) {
+        nv.scene.crosshairPos = crosshair as typeof nv.scene.crosshairPos;
+        nv.drawScene();
+      }
       applyOverlay();
     },
     setLabelsVisible(v) {

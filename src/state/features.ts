@@ -1,0 +1,150 @@
+/** Channel mapping, extraction and the PCA view: the UI's side of the feature worker. */
+import { create } from 'zustand';
+import type { BratsCase } from '../core/case/case.ts';
+import { MODALITIES, type Modality } from '../core/case/roles.ts';
+import { type ChannelMapping, checkMapping, MAPPING_PRESETS } from '../core/features/channels.ts';
+import type { ExtractionResult } from '../core/features/extract.ts';
+import type { Plane } from '../core/features/slices.ts';
+import { CancelledError, computeClient } from '../worker/client.ts';
+import type { Progress } from '../worker/protocol.ts';
+import { useCase } from './case.ts';
+import { report } from './messages.ts';
+
+interface FeaturesState {
+  preset: string;
+  mapping: ChannelMapping;
+  plane: Plane;
+  size: number;
+  progress: Progress | null;
+  busy: boolean;
+  result: ExtractionResult | null;
+  preview: { rgb: Uint8Array; size: number } | null;
+  mappingError: string | null;
+  pca: { scope: 'slice' | 'volume'; rgba: Uint8Array; dims: [number, number, number] } | null;
+  cacheBytes: number;
+}
+
+export const useFeatures = create<FeaturesState>(() => ({
+  preset: 'three-modalities',
+  mapping: ['flair', 't1ce', 't2'],
+  plane: 'axial',
+  size: 224,
+  progress: null,
+  busy: false,
+  result: null,
+  preview: null,
+  mappingError: null,
+  pca: null,
+  cacheBytes: 0,
+}));
+
+let sentCase: BratsCase | null = null;
+let controller: AbortController | null = null;
+
+async function sendCase(): Promise<BratsCase> {
+  const c = useCase.getState().current;
+  if (!c) throw new Error('load a case first');
+  if (c !== sentCase) {
+    const ref = Object.values(c.modalities)[0]!;
+    const volumes: Partial<Record<Modality, Float32Array>> = {};
+    for (const m of MODALITIES) if (c.modalities[m]) volumes[m] = c.modalities[m]!.data;
+    await computeClient().request('setCase', { dims: ref.dims, spacing: ref.spacing, volumes, brainmask: c.brainmask });
+    sentCase = c;
+  }
+  return c;
+}
+
+function validate(mapping: ChannelMapping): string | null {
+  const c = useCase.getState().current;
+  if (!c) return null;
+  try {
+    checkMapping(mapping, MODALITIES.filter((m) => c.modalities[m]));
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export function setMapping(mapping: ChannelMapping, preset = 'custom'): void {
+  useFeatures.setState({ mapping, preset, mappingError: validate(mapping), result: null, pca: null });
+}
+
+export function choosePreset(id: string): void {
+  const p = MAPPING_PRESETS.find((x) => x.id === id);
+  if (p) setMapping([...p.mapping] as ChannelMapping, id);
+}
+
+export function setChannel(channel: number, modality: Modality | null): void {
+  const mapping = [...useFeatures.getState().mapping] as ChannelMapping;
+  mapping[channel] = modality;
+  setMapping(mapping);
+}
+
+export const setPlane = (plane: Plane) => useFeatures.setState({ plane, result: null, pca: null });
+export const setSize = (size: number) => useFeatures.setState({ size, result: null, pca: null });
+
+/** A new case: pick the seed's mapping when it can, else FLAIR alone, else what there is. */
+useCase.subscribe((s, prev) => {
+  if (s.current === prev.current || !s.current) return;
+  const have = MODALITIES.filter((m) => s.current!.modalities[m]);
+  const preset = MAPPING_PRESETS.find((p) => p.mapping.every((m) => !m || have.includes(m)));
+  if (preset) setMapping([...preset.mapping] as ChannelMapping, preset.id);
+  else setMapping([have[0], have[0], have[0]]);
+  useFeatures.setState({ preview: null });
+});
+
+export async function extractFeatures(): Promise<void> {
+  const { mapping, plane, size, mappingError } = useFeatures.getState();
+  if (mappingError) return report('error', mappingError);
+  controller = new AbortController();
+  useFeatures.setState({ busy: true, progress: { status: 'initiate', task: 'Preparing the case' }, pca: null });
+  try {
+    await sendCase();
+    const result = await computeClient().request('extractFeatures', { mapping, plane, size }, { onProgress: (progress) => useFeatures.setState({ progress }), signal: controller.signal });
+    useFeatures.setState({ result });
+  } catch (e) {
+    report(e instanceof CancelledError ? 'info' : 'error', (e as Error).message);
+  } finally {
+    useFeatures.setState({ busy: false, progress: null });
+    await refreshFeatureCache();
+  }
+}
+
+export function cancelExtraction(): void {
+  controller?.abort();
+}
+
+let previewToken = 0;
+export async function refreshPreview(slice: number): Promise<void> {
+  const { mapping, plane, size, mappingError } = useFeatures.getState();
+  if (mappingError || !useCase.getState().current) return;
+  const token = ++previewToken;
+  try {
+    await sendCase();
+    const preview = await computeClient().request('previewSlice', { mapping, plane, size, slice });
+    if (token === previewToken) useFeatures.setState({ preview });
+  } catch (e) {
+    report('error', `Preview failed: ${(e as Error).message}`);
+  }
+}
+
+export async function showPca(scope: 'slice' | 'volume' | null, slice: number): Promise<void> {
+  if (!scope) return useFeatures.setState({ pca: null });
+  try {
+    const { rgba, dims } = await computeClient().request('pcaOverlay', { scope, slice });
+    useFeatures.setState({ pca: { scope, rgba, dims } });
+  } catch (e) {
+    report('error', `PCA failed: ${(e as Error).message}`);
+  }
+}
+
+export async function refreshFeatureCache(): Promise<void> {
+  const usage = await computeClient().request('featureCache', {});
+  useFeatures.setState({ cacheBytes: usage.bytes });
+}
+
+export async function clearFeatureCache(): Promise<void> {
+  await computeClient().request('clearFeatureCache', {});
+  useFeatures.setState({ result: null, pca: null });
+  await refreshFeatureCache();
+}

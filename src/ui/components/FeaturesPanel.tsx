@@ -1,0 +1,141 @@
+import { useEffect, useRef } from 'react';
+import { MODALITIES, type Modality, ROLE_LABELS } from '../../core/case/roles.ts';
+import { MAPPING_PRESETS } from '../../core/features/channels.ts';
+import type { Plane } from '../../core/features/slices.ts';
+import { useCase } from '../../state/case.ts';
+import {
+  cancelExtraction,
+  choosePreset,
+  clearFeatureCache,
+  extractFeatures,
+  refreshFeatureCache,
+  refreshPreview,
+  setChannel,
+  setPlane,
+  setSize,
+  showPca,
+  useFeatures,
+} from '../../state/features.ts';
+import { useModel } from '../../state/model.ts';
+import { useView } from '../../state/view.ts';
+import { formatBytes } from '../format.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+
+const AXIS: Record<Plane, number> = { sagittal: 0, coronal: 1, axial: 2 };
+
+function Preview({ rgb, size }: { rgb: Uint8Array; size: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx) return;
+    const image = ctx.createImageData(size, size);
+    for (let i = 0; i < size * size; i++) image.data.set([rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], 255], i * 4);
+    ctx.putImageData(image, 0, 0);
+  }, [rgb, size]);
+  return <canvas ref={canvas} width={size} height={size} className="preview" data-testid="mapping-preview" title="What the backbone sees" />;
+}
+
+export function FeaturesPanel() {
+  const current = useCase((s) => s.current);
+  const model = useModel((s) => s.info);
+  const { preset, mapping, plane, size, progress, busy, result, preview, mappingError, pca, cacheBytes } = useFeatures();
+  const voxel = useView((s) => s.voxel);
+  const slice = voxel ? voxel[AXIS[plane]] : current ? Math.floor(Object.values(current.modalities)[0]!.dims[AXIS[plane]] / 2) : 0;
+  useEffect(() => void refreshFeatureCache().catch(() => undefined), []);
+  useEffect(() => {
+    const t = setTimeout(() => void refreshPreview(slice), 150);
+    return () => clearTimeout(t);
+  }, [current, mapping, plane, size, slice]);
+  if (!current) return null;
+  const have = MODALITIES.filter((m) => current.modalities[m]);
+  return (
+    <section className="features" aria-label="Features">
+      <h3>Channels and features</h3>
+      <label>
+        Channels{' '}
+        <select aria-label="Channel preset" value={preset} onChange={(e) => choosePreset(e.currentTarget.value)}>
+          {MAPPING_PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+          <option value="custom">Custom</option>
+        </select>
+      </label>
+      <div className="row">
+        {mapping.map((m, i) => (
+          <label key={i}>
+            {'RGB'[i]}{' '}
+            <select aria-label={`Channel ${'RGB'[i]}`} value={m ?? 'none'} onChange={(e) => setChannel(i, e.currentTarget.value === 'none' ? null : (e.currentTarget.value as Modality))}>
+              {MODALITIES.map((mod) => (
+                <option key={mod} value={mod} disabled={!have.includes(mod)}>
+                  {ROLE_LABELS[mod]}
+                </option>
+              ))}
+              <option value="none">empty</option>
+            </select>
+          </label>
+        ))}
+      </div>
+      {mappingError && (
+        <p className="warning" data-testid="mapping-error">
+          {mappingError}
+        </p>
+      )}
+      {preview && !mappingError && <Preview rgb={preview.rgb} size={preview.size} />}
+      <div className="row">
+        <label>
+          Plane{' '}
+          <select aria-label="Plane" value={plane} onChange={(e) => setPlane(e.currentTarget.value as Plane)}>
+            <option value="axial">Axial</option>
+            <option value="coronal">Coronal</option>
+            <option value="sagittal">Sagittal</option>
+          </select>
+        </label>
+        <label>
+          Input{' '}
+          <select aria-label="Input size" value={size} onChange={(e) => setSize(Number(e.currentTarget.value))}>
+            {[224, 448, 518].map((s) => (
+              <option key={s} value={s}>
+                {s}×{s}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="row">
+        <button disabled={busy || !model || !!mappingError} onClick={() => extractFeatures()} title={model ? '' : 'Load a backbone first'}>
+          Extract features
+        </button>
+        {busy && <button onClick={cancelExtraction}>Cancel</button>}
+      </div>
+      <ProgressBar progress={progress} />
+      {result && (
+        <p data-testid="extraction-result">
+          {result.slices.length} slices with features ({result.fromCache} from the cache), {result.skipped.length} slices without head skipped,{' '}
+          {result.seconds.toFixed(1)} s
+        </p>
+      )}
+      {result && (
+        <div className="row">
+          <button onClick={() => showPca('slice', slice)}>PCA of this slice</button>
+          <button onClick={() => showPca('volume', slice)}>PCA of the volume</button>
+          {pca && <button onClick={() => showPca(null, slice)}>Hide PCA</button>}
+        </div>
+      )}
+      {pca && (
+        <p className="hint" data-testid="pca-shown">
+          Showing the first three principal components of the patch features ({pca.scope}) as red, green and blue.
+        </p>
+      )}
+      <p className="hint" data-testid="feature-cache">
+        Feature cache: {formatBytes(cacheBytes)}{' '}
+        {cacheBytes > 0 && (
+          <button className="link" onClick={() => clearFeatureCache()}>
+            Clear
+          </button>
+        )}
+      </p>
+    </section>
+  );
+}

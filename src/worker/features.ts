@@ -1,0 +1,134 @@
+/** Feature extraction, previews and PCA inside the worker, over the core's one preprocessing path. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Modality } from '../core/case/roles.ts';
+import { checkMapping, type ChannelMapping } from '../core/features/channels.ts';
+import { caseContentHash, type ExtractionResult, extractFeatures, normaliseCase } from '../core/features/extract.ts';
+import type { NormalisedCase } from '../core/features/input.ts';
+import { sliceInput } from '../core/features/input.ts';
+import { IMAGENET_MEAN, IMAGENET_STD } from '../core/models/dinov2/constants.ts';
+import { pca, pcaColours } from '../core/features/pca.ts';
+import { extractSlice, patchOfVoxel, type Plane, type SliceGeometry, sliceGeometry, voxelIndex } from '../core/features/slices.ts';
+import { memoryFeatureStore } from '../core/features/store.ts';
+import type { Dims3 } from '../core/geometry/orientation.ts';
+import { fromF16Array } from '../core/weights/f16.ts';
+import { currentModel, forward, modelHash } from './backbone.ts';
+import { indexedDbFeatureStore } from './featureDb.ts';
+import type { Progress } from './protocol.ts';
+
+export interface CaseVolumes {
+  dims: Dims3;
+  spacing: Dims3;
+  volumes: Partial<Record<Modality, Float32Array>>;
+  brainmask?: Uint8Array;
+}
+
+const store = memoryFeatureStore(indexedDbFeatureStore());
+let prepared: { hash: string; mappingKey: string; norm: NormalisedCase } | null = null;
+let last: { result: ExtractionResult; geometry: SliceGeometry; norm: NormalisedCase } | null = null;
+
+async function prepare(c: CaseVolumes, mapping: ChannelMapping): Promise<{ hash: string; norm: NormalisedCase }> {
+  checkMapping(mapping, Object.keys(c.volumes) as Modality[]);
+  const hash = await caseContentHash(c.volumes, c.brainmask);
+  const key = mapping.join(',');
+  if (!prepared || prepared.hash !== hash || prepared.mappingKey !== key) prepared = { hash, mappingKey: key, norm: normaliseCase(c.volumes, mapping, c.brainmask) };
+  return prepared;
+}
+
+export async function extract(
+  c: CaseVolumes,
+  mapping: ChannelMapping,
+  plane: Plane,
+  size: number,
+  progress: (p: Progress) => void,
+  notice: (text: string) => void,
+  signal: AbortSignal,
+): Promise<ExtractionResult> {
+  const loaded = currentModel();
+  if (!loaded) throw new Error('load a backbone first');
+  const { hash, norm } = await prepare(c, mapping);
+  const geometry = sliceGeometry(c.dims, c.spacing, plane, size);
+  const result = await extractFeatures({
+    norm,
+    mapping,
+    geometry,
+    caseHash: hash,
+    modelHash: await modelHash(),
+    dim: loaded.info.dim,
+    store,
+    signal,
+    embed: async (input, s) => {
+      const out = await forward(input, [1, 3, s, s], notice);
+      const tokens = (await out.patches.data()) as Float32Array;
+      tf.dispose([out.cls, out.patches, out.prenorm, out.registers, ...out.intermediates.flatMap((l) => [l.cls, l.patches])]);
+      return tokens;
+    },
+    onProgress: (p) => progress({ status: 'progress', task: 'Extracting features', done: p.done, total: p.total, unit: 'slices', rate: p.slicesPerSecond }),
+  });
+  last = { result, geometry, norm };
+  return result;
+}
+
+/** The pseudo-RGB slice as the backbone sees it, back in 0..255 display values. */
+export async function preview(c: CaseVolumes, mapping: ChannelMapping, plane: Plane, size: number, k: number): Promise<{ rgb: Uint8Array; size: number }> {
+  const { norm } = await prepare(c, mapping);
+  const g = sliceGeometry(c.dims, c.spacing, plane, size);
+  const x = sliceInput(norm, mapping, g, Math.min(Math.max(k, 0), g.count - 1));
+  const S = size * size;
+  const rgb = new Uint8Array(S * 3);
+  for (let i = 0; i < S; i++) {
+    for (let ch = 0; ch < 3; ch++) {
+      const pixel = x[ch * S + i] * IMAGENET_STD[ch] + IMAGENET_MEAN[ch];
+      rgb[i * 3 + ch] = Math.round(255 * Math.min(1, Math.max(0, pixel)));
+    }
+  }
+  return { rgb, size };
+}
+
+/**
+ * First three principal components of the patch features as an RGBA volume on the canonical grid:
+ * of one slice, or of every extracted slice with one PCA over a sample of the whole volume.
+ */
+export async function pcaOverlay(scope: 'slice' | 'volume', k: number): Promise<{ rgba: Uint8Array; dims: Dims3 }> {
+  if (!last) throw new Error('extract features first');
+  const { result, geometry: g, norm } = last;
+  const dim = result.dim;
+  const P = g.grid * g.grid;
+  const nearest = result.slices.reduce((a, b) => (Math.abs(b - k) < Math.abs(a - k) ? b : a), result.slices[0]);
+  const chosen = scope === 'slice' ? [nearest] : result.slices;
+  const features = new Map<number, Float32Array>();
+  for (const s of chosen) features.set(s, fromF16Array((await store.get(result.key, s))!));
+  // Fit on at most ~4,000 patches: enough for three components, quick in plain JS.
+  const step = Math.max(1, Math.ceil((chosen.length * P) / 4000));
+  const sample: Float32Array[] = [];
+  let idx = 0;
+  for (const f of features.values()) for (let p = 0; p < P; p++, idx++) if (idx % step === 0) sample.push(f.subarray(p * dim, (p + 1) * dim));
+  const flat = new Float32Array(sample.length * dim);
+  sample.forEach((row, i) => flat.set(row, i * dim));
+  const fit = pca(flat, sample.length, dim);
+  const [nx, ny, nz] = g.dims;
+  const rgba = new Uint8Array(nx * ny * nz * 4);
+  const brain = Object.values(norm)[0]!.brain;
+  for (const [s, f] of features) {
+    const colours = pcaColours(f, P, dim, fit);
+    const inBrain = extractSlice(brain, g, s);
+    for (let r = 0; r < g.rows; r++) {
+      for (let c = 0; c < g.cols; c++) {
+        if (!inBrain[r * g.cols + c]) continue;
+        const [pr, pc] = patchOfVoxel(g, r, c);
+        const patch = pr * g.grid + pc;
+        const o = voxelIndex(g, s, r, c) * 4;
+        rgba.set([colours[patch * 3], colours[patch * 3 + 1], colours[patch * 3 + 2], 255], o);
+      }
+    }
+  }
+  return { rgba, dims: g.dims };
+}
+
+export async function featureCacheUsage() {
+  return store.usage();
+}
+
+export async function clearFeatureCache() {
+  await store.clear();
+  last = null;
+}
