@@ -3,6 +3,8 @@
  * drives Debian's Chromium headless.
  *   BENCH_BACKENDS=wasm,webgl,webgpu  (default: all three; cpu takes ~18 s a slice)
  *   BENCH_RUNS=5                       runs after one warm-up
+ *   BENCH_EXTRACT_BACKENDS=wasm,webgl  whole-case extraction (webgl extrapolated from 5 slices)
+ *   BENCH_THREADS=2                    WebAssembly threads
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +38,7 @@ async function main() {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--js-flags=--expose-gc', '--enable-experimental-web-platform-features'],
   });
-  const backends = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu').split(',');
+  const backends = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu').split(',').filter(Boolean);
   const runs = Number(process.env.BENCH_RUNS ?? 5);
   const threads = Number(process.env.BENCH_THREADS ?? 2);
   console.error(`backbone: ViT-S/14 (random weights), 224x224, ${runs} runs after a warm-up, backends ${backends.join(', ')}`);
@@ -64,6 +66,25 @@ async function main() {
         await page.close().catch(() => undefined);
       }
     }
+    // Extraction of a whole case (issue: features), one page per backend as above.
+    const extraction: unknown[] = [];
+    for (const backend of (process.env.BENCH_EXTRACT_BACKENDS ?? 'wasm,webgl').split(',').filter(Boolean)) {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${url}bench/extraction.html`);
+        await page.waitForFunction(() => 'runExtractionBench' in window, undefined, { timeout: 120_000 });
+        // Software WebGL takes ~9 s a slice here: time 5 slices and extrapolate, marked as an estimate.
+        const maxSlices = backend === 'wasm' ? 1000 : 5;
+        const r = await page.evaluate((o) => (window as unknown as { runExtractionBench: (o: unknown) => Promise<unknown> }).runExtractionBench(o), { backend, maxSlices, threads });
+        extraction.push(r);
+        console.error(`  extraction: ${JSON.stringify(r)}`);
+      } catch (e) {
+        extraction.push({ backend, note: `failed: ${(e as Error).message.split('\n')[0]}` });
+      } finally {
+        await page.close().catch(() => undefined);
+      }
+    }
+    context = { ...context, extraction };
     const best = (engine: string) => Math.min(...all.filter((x) => x.engine === engine && x.medianMs).map((x) => x.medianMs!));
     const ratio = best('tfjs') / best('onnxruntime-web');
     console.log(JSON.stringify({ bench: 'backbone', results: all, comparison, ...context, ratioTfjsOverOrt: Number.isFinite(ratio) ? +ratio.toFixed(2) : null }, null, 1));

