@@ -102,7 +102,16 @@ async function runOrt(ep: string, runs: number, graph: Uint8Array, weights: Uint
   return { timing: { engine: 'onnxruntime-web', backend: ep, medianMs: median(times), runsMs: times.map(Math.round), threads: ep === 'wasm' ? ort.env.wasm.numThreads : undefined }, tokens };
 }
 
-async function gpuAdapter(): Promise<string> {
+/** Resolves to `fallback` when a browser call never answers (seen with software WebGPU adapters). */
+function within<T>(ms: number, promise: Promise<T>, fallback: T): Promise<T> {
+  return Promise.race([promise, new Promise<T>((r) => setTimeout(() => r(fallback), ms))]);
+}
+
+function gpuAdapter(): Promise<string> {
+  return within(10_000, adapterDescription(), 'no answer from requestAdapter');
+}
+
+async function adapterDescription(): Promise<string> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { description?: string; vendor?: string; architecture?: string } } | null> } }).gpu;
   const adapter = await gpu?.requestAdapter();
   return adapter ? [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') || 'unknown' : 'none';
@@ -151,7 +160,8 @@ export async function runBench(options: { backends: string[]; runs: number; ort:
     }
     if (!eps.includes('webgpu')) results.push({ engine: 'onnxruntime-web', backend: 'webgpu', note: `skipped: adapter is ${adapter}` });
   }
-  return { results, comparison, memoryBytes: await pageMemory(), crossOriginIsolated, hardwareConcurrency: CORES, adapter: await gpuAdapter() };
+  const adapter = await gpuAdapter();
+  return { results, comparison, memoryBytes: await pageMemory(), crossOriginIsolated, hardwareConcurrency: CORES, adapter };
 }
 
 Object.assign(window, { runBench });

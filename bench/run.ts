@@ -14,6 +14,13 @@ import { createServer } from 'vite';
 const ROOT = join(import.meta.dirname, '..');
 const ONNX = join(ROOT, '..', 'shared', 'dinov2-reference', 'onnx');
 
+const PAGE_TIMEOUT_MS = Number(process.env.BENCH_PAGE_TIMEOUT_S ?? 600) * 1000;
+
+/** A page that stops answering (a software GPU can hang) is reported, not waited on forever. */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms))]);
+}
+
 async function main() {
   const server = await createServer({
     root: ROOT,
@@ -55,7 +62,11 @@ async function main() {
         await page.goto(`${url}bench/backbone.html`);
         await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 120_000 });
         const options = { backends: [backend], runs, ort: i === 0 && process.env.BENCH_ORT !== '0', threads };
-        const r = (await page.evaluate((o) => (window as unknown as { runBench: (o: unknown) => Promise<unknown> }).runBench(o), options)) as Result & Record<string, unknown>;
+        const r = (await withTimeout(
+          page.evaluate((o) => (window as unknown as { runBench: (o: unknown) => Promise<unknown> }).runBench(o), options),
+          PAGE_TIMEOUT_MS,
+          backend,
+        )) as Result & Record<string, unknown>;
         all.push(...r.results);
         Object.assign(comparison, r.comparison);
         const { results: _r, comparison: _c, ...rest } = r;
@@ -75,7 +86,11 @@ async function main() {
         await page.waitForFunction(() => 'runExtractionBench' in window, undefined, { timeout: 120_000 });
         // Software WebGL takes ~9 s a slice here: time 5 slices and extrapolate, marked as an estimate.
         const maxSlices = backend === 'wasm' ? 1000 : 5;
-        const r = await page.evaluate((o) => (window as unknown as { runExtractionBench: (o: unknown) => Promise<unknown> }).runExtractionBench(o), { backend, maxSlices, threads });
+        const r = await withTimeout(
+          page.evaluate((o) => (window as unknown as { runExtractionBench: (o: unknown) => Promise<unknown> }).runExtractionBench(o), { backend, maxSlices, threads }),
+          PAGE_TIMEOUT_MS,
+          backend,
+        );
         extraction.push(r);
         console.error(`  extraction: ${JSON.stringify(r)}`);
       } catch (e) {

@@ -6,6 +6,7 @@
 import { gaussian, mulberry32 } from '../../synthetic/random.ts';
 import { type TensorToWrite, writeSafetensors } from '../../weights/safetensors.ts';
 import { PATCH_SIZE } from './constants.ts';
+import { origToHf } from './names.ts';
 import { expectedShapes } from './weights.ts';
 import type { DinoV2Config, Naming } from './types.ts';
 
@@ -70,34 +71,11 @@ export function randomTensors(config: DinoV2Config, seed: number): TensorToWrite
 
 /** Authors' names to Hugging Face's, splitting qkv into query, key and value. */
 export function toHfTensors(tensors: TensorToWrite[]): TensorToWrite[] {
-  const plain: Record<string, string> = {
-    cls_token: 'embeddings.cls_token',
-    mask_token: 'embeddings.mask_token',
-    pos_embed: 'embeddings.position_embeddings',
-    register_tokens: 'embeddings.register_tokens',
-    'patch_embed.proj.weight': 'embeddings.patch_embeddings.projection.weight',
-    'patch_embed.proj.bias': 'embeddings.patch_embeddings.projection.bias',
-    'norm.weight': 'layernorm.weight',
-    'norm.bias': 'layernorm.bias',
-  };
-  const block: [RegExp, string][] = [
-    [/^blocks\.(\d+)\.attn\.proj\.(\w+)$/, 'encoder.layer.$1.attention.output.dense.$2'],
-    [/^blocks\.(\d+)\.ls1\.gamma$/, 'encoder.layer.$1.layer_scale1.lambda1'],
-    [/^blocks\.(\d+)\.ls2\.gamma$/, 'encoder.layer.$1.layer_scale2.lambda1'],
-    [/^blocks\.(\d+)\.(norm1|norm2|mlp\.fc1|mlp\.fc2)\.(\w+)$/, 'encoder.layer.$1.$2.$3'],
-  ];
   return tensors.flatMap((t) => {
-    const qkv = /^blocks\.(\d+)\.attn\.qkv\.(\w+)$/.exec(t.name);
-    if (qkv) {
-      const part = t.values.length / 3;
-      return (['query', 'key', 'value'] as const).map((p, k) => ({
-        name: `encoder.layer.${qkv[1]}.attention.attention.${p}.${qkv[2]}`,
-        shape: [t.shape[0] / 3, ...t.shape.slice(1)],
-        values: t.values.slice(k * part, (k + 1) * part),
-      }));
-    }
-    const name = plain[t.name] ?? block.reduce<string | undefined>((hit, [re, to]) => hit ?? (re.test(t.name) ? t.name.replace(re, to) : undefined), undefined);
-    return [{ ...t, name: name ?? t.name }];
+    const names = origToHf(t.name) ?? [t.name];
+    if (names.length === 1) return [{ ...t, name: names[0] }];
+    const part = t.values.length / names.length;
+    return names.map((name, k) => ({ name, shape: [t.shape[0] / names.length, ...t.shape.slice(1)], values: t.values.slice(k * part, (k + 1) * part) }));
   });
 }
 

@@ -5,32 +5,9 @@
  */
 import { parseSafetensors, toFloat32, WeightsError } from '../../weights/safetensors.ts';
 import { PATCH_SIZE } from './constants.ts';
+import { hfToOrig, origToHf, QKV_PARTS } from './names.ts';
 import type { PosInterpolation } from './interpolate.ts';
 import type { DinoV2Config, DinoV2Weights, Naming } from './types.ts';
-
-/** Hugging Face name -> authors' name, per block (name-map.json's rules). */
-const HF_BLOCK: [RegExp, string][] = [
-  [/^encoder\.layer\.(\d+)\.norm1\.(weight|bias)$/, 'blocks.$1.norm1.$2'],
-  [/^encoder\.layer\.(\d+)\.attention\.output\.dense\.(weight|bias)$/, 'blocks.$1.attn.proj.$2'],
-  [/^encoder\.layer\.(\d+)\.layer_scale1\.lambda1$/, 'blocks.$1.ls1.gamma'],
-  [/^encoder\.layer\.(\d+)\.norm2\.(weight|bias)$/, 'blocks.$1.norm2.$2'],
-  [/^encoder\.layer\.(\d+)\.mlp\.fc1\.(weight|bias)$/, 'blocks.$1.mlp.fc1.$2'],
-  [/^encoder\.layer\.(\d+)\.mlp\.fc2\.(weight|bias)$/, 'blocks.$1.mlp.fc2.$2'],
-  [/^encoder\.layer\.(\d+)\.mlp\.weights_in\.(weight|bias)$/, 'blocks.$1.mlp.w12.$2'],
-  [/^encoder\.layer\.(\d+)\.mlp\.weights_out\.(weight|bias)$/, 'blocks.$1.mlp.w3.$2'],
-  [/^encoder\.layer\.(\d+)\.layer_scale2\.lambda1$/, 'blocks.$1.ls2.gamma'],
-];
-const HF_PLAIN: Record<string, string> = {
-  'embeddings.cls_token': 'cls_token',
-  'embeddings.mask_token': 'mask_token',
-  'embeddings.position_embeddings': 'pos_embed',
-  'embeddings.register_tokens': 'register_tokens',
-  'embeddings.patch_embeddings.projection.weight': 'patch_embed.proj.weight',
-  'embeddings.patch_embeddings.projection.bias': 'patch_embed.proj.bias',
-  'layernorm.weight': 'norm.weight',
-  'layernorm.bias': 'norm.bias',
-};
-const QKV = /^encoder\.layer\.(\d+)\.attention\.attention\.(query|key|value)\.(weight|bias)$/;
 
 /** Merges several safetensors files (e.g. a backbone and a register shard) into authors' names. */
 export function readCheckpoint(files: Uint8Array[]): { weights: DinoV2Weights; naming: Naming; metadata: Record<string, string> } {
@@ -44,22 +21,17 @@ export function readCheckpoint(files: Uint8Array[]): { weights: DinoV2Weights; n
   const naming: Naming = [...raw.keys()].some((k) => k.startsWith('embeddings.') || k.startsWith('encoder.layer.')) ? 'hf' : 'orig';
   if (naming === 'orig') return { weights: raw, naming, metadata };
   const weights: DinoV2Weights = new Map();
-  const qkv = new Map<string, Partial<Record<'query' | 'key' | 'value', { shape: number[]; values: Float32Array }>>>();
+  const qkv = new Map<string, Partial<Record<(typeof QKV_PARTS)[number], { shape: number[]; values: Float32Array }>>>();
   for (const [name, t] of raw) {
-    const m = QKV.exec(name);
-    if (m) {
-      const key = `blocks.${m[1]}.attn.qkv.${m[3]}`;
-      qkv.set(key, { ...qkv.get(key), [m[2]]: t });
-      continue;
-    }
-    const plain = HF_PLAIN[name] ?? HF_BLOCK.reduce<string | undefined>((hit, [re, to]) => hit ?? (re.test(name) ? name.replace(re, to) : undefined), undefined);
-    weights.set(plain ?? name, t);
+    const mapped = hfToOrig(name);
+    if (mapped?.qkvPart) qkv.set(mapped.name, { ...qkv.get(mapped.name), [mapped.qkvPart]: t });
+    else weights.set(mapped?.name ?? name, t);
   }
   for (const [key, parts] of qkv) {
-    const missing = (['query', 'key', 'value'] as const).filter((p) => !parts[p]);
-    if (missing.length) throw new WeightsError(`checkpoint lacks ${missing.map((p) => key.replace('attn.qkv', `attention.attention.${p}`)).join(', ')}`);
+    const missing = QKV_PARTS.filter((p) => !parts[p]);
+    if (missing.length) throw new WeightsError(`checkpoint lacks the ${missing.join(', ')} part of ${origToHf(key)![0].replace('.query.', '.{query,key,value}.')}`);
     // The authors' qkv is query, key and value stacked along the output axis.
-    const [q, k, v] = [parts.query!, parts.key!, parts.value!];
+    const [q, k, v] = QKV_PARTS.map((p) => parts[p]!);
     const values = new Float32Array(q.values.length * 3);
     values.set(q.values, 0);
     values.set(k.values, q.values.length);
