@@ -1,0 +1,46 @@
+/**
+ * Cross-entropy (binary for sigmoid outputs) + soft Dice, on logits upsampled bilinearly from the
+ * patch grid to the input's pixels (half-pixel centres: patch p's centre sits at pixel 14p + 7).
+ * Pixels of the padding carry weight 0.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { TaskSpec } from './tasks.ts';
+
+export interface LossWeights {
+  crossEntropy: number;
+  dice: number;
+}
+
+export const DEFAULT_LOSS: LossWeights = { crossEntropy: 1, dice: 1 };
+
+export function upsample(logits: tf.Tensor4D, size: number): tf.Tensor4D {
+  return tf.image.resizeBilinear(logits, [size, size], false, true);
+}
+
+/** Probabilities [.., C] from logits. */
+export function activate(spec: TaskSpec, logits: tf.Tensor): tf.Tensor {
+  return spec.activation === 'sigmoid' ? tf.sigmoid(logits) : tf.softmax(logits);
+}
+
+/** logits, targets: [B, S, S, C]; weights: [B, S, S, 1]. A scalar. */
+export function segmentationLoss(spec: TaskSpec, logits: tf.Tensor4D, targets: tf.Tensor4D, weights: tf.Tensor4D, w: LossWeights = DEFAULT_LOSS): tf.Scalar {
+  return tf.tidy(() => {
+    const total = tf.maximum(tf.sum(weights), 1);
+    let ce: tf.Tensor;
+    if (spec.activation === 'sigmoid') {
+      // Stable BCE with logits: max(x, 0) - x t + log(1 + exp(-|x|))
+      const perPixel = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, targets)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+      ce = tf.div(tf.sum(tf.mul(tf.mean(perPixel, -1, true), weights)), total);
+    } else {
+      const logp = tf.logSoftmax(logits);
+      ce = tf.div(tf.sum(tf.mul(tf.neg(tf.sum(tf.mul(targets, logp), -1, true)), weights)), total);
+    }
+    const p = tf.mul(activate(spec, logits), weights);
+    const t = tf.mul(targets, weights);
+    const axes = [0, 1, 2];
+    const inter = tf.sum(tf.mul(p, t), axes);
+    const dice = tf.div(tf.add(tf.mul(inter, 2), 1), tf.add(tf.add(tf.sum(p, axes), tf.sum(t, axes)), 1));
+    const diceLoss = tf.sub(1, tf.mean(dice));
+    return tf.add(tf.mul(ce, w.crossEntropy), tf.mul(diceLoss, w.dice)) as tf.Scalar;
+  });
+}

@@ -1,0 +1,19 @@
+/** Training targets of one slice in the input's pixels: the label under each pixel centre, nearest voxel. */
+import { extractSlice, type SliceGeometry, voxelAtInput } from '../features/slices.ts';
+import { targets, type TaskSpec } from './tasks.ts';
+
+export function sliceTargets(labels: Uint8Array, g: SliceGeometry, k: number, spec: TaskSpec): { targets: Float32Array; weights: Float32Array } {
+  const slice = extractSlice(labels, g, k);
+  const S = g.size;
+  const pixelLabels = new Uint8Array(S * S);
+  const weights = new Float32Array(S * S);
+  for (let u = 0; u < S; u++) {
+    for (let v = 0; v < S; v++) {
+      const voxel = voxelAtInput(g, u + 0.5, v + 0.5);
+      if (!voxel) continue; // padding: weight 0
+      pixelLabels[u * S + v] = slice[voxel[0] * g.cols + voxel[1]];
+      weights[u * S + v] = 1;
+    }
+  }
+  return { targets: targets(spec, pixelLabels), weights };
+}

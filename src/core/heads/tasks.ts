@@ -1,0 +1,34 @@
+/** What the head predicts, and the per-pixel targets for it. */
+import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
+import { REGIONS } from '../metrics/regions.ts';
+
+export type Task = 'regions' | 'binary' | 'labels';
+
+export interface TaskSpec {
+  task: Task;
+  /** One name per output channel. */
+  channels: string[];
+  activation: 'sigmoid' | 'softmax';
+}
+
+/** BraTS regions as three overlapping sigmoid outputs (MONAI's BraTS recipe); a lesion; or a softmax over labels. */
+export function taskSpec(task: Task): TaskSpec {
+  if (task === 'regions') return { task, channels: REGIONS.map((r) => r.id), activation: 'sigmoid' };
+  if (task === 'binary') return { task, channels: ['lesion'], activation: 'sigmoid' };
+  return { task, channels: ['background', 'NCR', 'ED', 'ET'], activation: 'softmax' };
+}
+
+const SOFTMAX_LABELS = [0, LABEL_NCR, LABEL_ED, LABEL_ET];
+
+/** Targets [n, channels] for n pixels of studio labels. */
+export function targets(spec: TaskSpec, labels: ArrayLike<number>): Float32Array {
+  const C = spec.channels.length;
+  const out = new Float32Array(labels.length * C);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (spec.task === 'regions') REGIONS.forEach((r, c) => (out[i * C + c] = r.labels.includes(l) ? 1 : 0));
+    else if (spec.task === 'binary') out[i] = l > 0 ? 1 : 0;
+    else out[i * C + Math.max(0, SOFTMAX_LABELS.indexOf(l))] = 1;
+  }
+  return out;
+}
