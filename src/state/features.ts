@@ -48,7 +48,7 @@ async function sendCase(): Promise<BratsCase> {
     const ref = Object.values(c.modalities)[0]!;
     const volumes: Partial<Record<Modality, Float32Array>> = {};
     for (const m of MODALITIES) if (c.modalities[m]) volumes[m] = c.modalities[m]!.data;
-    await computeClient().request('setCase', { dims: ref.dims, spacing: ref.spacing, volumes, brainmask: c.brainmask });
+    await computeClient().request('setCase', { dims: ref.dims, spacing: ref.spacing, volumes, brainmask: c.brainmask, labels: c.labels?.data });
     sentCase = c;
   }
   return c;

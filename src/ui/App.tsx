@@ -4,6 +4,7 @@ import { FeaturesPanel } from './components/FeaturesPanel.tsx';
 import { Messages } from './components/Messages.tsx';
 import { ModelPanel } from './components/ModelPanel.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
+import { TrainingPanel } from './components/TrainingPanel.tsx';
 import { Viewer } from './components/Viewer.tsx';
 
 export function App() {
@@ -16,6 +17,7 @@ export function App() {
           <CasePanel />
           <ModelPanel />
           <FeaturesPanel />
+          <TrainingPanel />
         </aside>
         <Viewer />
       </div>

@@ -1,10 +1,12 @@
 /** The UI's handle on the compute worker: one promise per request, progress through a callback. */
 import type { Progress, RequestMap, RequestType, ResultMap, WorkerRequest, WorkerResponse } from './protocol.ts';
+import type { TrainingUpdate } from './training.ts';
 
 export class CancelledError extends Error {}
 
 export interface RequestOptions {
   onProgress?: (p: Progress) => void;
+  onUpdate?: (u: TrainingUpdate) => void;
   transfer?: Transferable[];
   /** Aborting it asks the worker to cancel the request. */
   signal?: AbortSignal;
@@ -19,13 +21,13 @@ export interface ComputeClient {
 
 export function createComputeClient(worker: Worker): ComputeClient {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void; onProgress?: (p: Progress) => void }>();
+  const pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void; onProgress?: (p: Progress) => void; onUpdate?: (u: TrainingUpdate) => void }>();
   const client: ComputeClient = {
     onNotice: () => undefined,
     request(type, payload, options = {}) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (r: never) => void, reject, onProgress: options.onProgress });
+        pending.set(id, { resolve: resolve as (r: never) => void, reject, onProgress: options.onProgress, onUpdate: options.onUpdate });
         options.signal?.addEventListener('abort', () => worker.postMessage({ id: nextId++, type: 'cancel', target: id } satisfies WorkerRequest));
         worker.postMessage({ id, type, payload } as WorkerRequest, options.transfer ?? []);
       });
@@ -40,6 +42,7 @@ export function createComputeClient(worker: Worker): ComputeClient {
     const entry = pending.get(msg.id);
     if (!entry) return;
     if (msg.type === 'progress') entry.onProgress?.(msg.progress);
+    else if (msg.type === 'update') entry.onUpdate?.(msg.update);
     else {
       pending.delete(msg.id);
       if (msg.type === 'result') entry.resolve(msg.result as never);

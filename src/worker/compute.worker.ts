@@ -6,6 +6,7 @@ import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
 import { type CaseVolumes, clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse } from './protocol.ts';
+import { exportHead, importHead, predictWholeVolume, setTrainingControl, train, type TrainingUpdate } from './training.ts';
 
 let currentCase: CaseVolumes | null = null;
 function theCase(): CaseVolumes {
@@ -25,6 +26,7 @@ function buffersOf(arrays: ArrayBufferView[]): Transferable[] {
 
 interface Context {
   progress: (p: Progress) => void;
+  update: (u: TrainingUpdate) => void;
   notice: (text: string) => void;
   signal: AbortSignal;
 }
@@ -88,6 +90,26 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
     await clearFeatureCache();
     return [{}, []];
   },
+  async train(settings, { update }) {
+    const labels = theCase().labels;
+    if (!labels) throw new Error('this case has no label map to train on');
+    return [await train(settings, labels, update), []];
+  },
+  trainingControl({ action, slice }) {
+    setTrainingControl(action, slice);
+    return [{}, []];
+  },
+  async predictVolume(_, { progress }) {
+    const c = theCase();
+    const r = await predictWholeVolume(c.labels, c.spacing, (done, total) => progress({ status: 'progress', task: 'Predicting the volume', done, total, unit: 'slices' }));
+    return [r, [r.prediction.buffer as ArrayBuffer]];
+  },
+  exportHead() {
+    return [{ json: exportHead() }, []];
+  },
+  importHead({ json }) {
+    return [importHead(json), []];
+  },
 };
 
 const running = new Map<number, AbortController>();
@@ -103,6 +125,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const ctx: Context = {
     progress: (p) => post({ id: req.id, type: 'progress', progress: p }),
     notice: (text) => post({ id: req.id, type: 'notice', text }),
+    update: (u) => post({ id: req.id, type: 'update', update: u }),
     signal: controller.signal,
   };
   try {

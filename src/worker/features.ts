@@ -20,6 +20,8 @@ export interface CaseVolumes {
   spacing: Dims3;
   volumes: Partial<Record<Modality, Float32Array>>;
   brainmask?: Uint8Array;
+  /** Studio-convention labels, when the case has a label map. */
+  labels?: Uint8Array;
 }
 
 const store = memoryFeatureStore(indexedDbFeatureStore());
@@ -122,6 +124,21 @@ export async function pcaOverlay(scope: 'slice' | 'volume', k: number): Promise<
     }
   }
   return { rgba, dims: g.dims };
+}
+
+/** The last extraction's slices, geometry and a reader of their features, for training. */
+export function extractedFeatures(): { result: ExtractionResult; geometry: SliceGeometry; get: (k: number) => Promise<Uint16Array> } {
+  if (!last) throw new Error('extract features first');
+  const { result, geometry } = last;
+  return {
+    result,
+    geometry,
+    get: async (k) => {
+      const v = await store.get(result.key, k);
+      if (!v) throw new Error(`features of slice ${k} are missing from the cache`);
+      return v;
+    },
+  };
 }
 
 export async function featureCacheUsage() {

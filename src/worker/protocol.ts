@@ -13,6 +13,8 @@ import type { ChannelMapping } from '../core/features/channels.ts';
 import type { ExtractionResult } from '../core/features/extract.ts';
 import type { Plane } from '../core/features/slices.ts';
 import type { CaseVolumes } from './features.ts';
+import type { RegionScore } from '../core/heads/predict.ts';
+import type { TrainSettings, TrainingUpdate } from './training.ts';
 
 /** One progress type from the worker to the stores, after transformers.js's progress callback. */
 export type Progress =
@@ -57,6 +59,11 @@ export interface RequestMap {
   pcaOverlay: { scope: 'slice' | 'volume'; slice: number };
   featureCache: Record<string, never>;
   clearFeatureCache: Record<string, never>;
+  train: TrainSettings;
+  trainingControl: { action: 'pause' | 'resume' | 'stop' | 'view'; slice?: number };
+  predictVolume: Record<string, never>;
+  exportHead: Record<string, never>;
+  importHead: { json: string };
 }
 
 export interface ResultMap {
@@ -73,6 +80,11 @@ export interface ResultMap {
   pcaOverlay: { rgba: Uint8Array; dims: Dims3 };
   featureCache: { bytes: number; keys: { key: string; slices: number; bytes: number }[] };
   clearFeatureCache: Record<string, never>;
+  train: { steps: number; validationDice: number[]; train: number[]; validation: number[] };
+  trainingControl: Record<string, never>;
+  predictVolume: { prediction: Uint8Array; scores: RegionScore[] };
+  exportHead: { json: string };
+  importHead: { task: string; dim: number };
 }
 
 export type RequestType = keyof RequestMap;
@@ -85,5 +97,7 @@ export type WorkerResponse =
   | { id: number; type: 'progress'; progress: Progress }
   /** Something the user should know that is not an error of this request (a backend fallback). */
   | { id: number; type: 'notice'; text: string }
+  /** Live state of a long request (training). */
+  | { id: number; type: 'update'; update: TrainingUpdate }
   | { id: number; type: 'result'; result: ResultMap[RequestType] }
   | { id: number; type: 'error'; message: string; cancelled?: boolean };

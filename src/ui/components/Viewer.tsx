@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { BRATS_CLASSES } from '../../core/case/labels.ts';
+import { sliceGeometry, voxelIndex } from '../../core/features/slices.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
 import { headerFor, writeNifti, writeRgbaNifti } from '../../core/nifti/write.ts';
 import { useFeatures } from '../../state/features.ts';
 import { report } from '../../state/messages.ts';
 import { useCase } from '../../state/case.ts';
+import { useTraining, viewSlice } from '../../state/training.ts';
 import { setLocation, useView } from '../../state/view.ts';
 import { createViewer, type ViewerAdapter } from '../niivue/adapter.ts';
 
@@ -19,6 +21,10 @@ export function Viewer() {
   const [viewer, setViewer] = useState<ViewerAdapter | null>(null);
   const current = useCase((s) => s.current);
   const pca = useFeatures((s) => s.pca);
+  const plane = useFeatures((s) => s.plane);
+  const liveSlice = useTraining((s) => s.slice);
+  const volumePrediction = useTraining((s) => s.volume?.prediction);
+  const voxel = useView((s) => s.voxel);
   const { mode, labelsVisible, labelOpacity, background, location } = useView();
 
   useEffect(() => {
@@ -48,6 +54,24 @@ export function Viewer() {
     const extra = pca && { name: 'pca.nii', bytes: writeRgbaNifti(vol.dims, vol.affine, pca.rgba) };
     viewer.show(bg, labels, extra ?? undefined).catch((e) => report('error', `The viewer could not show the case: ${(e as Error).message}`));
   }, [viewer, current, background, pca]);
+
+  // The prediction: the whole volume once predicted, else the live slice while training.
+  useEffect(() => {
+    if (!viewer || !current) return;
+    const vol = Object.values(current.modalities)[0]!;
+    let labels: Uint8Array | null = volumePrediction ?? null;
+    if (!labels && liveSlice) {
+      labels = new Uint8Array(vol.data.length);
+      const g = sliceGeometry(vol.dims, vol.spacing, plane, 224);
+      for (let r = 0; r < g.rows; r++) for (let c = 0; c < g.cols; c++) labels[voxelIndex(g, liveSlice.index, r, c)] = liveSlice.labels[r * g.cols + c];
+    }
+    const encode = () => writeNifti(headerFor(vol.dims, vol.affine, 2), labels!);
+    viewer.setPrediction(labels, encode, COLOURS, 0.6).catch((e) => report('error', `The prediction could not be shown: ${(e as Error).message}`));
+  }, [viewer, current, liveSlice, volumePrediction, plane]);
+
+  useEffect(() => {
+    if (voxel) viewSlice(voxel[{ sagittal: 0, coronal: 1, axial: 2 }[plane]]);
+  }, [voxel, plane]);
 
   useEffect(() => viewer?.setViewMode(mode), [viewer, mode]);
   useEffect(() => viewer?.setLabelsVisible(labelsVisible), [viewer, labelsVisible, current]);

@@ -33,6 +33,11 @@ export interface ViewerAdapter {
     rgba?: { name: string; bytes: Uint8Array },
   ): Promise<void>;
   setLabelsVisible(visible: boolean): void;
+  /**
+   * A prediction overlay on the background's grid, updated in place (no reload) so live training
+   * can refresh it every second; null removes it.
+   */
+  setPrediction(labels: Uint8Array | null, encode: () => Uint8Array, colours: LabelColours, opacity: number): Promise<void>;
   setLabelOpacity(opacity: number): void;
   setViewMode(mode: ViewMode): void;
   onLocationChange(callback: (location: ViewerLocation) => void): void;
@@ -51,6 +56,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   let opacity = 0.5;
   let visible = true;
   let hasLabels = false;
+  let prediction: NVImage | null = null;
   const applyOverlay = () => {
     if (hasLabels) nv.setOpacity(1, visible ? opacity : 0);
   };
@@ -61,14 +67,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       ];
       if (labels) {
         const img = await NVImage.loadFromUrl({ url: labels.name, name: labels.name, buffer: copyBuffer(labels.bytes), colormap: 'gray' });
-        img.setColormapLabel({
-          R: [0, ...labels.colours.rgb.map((c) => c[0])],
-          G: [0, ...labels.colours.rgb.map((c) => c[1])],
-          B: [0, ...labels.colours.rgb.map((c) => c[2])],
-          A: [0, ...labels.colours.rgb.map(() => 255)],
-          I: [0, ...labels.colours.values],
-          labels: ['background', ...labels.colours.names],
-        });
+        img.setColormapLabel(labelLut(labels.colours));
         images.push(img);
       }
       hasLabels = !!labels;
@@ -76,12 +75,29 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       // Keep the crosshair where the user left it when the same grid is shown again.
       const crosshair = nv.volumes.length > 0 ? [...nv.scene.crosshairPos] : null;
       while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[nv.volumes.length - 1]);
+      prediction = null;
       for (const img of images) nv.addVolume(img);
       if (crosshair) {
         nv.scene.crosshairPos = crosshair as typeof nv.scene.crosshairPos;
         nv.drawScene();
       }
       applyOverlay();
+    },
+    async setPrediction(labels, encode, colours, predictionOpacity) {
+      if (!labels) {
+        if (prediction) nv.removeVolume(prediction);
+        prediction = null;
+        return;
+      }
+      if (!prediction) {
+        prediction = await NVImage.loadFromUrl({ url: 'prediction.nii', name: 'prediction.nii', buffer: copyBuffer(encode()), colormap: 'gray' });
+        prediction.setColormapLabel(labelLut(colours));
+        nv.addVolume(prediction);
+      } else {
+        (prediction.img as Uint8Array).set(labels);
+        nv.updateGLVolume();
+      }
+      nv.setOpacity(nv.volumes.indexOf(prediction), predictionOpacity);
     },
     setLabelsVisible(v) {
       visible = v;
@@ -104,6 +120,17 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       nv.onLocationChange = () => {};
       while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[0]);
     },
+  };
+}
+
+function labelLut(colours: LabelColours) {
+  return {
+    R: [0, ...colours.rgb.map((c) => c[0])],
+    G: [0, ...colours.rgb.map((c) => c[1])],
+    B: [0, ...colours.rgb.map((c) => c[2])],
+    A: [0, ...colours.rgb.map(() => 255)],
+    I: [0, ...colours.values],
+    labels: ['background', ...colours.names],
   };
 }
 

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { diceScore } from '../src/core/metrics/dice.ts';
+import { regionMask } from '../src/core/metrics/regions.ts';
+import { loadVolume } from '../src/core/volume.ts';
+import { canvasPixels, caseFiles, comparePixels, waitForCase } from './helpers.ts';
+import { join } from 'node:path';
+import { SCREENSHOTS, SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
+
+test('train the head, watch the chart and the overlay change, predict the volume, export it and read it back', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
+  await waitForCase(page, 'synthetic-5');
+  await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
+  await expect(page.getByTestId('backend')).toContainText('Backend:');
+  await page.getByRole('button', { name: 'Extract features' }).click();
+  await expect(page.getByTestId('extraction-result')).toContainText('slices with features', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Axial' }).click();
+  await page.getByLabel('Show labels').uncheck(); // so what changes is the prediction alone
+  const before = await canvasPixels(page);
+
+  await page.getByLabel('Epochs').fill('25');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-chart')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('training-status')).toContainText(/Step \d+, loss [\d.]+, validation Dice WT [\d.]+/);
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 170_000 });
+  const status = (await page.getByTestId('training-status').textContent())!;
+  const wt = Number(/WT ([\d.]+)/.exec(status)![1]);
+  expect(wt).toBeGreaterThan(0.3);
+  // The live prediction is drawn over the slice in view.
+  await expect.poll(async () => (await comparePixels(page, before.png, (await canvasPixels(page)).png)).changed, { timeout: 30_000 }).toBeGreaterThan(30);
+
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  const table = page.getByTestId('volume-scores');
+  await expect(table).toContainText('WT');
+  const shownDice = Number(await table.locator('tbody tr').first().locator('td').nth(1).textContent());
+  await page.getByLabel('Show labels').check();
+  await page.screenshot({ path: join(SCREENSHOTS, 'training-synthetic.png') });
+
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export prediction (.nii.gz)' }).click();
+  const file = await (await downloadPromise).path();
+  const prediction = loadVolume(new Uint8Array(readFileSync(file)), 'prediction.nii.gz');
+  const truth = loadVolume(new Uint8Array(readFileSync(caseFiles(SMALL_CASE).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
+  expect(prediction.dims).toEqual(truth.dims);
+  expect(prediction.affine).toEqual(truth.affine);
+  expect(new Set(prediction.data).size).toBeLessThanOrEqual(4);
+  // The exported file gives the Dice the page showed.
+  expect(diceScore(regionMask(prediction.data, 'WT'), regionMask(truth.data, 'WT'))).toBeCloseTo(shownDice, 3);
+
+  // Save the head, load it again, predict again: the same numbers.
+  const headDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save head' }).click();
+  const headPath = await (await headDownload).path();
+  await page.getByTestId('head-input').setInputFiles({ name: 'head.json', mimeType: 'application/json', buffer: readFileSync(headPath) });
+  await expect(page.getByRole('status').last()).toContainText('Head loaded');
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  await expect(table.locator('tbody tr').first().locator('td').nth(1)).toHaveText(shownDice.toFixed(3));
+});

@@ -1,0 +1,109 @@
+/** Training the head: settings, the live curve, the slice prediction, the volume and its scores. */
+import { create } from 'zustand';
+import type { RegionScore } from '../core/heads/predict.ts';
+import type { Task } from '../core/heads/tasks.ts';
+import { computeClient } from '../worker/client.ts';
+import type { Progress } from '../worker/protocol.ts';
+import type { TrainingUpdate } from '../worker/training.ts';
+import { useCase } from './case.ts';
+import { useFeatures } from './features.ts';
+import { report } from './messages.ts';
+
+export interface CurvePoint {
+  step: number;
+  loss: number;
+  dice: number[];
+}
+
+interface TrainingState {
+  task: Task;
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  seed: number;
+  state: 'idle' | 'running' | 'paused' | 'done' | 'stopped';
+  curve: CurvePoint[];
+  channels: string[];
+  /** The latest prediction of one slice: shown as an overlay while training runs. */
+  slice: { index: number; labels: Uint8Array } | null;
+  volume: { prediction: Uint8Array; scores: RegionScore[] } | null;
+  progress: Progress | null;
+}
+
+export const useTraining = create<TrainingState>(() => ({
+  task: 'regions',
+  epochs: 15,
+  learningRate: 0.01,
+  batchSize: 8,
+  seed: 0,
+  state: 'idle',
+  curve: [],
+  channels: [],
+  slice: null,
+  volume: null,
+  progress: null,
+}));
+
+export const setTrainingSettings = (s: Partial<Pick<TrainingState, 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed'>>) => useTraining.setState(s);
+
+useFeatures.subscribe((s, prev) => {
+  if (s.result !== prev.result) useTraining.setState({ curve: [], slice: null, volume: null, state: 'idle' });
+});
+useCase.subscribe((s, prev) => {
+  if (s.current !== prev.current) useTraining.setState({ curve: [], slice: null, volume: null, state: 'idle' });
+});
+
+function onUpdate(u: TrainingUpdate): void {
+  useTraining.setState((s) => ({
+    state: u.state,
+    channels: u.channels,
+    slice: u.slice ?? s.slice,
+    curve: s.curve.at(-1)?.step === u.step ? s.curve : [...s.curve, { step: u.step, loss: u.loss, dice: u.validationDice }],
+  }));
+}
+
+export async function startTraining(): Promise<void> {
+  const { task, epochs, learningRate, batchSize, seed } = useTraining.getState();
+  useTraining.setState({ state: 'running', curve: [], slice: null, volume: null });
+  try {
+    const r = await computeClient().request('train', { task, epochs, learningRate, batchSize, seed, validation: 0.2 }, { onUpdate });
+    report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => d.toFixed(2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);
+  } catch (e) {
+    report('error', `Training failed: ${(e as Error).message}`);
+    useTraining.setState({ state: 'idle' });
+  }
+}
+
+export function controlTraining(action: 'pause' | 'resume' | 'stop'): void {
+  void computeClient().request('trainingControl', { action });
+}
+
+/** The viewer's slice, so the live prediction follows the user. */
+export function viewSlice(slice: number): void {
+  if (useTraining.getState().state === 'running') void computeClient().request('trainingControl', { action: 'view', slice });
+}
+
+export async function predictWholeVolume(): Promise<void> {
+  try {
+    const volume = await computeClient().request('predictVolume', {}, { onProgress: (progress) => useTraining.setState({ progress }) });
+    useTraining.setState({ volume });
+  } catch (e) {
+    report('error', `Prediction failed: ${(e as Error).message}`);
+  } finally {
+    useTraining.setState({ progress: null });
+  }
+}
+
+export async function exportHeadJson(): Promise<string> {
+  return (await computeClient().request('exportHead', {})).json;
+}
+
+export async function importHeadJson(json: string): Promise<void> {
+  try {
+    const r = await computeClient().request('importHead', { json });
+    useTraining.setState({ task: r.task as Task, state: 'done' });
+    report('info', `Head loaded (${r.task}, ${r.dim} features); predict the volume to apply it.`);
+  } catch (e) {
+    report('error', `The head could not be loaded: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,126 @@
+import { useRef } from 'react';
+import type { Task } from '../../core/heads/tasks.ts';
+import { MODALITIES } from '../../core/case/roles.ts';
+import { exportLikeSource } from '../../core/volume.ts';
+import { useCase } from '../../state/case.ts';
+import { useFeatures } from '../../state/features.ts';
+import { useModel } from '../../state/model.ts';
+import {
+  controlTraining,
+  exportHeadJson,
+  importHeadJson,
+  predictWholeVolume,
+  setTrainingSettings,
+  startTraining,
+  useTraining,
+} from '../../state/training.ts';
+import { download } from '../download.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+import { TrainingChart } from './TrainingChart.tsx';
+
+const hd = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+
+export function TrainingPanel() {
+  const current = useCase((s) => s.current);
+  const result = useFeatures((s) => s.result);
+  const model = useModel((s) => s.info);
+  const t = useTraining();
+  const headInput = useRef<HTMLInputElement>(null);
+  if (!current || !result) return null;
+  const running = t.state === 'running' || t.state === 'paused';
+  const exportPrediction = () => {
+    const like = MODALITIES.map((m) => current.modalities[m]).find(Boolean)!;
+    download(`${current.id}_prediction.nii.gz`, exportLikeSource(like, Float32Array.from(t.volume!.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
+  };
+  return (
+    <section className="training" aria-label="Training">
+      <h3>Segmentation head</h3>
+      <div className="row">
+        <label>
+          Task{' '}
+          <select aria-label="Task" value={t.task} disabled={running} onChange={(e) => setTrainingSettings({ task: e.currentTarget.value as Task })}>
+            <option value="regions">BraTS regions (WT, TC, ET)</option>
+            <option value="binary">Lesion</option>
+            <option value="labels">Labels (softmax)</option>
+          </select>
+        </label>
+        <label>
+          Epochs <input aria-label="Epochs" type="number" min={1} max={200} value={t.epochs} disabled={running} onChange={(e) => setTrainingSettings({ epochs: Number(e.currentTarget.value) })} />
+        </label>
+        <label>
+          Seed <input aria-label="Seed" type="number" value={t.seed} disabled={running} onChange={(e) => setTrainingSettings({ seed: Number(e.currentTarget.value) })} />
+        </label>
+      </div>
+      <div className="row">
+        {!running && (
+          <button disabled={!current.labels} onClick={() => startTraining()} title={current.labels ? '' : 'Training needs a label map'}>
+            Train
+          </button>
+        )}
+        {t.state === 'running' && <button onClick={() => controlTraining('pause')}>Pause</button>}
+        {t.state === 'paused' && <button onClick={() => controlTraining('resume')}>Resume</button>}
+        {running && <button onClick={() => controlTraining('stop')}>Stop</button>}
+        <span data-testid="training-state">{t.state}</span>
+      </div>
+      <TrainingChart curve={t.curve} channels={t.channels} />
+      {t.curve.length > 0 && (
+        <p data-testid="training-status">
+          Step {t.curve.at(-1)!.step}, loss {t.curve.at(-1)!.loss.toFixed(3)}, validation Dice{' '}
+          {t.channels.map((c, i) => `${c} ${(t.curve.at(-1)!.dice[i] ?? 0).toFixed(2)}`).join(', ')}
+        </p>
+      )}
+      {(t.state === 'done' || t.state === 'stopped') && (
+        <div className="row">
+          <button onClick={() => predictWholeVolume()}>Predict the volume</button>
+          <button onClick={async () => download(`${current.id}_head.json`, await exportHeadJson(), 'application/json')}>Save head</button>
+        </div>
+      )}
+      <div className="row">
+        <button onClick={() => headInput.current?.click()}>Load a head…</button>
+      </div>
+      <input
+        ref={headInput}
+        type="file"
+        accept=".json"
+        hidden
+        data-testid="head-input"
+        onChange={async (e) => {
+          const input = e.currentTarget;
+          const file = input.files?.[0];
+          input.value = '';
+          if (file) await importHeadJson(await file.text());
+        }}
+      />
+      <ProgressBar progress={t.progress} />
+      {t.volume && (
+        <>
+          {t.volume.scores.length > 0 && (
+            <table className="scores" data-testid="volume-scores">
+              <thead>
+                <tr>
+                  <th>Region</th>
+                  <th>3D Dice</th>
+                  <th>HD95 (mm)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {t.volume.scores.map((s) => (
+                  <tr key={s.region}>
+                    <td>{s.region}</td>
+                    <td>{s.dice.toFixed(3)}</td>
+                    <td>{hd(s.hd95)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="hint">
+            Scored on the whole volume, training slices included{model?.randomWeights ? '; the backbone has random weights' : ''}. HD95 n/a: one of
+            prediction and truth is empty.
+          </p>
+          <button onClick={exportPrediction}>Export prediction (.nii.gz)</button>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * Training a head in the worker on the features last extracted, with live validation Dice and a
+ * prediction of the slice in view; pause, resume and stop arrive between steps.
+ */
+import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
+import type { LossWeights } from '../core/heads/loss.ts';
+import { predictSliceLabels, predictVolume, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
+import { sliceTargets } from '../core/heads/sliceTargets.ts';
+import { splitSlices } from '../core/heads/split.ts';
+import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
+import { type TrainingSlice, trainHead, validationDice } from '../core/heads/train.ts';
+import { fromF16Array } from '../core/weights/f16.ts';
+import type { Dims3 } from '../core/geometry/orientation.ts';
+import { extractedFeatures } from './features.ts';
+
+export interface TrainSettings {
+  task: Task;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  validation: number;
+  loss?: LossWeights;
+}
+
+export interface TrainingUpdate {
+  step: number;
+  epoch: number;
+  loss: number;
+  validationDice: number[];
+  channels: string[];
+  /** Predicted labels of the slice in view, on the canonical grid's slice (rows x cols), or null. */
+  slice: { index: number; labels: Uint8Array } | null;
+  state: 'running' | 'paused' | 'done' | 'stopped';
+}
+
+let head: LinearHead | null = null;
+let spec: TaskSpec | null = null;
+let trainedWith: TrainSettings | null = null;
+let control: 'run' | 'pause' | 'stop' = 'run';
+let viewSlice = 0;
+
+export function setTrainingControl(action: 'pause' | 'resume' | 'stop' | 'view', slice?: number): void {
+  if (action === 'view') viewSlice = slice ?? viewSlice;
+  else control = action === 'resume' ? 'run' : action;
+}
+
+const nextTask = () => new Promise((r) => setTimeout(r, 0));
+/** Read through a function: control changes between awaits, which TypeScript's narrowing cannot see. */
+const wanted = () => control;
+
+export async function train(settings: TrainSettings, labels: Uint8Array, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
+  const { result, geometry: g, get } = extractedFeatures();
+  spec = taskSpec(settings.task);
+  const withTumour = result.slices.filter((k) => sliceTargets(labels, g, k, spec!).targets.some((v) => v > 0));
+  if (withTumour.length < 3) throw new Error('the label map has tumour in fewer than 3 extracted slices: too few to train and validate on');
+  const split = splitSlices(withTumour, { validation: settings.validation, seed: settings.seed });
+  const healthy = result.slices.filter((k) => !withTumour.includes(k) && (k < split.validation[0] - 2 || k > split.validation.at(-1)! + 2));
+  const data = async (slices: number[]): Promise<TrainingSlice[]> =>
+    Promise.all(slices.map(async (k) => ({ slice: k, features: fromF16Array(await get(k)), ...sliceTargets(labels, g, k, spec!) })));
+  const trainData = await data([...split.train, ...healthy.filter((_, i) => i % 4 === 0)]);
+  const valData = await data(split.validation);
+  head?.dispose();
+  head = createLinearHead(result.dim, spec.channels.length, settings.seed);
+  control = 'run';
+  let last = 0;
+  let dice = validationDice(head, valData, { spec, grid: g.grid, size: g.size });
+  let step = { step: 0, epoch: 0, loss: NaN };
+  const send = async (state: TrainingUpdate['state']) => {
+    const k = result.slices.includes(viewSlice) ? viewSlice : null;
+    update({ ...step, validationDice: dice, channels: spec!.channels, state, slice: k === null ? null : { index: k, labels: predictSliceLabels(head!, spec!, g, fromF16Array(await get(k))) } });
+  };
+  await send('running');
+  for await (const s of trainHead(head, trainData, { spec, grid: g.grid, size: g.size, epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, seed: settings.seed, loss: settings.loss })) {
+    step = s;
+    await nextTask(); // let pause, stop and the slice in view arrive
+    if (performance.now() - last > 700) {
+      dice = validationDice(head, valData, { spec, grid: g.grid, size: g.size });
+      await send('running');
+      last = performance.now();
+    }
+    while (wanted() === 'pause') {
+      await send('paused');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (wanted() === 'stop') break;
+  }
+  dice = validationDice(head, valData, { spec, grid: g.grid, size: g.size });
+  await send(wanted() === 'stop' ? 'stopped' : 'done');
+  trainedWith = settings;
+  return { steps: step.step, validationDice: dice, train: trainData.map((d) => d.slice), validation: split.validation };
+}
+
+export async function predictWholeVolume(labels: Uint8Array | undefined, spacing: Dims3, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; scores: RegionScore[] }> {
+  if (!head || !spec) throw new Error('train or load a head first');
+  const { result, geometry: g, get } = extractedFeatures();
+  if (head.dim !== result.dim) throw new Error(`the head expects ${head.dim} features a patch; the features extracted have ${result.dim}: use the backbone it was trained with`);
+  const prediction = await predictVolume(head, spec, g, result.slices, async (k) => fromF16Array(await get(k)), progress);
+  return { prediction, scores: labels ? scoreVolume(prediction, labels, g.dims, spacing) : [] };
+}
+
+/** The head with the settings it was trained with, as a small JSON document. */
+export function exportHead(): string {
+  if (!head || !spec) throw new Error('train or load a head first');
+  const { result, geometry: g } = extractedFeatures();
+  return JSON.stringify({ format: 'dino-seg-studio/linear-head@1', task: spec.task, channels: spec.channels, settings: trainedWith, features: { key: result.key, size: g.size, plane: g.plane, dim: result.dim }, head: head.toJSON() });
+}
+
+export function importHead(json: string): { task: Task; dim: number } {
+  const doc = JSON.parse(json);
+  if (doc.format !== 'dino-seg-studio/linear-head@1') throw new Error('not a head saved by the studio');
+  head?.dispose();
+  spec = taskSpec(doc.task);
+  head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
+  trainedWith = doc.settings;
+  return { task: doc.task, dim: doc.head.dim };
+}
+
