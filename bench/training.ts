@@ -1,0 +1,52 @@
+/**
+ * Head training and prediction speed in Node on TensorFlow.js wasm (the worker's backend here):
+ * ViT-S/14-sized features (384 per patch) for 32 cached slices at 224, the regions task.
+ */
+import { useNodeBackend } from '../src/cli/tfNode.ts';
+import { sliceGeometry } from '../src/core/features/slices.ts';
+import { createLinearHead } from '../src/core/heads/linearHead.ts';
+import { predictSliceLabels, predictVolume } from '../src/core/heads/predict.ts';
+import { sliceTargets } from '../src/core/heads/sliceTargets.ts';
+import { taskSpec } from '../src/core/heads/tasks.ts';
+import { type TrainingSlice, trainHead } from '../src/core/heads/train.ts';
+import { generateSyntheticCase } from '../src/core/synthetic/brats.ts';
+
+export async function benchTraining() {
+  await useNodeBackend('wasm');
+  const c = generateSyntheticCase({ seed: 1 });
+  const g = sliceGeometry(c.dims, [1, 1, 1], 'axial', 224);
+  const spec = taskSpec('regions');
+  const dim = 384;
+  const features = (k: number) => Float32Array.from({ length: g.grid * g.grid * dim }, (_, i) => Math.sin(i * 0.01 + k));
+  const slices = [...Array(32).keys()].map((i) => 60 + i);
+  const t0 = performance.now();
+  const data: TrainingSlice[] = slices.map((k) => ({ slice: k, features: features(k), ...sliceTargets(c.labels, g, k, spec) }));
+  const head = createLinearHead(dim, 3, 0);
+  let steps = 0;
+  let firstOverlayMs = 0;
+  let stepStart = 0;
+  for await (const s of trainHead(head, data, { spec, grid: g.grid, size: 224, epochs: 6, batchSize: 8, learningRate: 0.01, seed: 0 })) {
+    if (s.step === 1) {
+      predictSliceLabels(head, spec, g, data[0].features);
+      firstOverlayMs = performance.now() - t0;
+      stepStart = performance.now();
+    } else steps++;
+  }
+  const stepsPerSecond = steps / ((performance.now() - stepStart) / 1000);
+  const all = [...Array(140).keys()].map((i) => i + 8);
+  const cache = new Map(all.map((k) => [k, features(k)]));
+  const p0 = performance.now();
+  await predictVolume(head, spec, g, all, async (k) => cache.get(k)!);
+  const predictSeconds = (performance.now() - p0) / 1000;
+  head.dispose();
+  return {
+    bench: 'head',
+    backend: 'wasm (Node, 1 thread)',
+    slices: 32,
+    batchSize: 8,
+    stepsPerSecond: +stepsPerSecond.toFixed(1),
+    slicesPerSecond: +(stepsPerSecond * 8).toFixed(1),
+    secondsTrainToFirstOverlay: +(firstOverlayMs / 1000).toFixed(2),
+    secondsFullVolumePrediction140Slices: +predictSeconds.toFixed(1),
+  };
+}
