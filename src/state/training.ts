@@ -21,6 +21,11 @@ interface TrainingState {
   learningRate: number;
   batchSize: number;
   seed: number;
+  /** Weights of cross-entropy and soft Dice in the loss. */
+  crossEntropy: number;
+  dice: number;
+  oversampleTumour: number;
+  healthyEvery: number;
   state: 'idle' | 'running' | 'paused' | 'done' | 'stopped';
   curve: CurvePoint[];
   channels: string[];
@@ -36,6 +41,10 @@ export const useTraining = create<TrainingState>(() => ({
   learningRate: 0.01,
   batchSize: 8,
   seed: 0,
+  crossEntropy: 1,
+  dice: 1,
+  oversampleTumour: 1,
+  healthyEvery: 4,
   state: 'idle',
   curve: [],
   channels: [],
@@ -44,7 +53,8 @@ export const useTraining = create<TrainingState>(() => ({
   progress: null,
 }));
 
-export const setTrainingSettings = (s: Partial<Pick<TrainingState, 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed'>>) => useTraining.setState(s);
+type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery';
+export const setTrainingSettings = (s: Partial<Pick<TrainingState, Settings>>) => useTraining.setState(s);
 
 useFeatures.subscribe((s, prev) => {
   if (s.result !== prev.result) useTraining.setState({ curve: [], slice: null, volume: null, state: 'idle' });
@@ -63,10 +73,14 @@ function onUpdate(u: TrainingUpdate): void {
 }
 
 export async function startTraining(): Promise<void> {
-  const { task, epochs, learningRate, batchSize, seed } = useTraining.getState();
+  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery } = useTraining.getState();
   useTraining.setState({ state: 'running', curve: [], slice: null, volume: null });
   try {
-    const r = await computeClient().request('train', { task, epochs, learningRate, batchSize, seed, validation: 0.2 }, { onUpdate });
+    const r = await computeClient().request(
+      'train',
+      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery },
+      { onUpdate },
+    );
     report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => d.toFixed(2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);
   } catch (e) {
     report('error', `Training failed: ${(e as Error).message}`);

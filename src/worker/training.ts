@@ -6,14 +6,14 @@ import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
 import type { LossWeights } from '../core/heads/loss.ts';
 import { predictSliceLabels, predictVolume, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
 import { sliceTargets } from '../core/heads/sliceTargets.ts';
-import { splitSlices } from '../core/heads/split.ts';
+import { type SamplingOptions, sliceHasTumour, splitSlices, trainingSchedule } from '../core/heads/split.ts';
 import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { type TrainingSlice, trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import { extractedFeatures } from './features.ts';
 
-export interface TrainSettings {
+export interface TrainSettings extends SamplingOptions {
   task: Task;
   epochs: number;
   batchSize: number;
@@ -52,13 +52,13 @@ const wanted = () => control;
 export async function train(settings: TrainSettings, labels: Uint8Array, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
   const { result, geometry: g, get } = extractedFeatures();
   spec = taskSpec(settings.task);
-  const withTumour = result.slices.filter((k) => sliceTargets(labels, g, k, spec!).targets.some((v) => v > 0));
+  const withTumour = result.slices.filter((k) => sliceHasTumour(labels, g, k));
   if (withTumour.length < 3) throw new Error('the label map has tumour in fewer than 3 extracted slices: too few to train and validate on');
   const split = splitSlices(withTumour, { validation: settings.validation, seed: settings.seed });
   const healthy = result.slices.filter((k) => !withTumour.includes(k) && (k < split.validation[0] - 2 || k > split.validation.at(-1)! + 2));
   const data = async (slices: number[]): Promise<TrainingSlice[]> =>
     Promise.all(slices.map(async (k) => ({ slice: k, features: fromF16Array(await get(k)), ...sliceTargets(labels, g, k, spec!) })));
-  const trainData = await data([...split.train, ...healthy.filter((_, i) => i % 4 === 0)]);
+  const trainData = await data(trainingSchedule(split.train, healthy, settings));
   const valData = await data(split.validation);
   head?.dispose();
   head = createLinearHead(result.dim, spec.channels.length, settings.seed);

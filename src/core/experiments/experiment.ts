@@ -14,9 +14,10 @@ import { predictVolume, type RegionScore, scoreVolume } from '../heads/predict.t
 import { sliceTargets } from '../heads/sliceTargets.ts';
 import { type Task, taskSpec } from '../heads/tasks.ts';
 import { type TrainingSlice, trainHead } from '../heads/train.ts';
+import { type SamplingOptions, sliceHasTumour, trainingSchedule } from '../heads/split.ts';
 import { fromF16Array } from '../weights/f16.ts';
 
-export interface ExperimentSettings {
+export interface ExperimentSettings extends SamplingOptions {
   mapping: ChannelMapping;
   plane: Plane;
   size: number;
@@ -77,23 +78,15 @@ async function prepare(c: BratsCase, s: ExperimentSettings, backbone: Backbone, 
   return { c, g, key: result.key, slices: result.slices };
 }
 
-/**
- * Training slices: every slice with tumour, and every 4th slice with head but no tumour, so the
- * head sees healthy tissue without drowning the small classes.
- */
+/** Training slices of one case, chosen by the shared sampling policy (heads/split.ts). */
 async function trainingSlices(p: Prepared, s: ExperimentSettings, store: FeatureStore): Promise<TrainingSlice[]> {
   const labels = p.c.labels?.data;
   if (!labels) throw new Error(`case ${p.c.id} has no label map to train on`);
   const spec = taskSpec(s.task);
-  const out: TrainingSlice[] = [];
-  let healthy = 0;
-  for (const k of p.slices) {
-    const t = sliceTargets(labels, p.g, k, spec);
-    const tumour = t.targets.some((v, i) => v > 0 && (spec.task !== 'labels' || i % 4 !== 0));
-    if (!tumour && healthy++ % 4 !== 0) continue;
-    out.push({ slice: k, features: fromF16Array((await store.get(p.key, k))!), ...t });
-  }
-  return out;
+  const targets = new Map(p.slices.map((k) => [k, sliceTargets(labels, p.g, k, spec)]));
+  const hasTumour = (k: number) => sliceHasTumour(labels, p.g, k);
+  const schedule = trainingSchedule(p.slices.filter(hasTumour), p.slices.filter((k) => !hasTumour(k)), s);
+  return Promise.all(schedule.map(async (k) => ({ slice: k, features: fromF16Array((await store.get(p.key, k))!), ...targets.get(k)! })));
 }
 
 export async function runExperiment(options: {

@@ -10,7 +10,7 @@ import { generateSyntheticCase } from '../synthetic/brats.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import { createLinearHead } from './linearHead.ts';
 import { sliceTargets } from './sliceTargets.ts';
-import { splitSlices } from './split.ts';
+import { splitSlices, trainingSchedule } from './split.ts';
 import { taskSpec } from './tasks.ts';
 import { type TrainingSlice, trainHead, validationDice } from './train.ts';
 
@@ -22,6 +22,12 @@ it('splits slices into a contiguous validation block with a gap', () => {
   expect(validation[9] - validation[0]).toBe(9);
   expect(train.length).toBeLessThanOrEqual(40 - 2);
   for (const t of train) expect(t < validation[0] - 2 || t > validation[9] + 2).toBe(true);
+});
+
+it('schedules tumour slices (oversampled on request) and one healthy slice in n', () => {
+  expect(trainingSchedule([5, 6], [1, 2, 3, 4, 9], { healthyEvery: 2 })).toEqual([5, 6, 1, 3, 9]);
+  expect(trainingSchedule([5], [1, 2, 3], { oversampleTumour: 3, healthyEvery: 4 })).toEqual([5, 5, 5, 1]);
+  expect(trainingSchedule([5], [1, 2, 3, 4, 5, 6])).toEqual([5, 1, 5]); // defaults: x1, 1 in 4
 });
 
 it('training a linear head on cached features lowers the loss and raises validation Dice', async () => {

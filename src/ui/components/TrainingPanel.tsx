@@ -51,6 +51,30 @@ export function TrainingPanel() {
           Seed <input aria-label="Seed" type="number" value={t.seed} disabled={running} onChange={(e) => setTrainingSettings({ seed: Number(e.currentTarget.value) })} />
         </label>
       </div>
+      <details>
+        <summary>More settings</summary>
+        <div className="row">
+          <label>
+            LR <input aria-label="Learning rate" type="number" step={0.001} min={0.0001} value={t.learningRate} disabled={running} onChange={(e) => setTrainingSettings({ learningRate: Number(e.currentTarget.value) })} />
+          </label>
+          <label>
+            Batch <input aria-label="Batch size" type="number" min={1} max={64} value={t.batchSize} disabled={running} onChange={(e) => setTrainingSettings({ batchSize: Number(e.currentTarget.value) })} />
+          </label>
+          <label>
+            CE weight <input aria-label="Cross-entropy weight" type="number" step={0.1} min={0} value={t.crossEntropy} disabled={running} onChange={(e) => setTrainingSettings({ crossEntropy: Number(e.currentTarget.value) })} />
+          </label>
+          <label>
+            Dice weight <input aria-label="Dice weight" type="number" step={0.1} min={0} value={t.dice} disabled={running} onChange={(e) => setTrainingSettings({ dice: Number(e.currentTarget.value) })} />
+          </label>
+          <label>
+            Tumour slices ×<input aria-label="Oversample tumour slices" type="number" min={1} max={10} value={t.oversampleTumour} disabled={running} onChange={(e) => setTrainingSettings({ oversampleTumour: Number(e.currentTarget.value) })} />
+          </label>
+          <label>
+            Healthy: 1 in <input aria-label="Healthy slices kept" type="number" min={1} max={20} value={t.healthyEvery} disabled={running} onChange={(e) => setTrainingSettings({ healthyEvery: Number(e.currentTarget.value) })} />
+          </label>
+        </div>
+        <p className="hint">Validation: a contiguous block of 20 % of the slices with tumour, with a 2-slice gap to training.</p>
+      </details>
       <div className="row">
         {!running && (
           <button disabled={!current.labels} onClick={() => startTraining()} title={current.labels ? '' : 'Training needs a label map'}>
