@@ -22,24 +22,27 @@ export function activate(spec: TaskSpec, logits: tf.Tensor): tf.Tensor {
   return spec.activation === 'sigmoid' ? tf.sigmoid(logits) : tf.softmax(logits);
 }
 
-/** logits, targets: [B, S, S, C]; weights: [B, S, S, 1]. A scalar. */
+/**
+ * logits, targets: [B, S, S, C]; weights: [B, S, S, 1], 0 in the padding, where targets are 0 too
+ * (sliceTargets). A scalar. Written for few full-size elementwise passes: they, not the matMul,
+ * are what a training step costs on WebAssembly.
+ */
 export function segmentationLoss(spec: TaskSpec, logits: tf.Tensor4D, targets: tf.Tensor4D, weights: tf.Tensor4D, w: LossWeights = DEFAULT_LOSS): tf.Scalar {
   return tf.tidy(() => {
+    const C = spec.channels.length;
     const total = tf.maximum(tf.sum(weights), 1);
     let ce: tf.Tensor;
     if (spec.activation === 'sigmoid') {
-      // Stable BCE with logits: max(x, 0) - x t + log(1 + exp(-|x|))
+      // Stable BCE with logits: max(x, 0) - x t + log(1 + exp(-|x|)), averaged over channels and in-slice pixels.
       const perPixel = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, targets)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-      ce = tf.div(tf.sum(tf.mul(tf.mean(perPixel, -1, true), weights)), total);
+      ce = tf.div(tf.sum(tf.mul(perPixel, weights)), tf.mul(total, C));
     } else {
-      const logp = tf.logSoftmax(logits);
-      ce = tf.div(tf.sum(tf.mul(tf.neg(tf.sum(tf.mul(targets, logp), -1, true)), weights)), total);
+      ce = tf.div(tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)))), total);
     }
     const p = tf.mul(activate(spec, logits), weights);
-    const t = tf.mul(targets, weights);
     const axes = [0, 1, 2];
-    const inter = tf.sum(tf.mul(p, t), axes);
-    const dice = tf.div(tf.add(tf.mul(inter, 2), 1), tf.add(tf.add(tf.sum(p, axes), tf.sum(t, axes)), 1));
+    const inter = tf.sum(tf.mul(p, targets), axes);
+    const dice = tf.div(tf.add(tf.mul(inter, 2), 1), tf.add(tf.add(tf.sum(p, axes), tf.sum(targets, axes)), 1));
     const diceLoss = tf.sub(1, tf.mean(dice));
     return tf.add(tf.mul(ce, w.crossEntropy), tf.mul(diceLoss, w.dice)) as tf.Scalar;
   });

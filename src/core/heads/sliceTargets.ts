@@ -15,5 +15,10 @@ export function sliceTargets(labels: Uint8Array, g: SliceGeometry, k: number, sp
       weights[u * S + v] = 1;
     }
   }
-  return { targets: targets(spec, pixelLabels), weights };
+  // Targets are zero in the padding for every task (no background there either), so the loss
+  // never has to mask them.
+  const t = targets(spec, pixelLabels);
+  const C = spec.channels.length;
+  for (let i = 0; i < S * S; i++) if (!weights[i]) t.fill(0, i * C, (i + 1) * C);
+  return { targets: t, weights };
 }
