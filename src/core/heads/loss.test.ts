@@ -22,7 +22,7 @@ it('softmax cross-entropy over labels', () => {
   // One pixel, 4 classes, logits [0, 0, 0, ln 3]: p(ET) = 3/6 = 0.5; target ET.
   const logits = tf.tensor4d([0, 0, 0, Math.log(3)], [1, 1, 1, 4]);
   const targets = tf.tensor4d([0, 0, 0, 1], [1, 1, 1, 4]);
-  const weights = tf.tensor4d([1], [1, 1, 1, 1]);
+  const weights = tf.tensor4d([1, 1, 1, 1], [1, 1, 1, 4]);
   const ce = segmentationLoss(taskSpec('labels'), logits, targets, weights, { crossEntropy: 1, dice: 0 }).dataSync()[0];
   expect(ce).toBeCloseTo(Math.log(2), 5);
 });

@@ -42,16 +42,17 @@ function batchTensors(slices: TrainingSlice[], o: TrainOptions, dim: number) {
   const S = o.size;
   const f = new Float32Array(B * o.grid * o.grid * dim);
   const t = new Float32Array(B * S * S * C);
-  const w = new Float32Array(B * S * S);
+  const w = new Float32Array(B * S * S * C);
   slices.forEach((s, i) => {
     f.set(s.features, i * o.grid * o.grid * dim);
     t.set(s.targets, i * S * S * C);
-    w.set(s.weights, i * S * S);
+    // Pixel weights repeated per channel: the loss then multiplies equal shapes only.
+    for (let p = 0; p < S * S; p++) w.fill(s.weights[p], (i * S * S + p) * C, (i * S * S + p + 1) * C);
   });
   return {
     features: tf.tensor4d(f, [B, o.grid, o.grid, dim]),
     targets: tf.tensor4d(t, [B, S, S, C]),
-    weights: tf.tensor4d(w, [B, S, S, 1]),
+    weights: tf.tensor4d(w, [B, S, S, C]),
   };
 }
 
