@@ -28,19 +28,21 @@ export function activate(spec: TaskSpec, logits: tf.Tensor): tf.Tensor {
  * of equal shapes: those, not the matMul, are what a step costs on WebAssembly, and a broadcast
  * multiply there is ~3x slower than a same-shape one.
  */
-export function segmentationLoss(spec: TaskSpec, logits: tf.Tensor4D, targets: tf.Tensor4D, weights: tf.Tensor4D, w: LossWeights = DEFAULT_LOSS): tf.Scalar {
+export function segmentationLoss(spec: TaskSpec, logits: tf.Tensor4D, targets: tf.Tensor4D, weights: tf.Tensor4D | null, w: LossWeights = DEFAULT_LOSS): tf.Scalar {
   return tf.tidy(() => {
     const C = spec.channels.length;
-    const total = tf.maximum(tf.div(tf.sum(weights), C), 1); // in-slice pixels
+    // null weights: no padding in these slices, so no masking passes at all.
+    const mask = (t: tf.Tensor) => (weights ? tf.mul(t, weights) : t);
+    const total = weights ? tf.maximum(tf.div(tf.sum(weights), C), 1) : tf.scalar(logits.size / C); // in-slice pixels
     let ce: tf.Tensor;
     if (spec.activation === 'sigmoid') {
       // BCE with logits: softplus(x) - x t (tfjs's softplus is the stable form), over channels and in-slice pixels.
       const perPixel = tf.sub(tf.softplus(logits), tf.mul(logits, targets));
-      ce = tf.div(tf.sum(tf.mul(perPixel, weights)), tf.mul(total, C));
+      ce = tf.div(tf.sum(mask(perPixel)), tf.mul(total, C));
     } else {
       ce = tf.div(tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)))), total);
     }
-    const p = tf.mul(activate(spec, logits), weights);
+    const p = mask(activate(spec, logits));
     const axes = [0, 1, 2];
     const inter = tf.sum(tf.mul(p, targets), axes);
     const dice = tf.div(tf.add(tf.mul(inter, 2), 1), tf.add(tf.add(tf.sum(p, axes), tf.sum(targets, axes)), 1));

@@ -58,6 +58,8 @@ function batchTensors(slices: TrainingSlice[], o: TrainOptions, dim: number) {
 
 export async function* trainHead(head: LinearHead, data: TrainingSlice[], o: TrainOptions): AsyncGenerator<TrainStep> {
   const optimizer = tf.train.adam(o.learningRate);
+  // Slices that fill the input (an axial BraTS slice) have no padding: the loss then masks nothing.
+  const padded = data.some((s) => s.weights.some((v) => v === 0));
   const rand = mulberry32(o.seed);
   let step = 0;
   try {
@@ -70,7 +72,7 @@ export async function* trainHead(head: LinearHead, data: TrainingSlice[], o: Tra
       for (let b = 0; b < order.length; b += o.batchSize) {
         const batch = batchTensors(order.slice(b, b + o.batchSize).map((i) => data[i]), o, head.dim);
         const cost = optimizer.minimize(
-          () => segmentationLoss(o.spec, upsample(head.logits(batch.features), o.size), batch.targets, batch.weights, o.loss ?? DEFAULT_LOSS),
+          () => segmentationLoss(o.spec, upsample(head.logits(batch.features), o.size), batch.targets, padded ? batch.weights : null, o.loss ?? DEFAULT_LOSS),
           true,
           [head.weights, head.bias],
         )!;
