@@ -5,10 +5,10 @@
 import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
 import type { LossWeights } from '../core/heads/loss.ts';
 import { predictSliceLabels, predictVolume, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
-import { sliceTargets } from '../core/heads/sliceTargets.ts';
+import { trainingData } from '../core/heads/sliceTargets.ts';
 import { type SamplingOptions, sliceHasTumour, splitSlices, trainingSchedule } from '../core/heads/split.ts';
 import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
-import { type TrainingSlice, trainHead, validationDice } from '../core/heads/train.ts';
+import { trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import { extractedFeatures } from './features.ts';
@@ -55,9 +55,9 @@ export async function train(settings: TrainSettings, labels: Uint8Array, update:
   const withTumour = result.slices.filter((k) => sliceHasTumour(labels, g, k));
   if (withTumour.length < 3) throw new Error('the label map has tumour in fewer than 3 extracted slices: too few to train and validate on');
   const split = splitSlices(withTumour, { validation: settings.validation, seed: settings.seed });
-  const healthy = result.slices.filter((k) => !withTumour.includes(k) && (k < split.validation[0] - 2 || k > split.validation.at(-1)! + 2));
-  const data = async (slices: number[]): Promise<TrainingSlice[]> =>
-    Promise.all(slices.map(async (k) => ({ slice: k, features: fromF16Array(await get(k)), ...sliceTargets(labels, g, k, spec!) })));
+  const tumour = new Set(withTumour);
+  const healthy = result.slices.filter((k) => !tumour.has(k) && split.mayTrain(k));
+  const data = (schedule: number[]) => trainingData(schedule, labels, g, spec!, async (k) => fromF16Array(await get(k)));
   const trainData = await data(trainingSchedule(split.train, healthy, settings));
   const valData = await data(split.validation);
   head?.dispose();

@@ -11,7 +11,7 @@ import { sliceGeometry, type Plane, type SliceGeometry } from '../features/slice
 import type { FeatureStore } from '../features/store.ts';
 import { createLinearHead, type LinearHead } from '../heads/linearHead.ts';
 import { predictVolume, type RegionScore, scoreVolume } from '../heads/predict.ts';
-import { sliceTargets } from '../heads/sliceTargets.ts';
+import { trainingData } from '../heads/sliceTargets.ts';
 import { type Task, taskSpec } from '../heads/tasks.ts';
 import { type TrainingSlice, trainHead } from '../heads/train.ts';
 import { type SamplingOptions, sliceHasTumour, trainingSchedule } from '../heads/split.ts';
@@ -82,11 +82,9 @@ async function prepare(c: BratsCase, s: ExperimentSettings, backbone: Backbone, 
 async function trainingSlices(p: Prepared, s: ExperimentSettings, store: FeatureStore): Promise<TrainingSlice[]> {
   const labels = p.c.labels?.data;
   if (!labels) throw new Error(`case ${p.c.id} has no label map to train on`);
-  const spec = taskSpec(s.task);
-  const targets = new Map(p.slices.map((k) => [k, sliceTargets(labels, p.g, k, spec)]));
-  const hasTumour = (k: number) => sliceHasTumour(labels, p.g, k);
-  const schedule = trainingSchedule(p.slices.filter(hasTumour), p.slices.filter((k) => !hasTumour(k)), s);
-  return Promise.all(schedule.map(async (k) => ({ slice: k, features: fromF16Array((await store.get(p.key, k))!), ...targets.get(k)! })));
+  const tumour = new Set(p.slices.filter((k) => sliceHasTumour(labels, p.g, k)));
+  const schedule = trainingSchedule([...tumour], p.slices.filter((k) => !tumour.has(k)), s);
+  return trainingData(schedule, labels, p.g, taskSpec(s.task), async (k) => fromF16Array((await store.get(p.key, k))!));
 }
 
 export async function runExperiment(options: {

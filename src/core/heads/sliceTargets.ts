@@ -1,6 +1,7 @@
 /** Training targets of one slice in the input's pixels: the label under each pixel centre, nearest voxel. */
 import { extractSlice, type SliceGeometry, voxelAtInput } from '../features/slices.ts';
 import { targets, type TaskSpec } from './tasks.ts';
+import type { TrainingSlice } from './train.ts';
 
 export function sliceTargets(labels: Uint8Array, g: SliceGeometry, k: number, spec: TaskSpec): { targets: Float32Array; weights: Float32Array } {
   const slice = extractSlice(labels, g, k);
@@ -21,4 +22,20 @@ export function sliceTargets(labels: Uint8Array, g: SliceGeometry, k: number, sp
   const C = spec.channels.length;
   for (let i = 0; i < S * S; i++) if (!weights[i]) t.fill(0, i * C, (i + 1) * C);
   return { targets: t, weights };
+}
+
+/**
+ * Training slices for a schedule (which may repeat slices, see trainingSchedule): each distinct
+ * slice's features are read and its targets built once, and repeats share them.
+ */
+export async function trainingData(
+  schedule: number[],
+  labels: Uint8Array,
+  g: SliceGeometry,
+  spec: TaskSpec,
+  features: (k: number) => Promise<Float32Array>,
+): Promise<TrainingSlice[]> {
+  const distinct = [...new Set(schedule)];
+  const built = new Map(await Promise.all(distinct.map(async (k) => [k, { slice: k, features: await features(k), ...sliceTargets(labels, g, k, spec) }] as const)));
+  return schedule.map((k) => built.get(k)!);
 }

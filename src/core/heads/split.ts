@@ -6,15 +6,22 @@
 import { extractSlice, type SliceGeometry } from '../features/slices.ts';
 import { mulberry32 } from '../synthetic/random.ts';
 
-export function splitSlices(slices: number[], options: { validation: number; seed: number; gap?: number }): { train: number[]; validation: number[] } {
+export interface Split {
+  train: number[];
+  validation: number[];
+  /** Whether a slice lies outside the validation block and its gaps, so it may train. */
+  mayTrain: (slice: number) => boolean;
+}
+
+export function splitSlices(slices: number[], options: { validation: number; seed: number; gap?: number }): Split {
   const sorted = [...slices].sort((a, b) => a - b);
   const n = Math.max(1, Math.round(sorted.length * options.validation));
   const gap = options.gap ?? 2;
   const start = Math.floor(mulberry32(options.seed)() * Math.max(1, sorted.length - n + 1));
   const validation = sorted.slice(start, start + n);
   const [lo, hi] = [validation[0], validation[validation.length - 1]];
-  const train = sorted.filter((s) => s < lo - gap || s > hi + gap);
-  return { train, validation };
+  const mayTrain = (s: number) => s < lo - gap || s > hi + gap;
+  return { train: sorted.filter(mayTrain), validation, mayTrain };
 }
 
 export interface SamplingOptions {

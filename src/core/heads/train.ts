@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { diceScore } from '../metrics/dice.ts';
 import { mulberry32 } from '../synthetic/random.ts';
 import type { LinearHead } from './linearHead.ts';
-import { activate, DEFAULT_LOSS, type LossWeights, segmentationLoss, upsample } from './loss.ts';
+import { DEFAULT_LOSS, type LossWeights, segmentationLoss, upsample } from './loss.ts';
 import type { TaskSpec } from './tasks.ts';
 
 /** One slice: patch features [g*g*D], targets [S*S*C] and pixel weights [S*S] in input space. */
@@ -117,4 +117,3 @@ export function validationDice(head: LinearHead, data: TrainingSlice[], o: Pick<
   return preds.map((p, c) => diceScore(p, truth[c]));
 }
 
-export { activate };
