@@ -60,7 +60,6 @@ export async function train(settings: TrainSettings, labels: Uint8Array, update:
   const data = (schedule: number[]) => trainingData(schedule, labels, g, spec!, async (k) => fromF16Array(await get(k)));
   const trainData = await data(trainingSchedule(split.train, healthy, settings));
   const valData = await data(split.validation);
-  head?.dispose();
   head = createLinearHead(result.dim, spec.channels.length, settings.seed);
   control = 'run';
   let last = 0;
@@ -109,7 +108,6 @@ export function exportHead(): string {
 export function importHead(json: string): { task: Task; dim: number } {
   const doc = JSON.parse(json);
   if (doc.format !== 'dino-seg-studio/linear-head@1') throw new Error('not a head saved by the studio');
-  head?.dispose();
   spec = taskSpec(doc.task);
   head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
   trainedWith = doc.settings;

@@ -47,7 +47,7 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
   const model = loadDinoV2(files);
   const [train, test] = [trainDirs.map(loadCase), testDirs.map(loadCase)];
   const start = performance.now();
-  const { head, cases } = await runExperiment({
+  const { cases } = await runExperiment({
     train,
     test,
     settings,
@@ -68,7 +68,6 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
       writeFileSync(join(outDir, `${r.id}.nii.gz`), exportLikeSource(like, Float32Array.from(r.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
     }
   }
-  head.dispose();
   const hd = (v: number) => (Number.isFinite(v) ? +v.toFixed(2) : null);
   return {
     model: { weights: weightPaths.map((p) => basename(p)), randomWeights: model.config.randomWeights, dim: model.config.dim, depth: model.config.depth, backend: backendName },

@@ -1,44 +1,72 @@
 /**
  * The seed's baseline head: a 1x1 convolution over the patch grid, i.e. one linear map per patch.
- * Written as a matMul because tfjs-wasm has no Conv2DBackpropFilter kernel.
+ * Plain arrays, not tensors: with C <= 4 outputs it is a few hundred thousand multiply-adds a
+ * slice, cheaper in JavaScript than a round trip to any TensorFlow.js backend, and it leaves the
+ * accelerator to the backbone.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../synthetic/random.ts';
+
+export interface LinearHeadJSON {
+  dim: number;
+  channels: number;
+  weights: number[];
+  bias: number[];
+}
 
 export interface LinearHead {
   dim: number;
   channels: number;
-  weights: tf.Variable<tf.Rank.R2>; // [D, C]
-  bias: tf.Variable<tf.Rank.R1>; // [C]
-  /** features [B, g, g, D] -> logits [B, g, g, C] */
-  logits(features: tf.Tensor4D): tf.Tensor4D;
-  toJSON(): { dim: number; channels: number; weights: number[]; bias: number[] };
-  dispose(): void;
+  /** [D, C], row-major */
+  weights: Float32Array;
+  /** [C] */
+  bias: Float32Array;
+  /** features [P, D] for P patches -> logits [P, C] */
+  logits(features: Float32Array): Float32Array;
+  /** Accumulate d loss / d parameters for d loss / d logits [P, C] of these features. */
+  backward(features: Float32Array, gradLogits: Float32Array, gradWeights: Float32Array, gradBias: Float32Array): void;
+  toJSON(): LinearHeadJSON;
 }
 
-export function createLinearHead(dim: number, channels: number, seed: number, init?: { weights: number[]; bias: number[] }): LinearHead {
+export function createLinearHead(dim: number, channels: number, seed: number, init?: Pick<LinearHeadJSON, 'weights' | 'bias'>): LinearHead {
+  if (init && (init.weights.length !== dim * channels || init.bias.length !== channels)) {
+    throw new Error(`a head of ${dim} features x ${channels} outputs needs ${dim * channels} weights and ${channels} biases; got ${init.weights.length} and ${init.bias.length}`);
+  }
   const randn = gaussian(mulberry32(seed));
-  const w = init ? Float32Array.from(init.weights) : Float32Array.from({ length: dim * channels }, () => randn() * 0.01);
-  const weights = tf.variable(tf.tensor2d(w, [dim, channels]));
-  const bias = tf.variable(tf.tensor1d(init ? init.bias : new Array(channels).fill(0)));
+  const weights = init ? Float32Array.from(init.weights) : Float32Array.from({ length: dim * channels }, () => randn() * 0.01);
+  const bias = init ? Float32Array.from(init.bias) : new Float32Array(channels);
+  const C = channels;
   return {
     dim,
     channels,
     weights,
     bias,
     logits(features) {
-      return tf.tidy(() => {
-        const [B, g1, g2] = features.shape;
-        const flat = tf.reshape(features, [B * g1 * g2, dim]) as tf.Tensor2D;
-        return tf.reshape(tf.add(tf.matMul(flat, weights), bias), [B, g1, g2, channels]) as tf.Tensor4D;
-      });
+      const P = features.length / dim;
+      const out = new Float32Array(P * C);
+      for (let p = 0; p < P; p++) {
+        const f = p * dim;
+        for (let c = 0; c < C; c++) {
+          let s = bias[c];
+          for (let d = 0; d < dim; d++) s += features[f + d] * weights[d * C + c];
+          out[p * C + c] = s;
+        }
+      }
+      return out;
+    },
+    backward(features, gradLogits, gradWeights, gradBias) {
+      const P = features.length / dim;
+      for (let p = 0; p < P; p++) {
+        const f = p * dim;
+        for (let c = 0; c < C; c++) {
+          const g = gradLogits[p * C + c];
+          if (g === 0) continue;
+          gradBias[c] += g;
+          for (let d = 0; d < dim; d++) gradWeights[d * C + c] += features[f + d] * g;
+        }
+      }
     },
     toJSON() {
-      return { dim, channels, weights: Array.from(weights.dataSync()), bias: Array.from(bias.dataSync()) };
-    },
-    dispose() {
-      weights.dispose();
-      bias.dispose();
+      return { dim, channels, weights: Array.from(weights), bias: Array.from(bias) };
     },
   };
 }

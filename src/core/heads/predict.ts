@@ -1,5 +1,4 @@
 /** From a trained head to a label volume on the case's canonical grid, and its 3-D scores. */
-import * as tf from '@tensorflow/tfjs-core';
 import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
 import { type SliceGeometry, voxelCentreInInput, voxelIndex } from '../features/slices.ts';
 import { diceScore } from '../metrics/dice.ts';
@@ -7,8 +6,8 @@ import { hausdorff95 } from '../metrics/hausdorff.ts';
 import { REGIONS, type Region, regionMask } from '../metrics/regions.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { LinearHead } from './linearHead.ts';
-import { upsample } from './loss.ts';
 import type { TaskSpec } from './tasks.ts';
+import { pixelLogits } from './train.ts';
 
 /** Studio label of one pixel's outputs: nested regions (ET inside TC inside WT), a lesion, or the arg-max label. */
 function labelOf(spec: TaskSpec, logits: Float32Array, o: number): number {
@@ -25,7 +24,7 @@ function labelOf(spec: TaskSpec, logits: Float32Array, o: number): number {
 /** Labels of one slice's voxels, read at each voxel centre's input pixel. */
 export function predictSliceLabels(head: LinearHead, spec: TaskSpec, g: SliceGeometry, features: Float32Array): Uint8Array {
   const C = spec.channels.length;
-  const logits = tf.tidy(() => upsample(head.logits(tf.tensor4d(features, [1, g.grid, g.grid, head.dim])), g.size).dataSync() as Float32Array);
+  const logits = pixelLogits(head, features, g.grid, g.size);
   const out = new Uint8Array(g.rows * g.cols);
   for (let r = 0; r < g.rows; r++) {
     for (let c = 0; c < g.cols; c++) {

@@ -55,9 +55,8 @@ it('training a linear head on cached features lowers the loss and raises validat
   const firstEpoch = losses.slice(0, Math.ceil(train.length / 4));
   const lastEpoch = losses.slice(-Math.ceil(train.length / 4));
   expect(lastEpoch.reduce((a, b) => a + b) / lastEpoch.length).toBeLessThan(0.8 * (firstEpoch.reduce((a, b) => a + b) / firstEpoch.length));
-  // Measured: loss 1.67 -> 0.96; validation Dice WT/TC/ET 0.11/0.05/0.05 -> 0.80/0.52/0.40 (random tiny backbone).
+  // Measured: loss 1.67 -> 0.95; validation Dice WT/TC/ET 0.11/0.05/0.05 -> 0.88/0.60/0.47 (random tiny backbone).
   expect(after[0]).toBeGreaterThan(before[0] + 0.3); // whole tumour
   expect(after[0]).toBeGreaterThan(0.5);
-  head.dispose();
   model.dispose();
 }, 240_000);

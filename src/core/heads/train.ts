@@ -1,14 +1,14 @@
 /**
  * Training a head on cached patch features: Adam on mini-batches of slices, seeded, so the same
  * settings give the same numbers. Yields after each step so callers can report, pause or stop.
+ * Logits on the patch grid are upsampled bilinearly to the input's pixels before the loss.
  */
-import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core registers no gradients on its own; training needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { diceScore } from '../metrics/dice.ts';
 import { mulberry32 } from '../synthetic/random.ts';
+import { adam } from './adam.ts';
 import type { LinearHead } from './linearHead.ts';
-import { DEFAULT_LOSS, type LossWeights, segmentationLoss, upsample } from './loss.ts';
+import { DEFAULT_LOSS, type LossWeights, segmentationLoss } from './loss.ts';
+import { downsampleGradient, upsampleBilinear } from './resize.ts';
 import type { TaskSpec } from './tasks.ts';
 
 /** One slice: patch features [g*g*D], targets [S*S*C] and pixel weights [S*S] in input space. */
@@ -36,84 +36,99 @@ export interface TrainStep {
   loss: number;
 }
 
-function batchTensors(slices: TrainingSlice[], o: TrainOptions, dim: number) {
-  const B = slices.length;
-  const C = o.spec.channels.length;
-  const S = o.size;
-  const f = new Float32Array(B * o.grid * o.grid * dim);
-  const t = new Float32Array(B * S * S * C);
-  const w = new Float32Array(B * S * S * C);
-  slices.forEach((s, i) => {
-    f.set(s.features, i * o.grid * o.grid * dim);
-    t.set(s.targets, i * S * S * C);
-    // Pixel weights repeated per channel: the loss then multiplies equal shapes only.
-    for (let p = 0; p < S * S; p++) w.fill(s.weights[p], (i * S * S + p) * C, (i * S * S + p + 1) * C);
+/** Logits of one slice at the input's pixels [S*S*C]. */
+export function pixelLogits(head: LinearHead, features: Float32Array, grid: number, size: number, out?: Float32Array): Float32Array {
+  return upsampleBilinear(head.logits(features), grid, size, head.channels, out);
+}
+
+/** Batch buffers kept from step to step: fresh multi-megabyte arrays each step cost GC time. */
+class Workspace {
+  private buffers = new Map<string, Float32Array>();
+  get(name: string, length: number): Float32Array {
+    let b = this.buffers.get(name);
+    if (!b || b.length < length) this.buffers.set(name, (b = new Float32Array(length)));
+    return b.subarray(0, length);
+  }
+}
+
+/** One step's loss and parameter gradients over a batch; Dice sums run over the whole batch. */
+export function batchGradients(head: LinearHead, batch: TrainingSlice[], o: Pick<TrainOptions, 'spec' | 'grid' | 'size' | 'loss'>, work = new Workspace()) {
+  const C = head.channels;
+  const px = o.size * o.size;
+  const logits = work.get('logits', batch.length * px * C);
+  const targets = work.get('targets', batch.length * px * C);
+  const padded = batch.some((s) => s.weights.includes(0));
+  const weights = padded ? work.get('weights', batch.length * px) : null;
+  batch.forEach((s, i) => {
+    pixelLogits(head, s.features, o.grid, o.size, logits.subarray(i * px * C, (i + 1) * px * C));
+    targets.set(s.targets, i * px * C);
+    weights?.set(s.weights, i * px);
   });
-  return {
-    features: tf.tensor4d(f, [B, o.grid, o.grid, dim]),
-    targets: tf.tensor4d(t, [B, S, S, C]),
-    weights: tf.tensor4d(w, [B, S, S, C]),
-  };
+  const { loss, gradient } = segmentationLoss(o.spec, logits, targets, weights, o.loss ?? DEFAULT_LOSS);
+  const gradWeights = new Float32Array(head.weights.length);
+  const gradBias = new Float32Array(head.bias.length);
+  batch.forEach((s, i) => {
+    const onGrid = downsampleGradient(gradient.subarray(i * px * C, (i + 1) * px * C), o.grid, o.size, C);
+    head.backward(s.features, onGrid, gradWeights, gradBias);
+  });
+  return { loss, gradWeights, gradBias };
 }
 
 export async function* trainHead(head: LinearHead, data: TrainingSlice[], o: TrainOptions): AsyncGenerator<TrainStep> {
-  const optimizer = tf.train.adam(o.learningRate);
-  // Slices that fill the input (an axial BraTS slice) have no padding: the loss then masks nothing.
-  const padded = data.some((s) => s.weights.some((v) => v === 0));
+  const optimizer = adam(o.learningRate);
+  const work = new Workspace();
   const rand = mulberry32(o.seed);
   let step = 0;
-  try {
-    for (let epoch = 0; epoch < o.epochs; epoch++) {
-      const order = data.map((_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-      for (let b = 0; b < order.length; b += o.batchSize) {
-        const batch = batchTensors(order.slice(b, b + o.batchSize).map((i) => data[i]), o, head.dim);
-        const cost = optimizer.minimize(
-          () => segmentationLoss(o.spec, upsample(head.logits(batch.features), o.size), batch.targets, padded ? batch.weights : null, o.loss ?? DEFAULT_LOSS),
-          true,
-          [head.weights, head.bias],
-        )!;
-        const loss = (await cost.data())[0];
-        tf.dispose([cost, batch.features, batch.targets, batch.weights]);
-        yield { step: ++step, epoch, loss };
-      }
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const order = data.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
     }
-  } finally {
-    optimizer.dispose();
+    for (let b = 0; b < order.length; b += o.batchSize) {
+      const batch = order.slice(b, b + o.batchSize).map((i) => data[i]);
+      const { loss, gradWeights, gradBias } = batchGradients(head, batch, o, work);
+      optimizer.step([head.weights, head.bias], [gradWeights, gradBias]);
+      yield { step: ++step, epoch, loss };
+    }
   }
 }
 
 /** Per-pixel predictions [S*S*C] in 0/1 for one slice: sigmoid > 0.5, or softmax arg-max. */
 export function predictSlice(head: LinearHead, spec: TaskSpec, features: Float32Array, grid: number, size: number): Uint8Array {
-  return tf.tidy(() => {
-    const logits = upsample(head.logits(tf.tensor4d(features, [1, grid, grid, head.dim])), size);
-    const C = spec.channels.length;
-    if (spec.activation === 'sigmoid') return Uint8Array.from(tf.greater(logits, 0).dataSync());
-    const arg = tf.argMax(logits, -1).dataSync();
-    const out = new Uint8Array(arg.length * C);
-    arg.forEach((c, i) => (out[i * C + c] = 1));
-    return out;
-  });
+  const logits = pixelLogits(head, features, grid, size);
+  const C = spec.channels.length;
+  const out = new Uint8Array(logits.length);
+  for (let i = 0; i < size * size; i++) {
+    if (spec.activation === 'sigmoid') {
+      for (let c = 0; c < C; c++) out[i * C + c] = logits[i * C + c] > 0 ? 1 : 0;
+    } else {
+      let best = 0;
+      for (let c = 1; c < C; c++) if (logits[i * C + c] > logits[i * C + best]) best = c;
+      out[i * C + best] = 1;
+    }
+  }
+  return out;
 }
 
 /** Dice per output channel over the validation slices (in-slice pixels only), with the studio's one diceScore. */
 export function validationDice(head: LinearHead, data: TrainingSlice[], o: Pick<TrainOptions, 'spec' | 'grid' | 'size'>): number[] {
   const C = o.spec.channels.length;
-  const preds: number[][] = Array.from({ length: C }, () => []);
-  const truth: number[][] = Array.from({ length: C }, () => []);
+  const px = o.size * o.size;
+  const inSlice = data.reduce((n, s) => n + s.weights.reduce((a, w) => a + (w ? 1 : 0), 0), 0);
+  const preds = Array.from({ length: C }, () => new Uint8Array(inSlice));
+  const truth = Array.from({ length: C }, () => new Uint8Array(inSlice));
+  let n = 0;
   for (const s of data) {
     const p = predictSlice(head, o.spec, s.features, o.grid, o.size);
-    for (let i = 0; i < o.size * o.size; i++) {
+    for (let i = 0; i < px; i++) {
       if (!s.weights[i]) continue;
       for (let c = 0; c < C; c++) {
-        preds[c].push(p[i * C + c]);
-        truth[c].push(s.targets[i * C + c]);
+        preds[c][n] = p[i * C + c];
+        truth[c][n] = s.targets[i * C + c];
       }
+      n++;
     }
   }
   return preds.map((p, c) => diceScore(p, truth[c]));
 }
-
