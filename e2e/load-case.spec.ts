@@ -33,6 +33,13 @@ test('a generated case opened from the file dialog shows its roles, image and la
   expect(diff.coloured[0]).toBeGreaterThan(diff.coloured[1] + 50);
   await page.getByLabel('Show labels').check();
   await expect.poll(async () => (await comparePixels(page, withLabels.png, (await canvasPixels(page)).png)).changed).toBeLessThan(20);
+
+  // The truth is an outline by default (so a filled prediction shows through); filled colours many more pixels.
+  expect(await page.getByLabel('Label style').inputValue()).toBe('outline');
+  await page.getByLabel('Label style').selectOption('filled');
+  await expect.poll(async () => (await comparePixels(page, withLabels.png, (await canvasPixels(page)).png)).changed).toBeGreaterThan(50);
+  const filled = await comparePixels(page, (await canvasPixels(page)).png, without.png);
+  expect(filled.coloured[0]).toBeGreaterThan(1.5 * diff.coloured[0]);
 });
 
 test('a role can be changed in the table, and a wrong change is refused with the case kept', async ({ page }) => {

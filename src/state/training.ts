@@ -1,7 +1,8 @@
 /** Training the head: settings, the live curve, the slice prediction, the volume and its scores. */
 import { create } from 'zustand';
 import type { RegionScore } from '../core/heads/predict.ts';
-import type { Task } from '../core/heads/tasks.ts';
+import { defaultTask, type Task } from '../core/heads/tasks.ts';
+import { distinctValues } from '../core/case/labels.ts';
 import { computeClient } from '../worker/client.ts';
 import type { Progress } from '../worker/protocol.ts';
 import type { TrainingUpdate } from '../worker/training.ts';
@@ -55,6 +56,12 @@ export const useTraining = create<TrainingState>(() => ({
 
 type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery';
 export const setTrainingSettings = (s: Partial<Pick<TrainingState, Settings>>) => useTraining.setState(s);
+
+// A new label map suggests the task (regions, or a lesion for a one-label mask); the user may change it.
+useCase.subscribe((s, prev) => {
+  const labels = s.current?.labels?.data;
+  if (labels && labels !== prev.current?.labels?.data) useTraining.setState({ task: defaultTask(distinctValues(labels)) });
+});
 
 useFeatures.subscribe((s, prev) => {
   if (s.result !== prev.result) useTraining.setState({ curve: [], slice: null, volume: null, state: 'idle' });

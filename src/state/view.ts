@@ -1,11 +1,13 @@
 import { create } from 'zustand';
 import type { Modality } from '../core/case/roles.ts';
-import type { ViewMode } from '../ui/niivue/adapter.ts';
+import type { LabelStyle, ViewMode } from '../ui/niivue/adapter.ts';
 
 interface ViewState {
   mode: ViewMode;
   labelsVisible: boolean;
   labelOpacity: number;
+  /** Outline by default, so a filled prediction and the truth read together. */
+  labelStyle: LabelStyle;
   /** Which modality is the viewer's background; null picks the first present (FLAIR first). */
   background: Modality | null;
   location: string;
@@ -17,6 +19,7 @@ export const useView = create<ViewState>(() => ({
   mode: 'multiplanar',
   labelsVisible: true,
   labelOpacity: 0.5,
+  labelStyle: 'outline',
   background: null,
   location: '',
   voxel: null,
@@ -24,6 +27,7 @@ export const useView = create<ViewState>(() => ({
 
 export const setViewMode = (mode: ViewMode) => useView.setState({ mode });
 export const setLabelsVisible = (labelsVisible: boolean) => useView.setState({ labelsVisible });
+export const setLabelStyle = (labelStyle: LabelStyle) => useView.setState({ labelStyle });
 export const setLabelOpacity = (labelOpacity: number) => useView.setState({ labelOpacity });
 export const setBackground = (background: Modality | null) => useView.setState({ background });
 export const setLocation = (location: string, voxel: [number, number, number]) => useView.setState({ location, voxel });

@@ -32,3 +32,12 @@ export function targets(spec: TaskSpec, labels: ArrayLike<number>): Float32Array
   }
   return out;
 }
+
+/**
+ * The task a label map suggests: the BraTS regions when it holds more than one tumour label, a
+ * binary lesion when it holds one (a lesion mask saved as 0/1), the regions otherwise.
+ */
+export function defaultTask(studioValues: number[]): Task {
+  const tumour = studioValues.filter((v) => v > 0);
+  return tumour.length === 1 ? 'binary' : 'regions';
+}

@@ -1,11 +1,13 @@
 import { BRATS_CLASSES, LABEL_CONVENTIONS, type LabelConvention } from '../../core/case/labels.ts';
 import { setConvention, useCase } from '../../state/case.ts';
-import { setLabelOpacity, setLabelsVisible, useView } from '../../state/view.ts';
+import { setLabelOpacity, setLabelStyle, setLabelsVisible, useView } from '../../state/view.ts';
+import type { LabelStyle } from '../niivue/adapter.ts';
 
 export function LabelControls() {
   const labels = useCase((s) => s.current?.labels);
   const visible = useView((s) => s.labelsVisible);
   const opacity = useView((s) => s.labelOpacity);
+  const style = useView((s) => s.labelStyle);
   if (!labels) return <p className="hint">No label map in this case.</p>;
   return (
     <section className="labels" aria-label="Label map">
@@ -25,6 +27,13 @@ export function LabelControls() {
         <input type="checkbox" checked={visible} onChange={(e) => setLabelsVisible(e.currentTarget.checked)} /> Show labels
       </label>
       <label>
+        Draw{' '}
+        <select aria-label="Label style" value={style} onChange={(e) => setLabelStyle(e.currentTarget.value as LabelStyle)}>
+          <option value="outline">outline (prediction filled)</option>
+          <option value="filled">filled</option>
+        </select>
+      </label>
+      <label>
         Opacity{' '}
         <input
           type="range"
@@ -33,6 +42,7 @@ export function LabelControls() {
           max={1}
           step={0.05}
           value={opacity}
+          disabled={style === 'outline'}
           onChange={(e) => setLabelOpacity(Number(e.currentTarget.value))}
         />
       </label>

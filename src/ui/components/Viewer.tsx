@@ -25,7 +25,7 @@ export function Viewer() {
   const liveSlice = useTraining((s) => s.slice);
   const volumePrediction = useTraining((s) => s.volume?.prediction);
   const voxel = useView((s) => s.voxel);
-  const { mode, labelsVisible, labelOpacity, background, location } = useView();
+  const { mode, labelsVisible, labelOpacity, labelStyle, background, location } = useView();
 
   useEffect(() => {
     let adapter: ViewerAdapter | undefined;
@@ -76,6 +76,7 @@ export function Viewer() {
   useEffect(() => viewer?.setViewMode(mode), [viewer, mode]);
   useEffect(() => viewer?.setLabelsVisible(labelsVisible), [viewer, labelsVisible, current]);
   useEffect(() => viewer?.setLabelOpacity(labelOpacity), [viewer, labelOpacity, current]);
+  useEffect(() => viewer?.setLabelStyle(labelStyle), [viewer, labelStyle, current]);
 
   return (
     <main className="viewer">

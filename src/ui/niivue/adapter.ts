@@ -14,6 +14,8 @@ const SLICE: Record<ViewMode, SLICE_TYPE> = {
   render: SLICE_TYPE.RENDER,
 };
 
+export type LabelStyle = 'filled' | 'outline';
+
 export interface LabelColours {
   values: number[];
   rgb: (readonly [number, number, number])[];
@@ -33,6 +35,8 @@ export interface ViewerAdapter {
     rgba?: { name: string; bytes: Uint8Array },
   ): Promise<void>;
   setLabelsVisible(visible: boolean): void;
+  /** The label map drawn filled, or as its outline so a filled prediction shows through. */
+  setLabelStyle(style: LabelStyle): void;
   /**
    * A prediction overlay on the background's grid, updated in place (no reload) so live training
    * can refresh it every second; null removes it.
@@ -55,22 +59,32 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   await nv.attachToCanvas(canvas);
   let opacity = 0.5;
   let visible = true;
-  let hasLabels = false;
+  let style: LabelStyle = 'outline';
+  let truth: NVImage | null = null;
   let prediction: NVImage | null = null;
+  /**
+   * Niivue outlines volumes whose intent is NIFTI_INTENT_LABEL (1002) when atlasOutline > 0:
+   * border voxels get that alpha, the rest keep the volume's opacity. So the outline is the
+   * truth marked as a label with a near-zero opacity, and the prediction (intent 0) stays filled.
+   */
   const applyOverlay = () => {
-    if (hasLabels) nv.setOpacity(1, visible ? opacity : 0);
+    if (!truth) return;
+    const outline = style === 'outline';
+    truth.hdr!.intent_code = outline ? 1002 : 0;
+    nv.setAtlasOutline(outline && visible ? 1 : 0);
+    nv.setOpacity(1, !visible ? 0 : outline ? 1 / 255 : opacity);
   };
   return {
     async show(background, labels, rgba) {
       const images: NVImage[] = [
         await NVImage.loadFromUrl({ url: background.name, name: background.name, buffer: copyBuffer(background.bytes), colormap: 'gray' }),
       ];
+      truth = null;
       if (labels) {
-        const img = await NVImage.loadFromUrl({ url: labels.name, name: labels.name, buffer: copyBuffer(labels.bytes), colormap: 'gray' });
-        img.setColormapLabel(labelLut(labels.colours));
-        images.push(img);
+        truth = await NVImage.loadFromUrl({ url: labels.name, name: labels.name, buffer: copyBuffer(labels.bytes), colormap: 'gray' });
+        truth.setColormapLabel(labelLut(labels.colours));
+        images.push(truth);
       }
-      hasLabels = !!labels;
       if (rgba) images.push(await NVImage.loadFromUrl({ url: rgba.name, name: rgba.name, buffer: copyBuffer(rgba.bytes), opacity: 0.7 }));
       // Keep the crosshair where the user left it when the same grid is shown again.
       const crosshair = nv.volumes.length > 0 ? [...nv.scene.crosshairPos] : null;
@@ -92,6 +106,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       if (!prediction) {
         prediction = await NVImage.loadFromUrl({ url: 'prediction.nii', name: 'prediction.nii', buffer: copyBuffer(encode()), colormap: 'gray' });
         prediction.setColormapLabel(labelLut(colours));
+        prediction.hdr!.intent_code = 0; // filled even while the truth is outlined
         nv.addVolume(prediction);
       } else {
         (prediction.img as Uint8Array).set(labels);
@@ -101,6 +116,10 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     },
     setLabelsVisible(v) {
       visible = v;
+      applyOverlay();
+    },
+    setLabelStyle(s) {
+      style = s;
       applyOverlay();
     },
     setLabelOpacity(o) {
