@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The studio's command line: the same core as the app, for batch work. */
+import { compare, compareHelp } from './commands/compare.ts';
 import { experiment, experimentHelp } from './commands/experiment.ts';
 import { info, infoHelp } from './commands/info.ts';
 import { checkpointHelp, convert, convertHelp, embed, embedHelp, makeCheckpoint } from './commands/models.ts';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unkno
   convert: { run: convert, help: convertHelp },
   'make-checkpoint': { run: makeCheckpoint, help: checkpointHelp },
   experiment: { run: experiment, help: experimentHelp },
+  compare: { run: compare, help: compareHelp },
 };
 
 function usage(): string {

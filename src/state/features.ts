@@ -1,6 +1,6 @@
 /** Channel mapping, extraction and the PCA view: the UI's side of the feature worker. */
 import { create } from 'zustand';
-import type { BratsCase } from '../core/case/case.ts';
+import { type BratsCase, caseVolumes } from '../core/case/case.ts';
 import { MODALITIES, type Modality } from '../core/case/roles.ts';
 import { type ChannelMapping, checkMapping, MAPPING_PRESETS } from '../core/features/channels.ts';
 import type { ExtractionResult } from '../core/features/extract.ts';
@@ -45,10 +45,7 @@ async function sendCase(): Promise<BratsCase> {
   const c = useCase.getState().current;
   if (!c) throw new Error('load a case first');
   if (c !== sentCase) {
-    const ref = Object.values(c.modalities)[0]!;
-    const volumes: Partial<Record<Modality, Float32Array>> = {};
-    for (const m of MODALITIES) if (c.modalities[m]) volumes[m] = c.modalities[m]!.data;
-    await computeClient().request('setCase', { dims: ref.dims, spacing: ref.spacing, volumes, brainmask: c.brainmask, labels: c.labels?.data });
+    await computeClient().request('setCase', caseVolumes(c));
     sentCase = c;
   }
   return c;

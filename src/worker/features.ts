@@ -1,6 +1,7 @@
 /** Feature extraction, previews and PCA inside the worker, over the core's one preprocessing path. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Modality } from '../core/case/roles.ts';
+import type { CaseVolumes } from '../core/case/case.ts';
 import { checkMapping, type ChannelMapping } from '../core/features/channels.ts';
 import { caseContentHash, type ExtractionResult, extractFeatures, normaliseCase } from '../core/features/extract.ts';
 import type { NormalisedCase } from '../core/features/input.ts';
@@ -15,14 +16,7 @@ import { currentModel, forward, modelHash } from './backbone.ts';
 import { indexedDbFeatureStore } from './featureDb.ts';
 import type { Progress } from './protocol.ts';
 
-export interface CaseVolumes {
-  dims: Dims3;
-  spacing: Dims3;
-  volumes: Partial<Record<Modality, Float32Array>>;
-  brainmask?: Uint8Array;
-  /** Studio-convention labels, when the case has a label map. */
-  labels?: Uint8Array;
-}
+export type { CaseVolumes };
 
 const store = memoryFeatureStore(indexedDbFeatureStore());
 let prepared: { hash: string; mappingKey: string; norm: NormalisedCase } | null = null;

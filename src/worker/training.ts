@@ -3,25 +3,16 @@
  * prediction of the slice in view; pause, resume and stop arrive between steps.
  */
 import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
-import type { LossWeights } from '../core/heads/loss.ts';
 import { predictSliceLabels, predictVolume, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
-import { trainingData } from '../core/heads/sliceTargets.ts';
-import { type SamplingOptions, sliceHasTumour, splitSlices, trainingSchedule } from '../core/heads/split.ts';
+import { type HeldOutSettings, splitCase } from '../core/experiments/heldOut.ts';
 import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import { extractedFeatures } from './features.ts';
 
-export interface TrainSettings extends SamplingOptions {
-  task: Task;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  validation: number;
-  loss?: LossWeights;
-}
+/** The interactive run splits and trains as the comparisons do. */
+export type TrainSettings = HeldOutSettings;
 
 export interface TrainingUpdate {
   step: number;
@@ -52,14 +43,8 @@ const wanted = () => control;
 export async function train(settings: TrainSettings, labels: Uint8Array, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
   const { result, geometry: g, get } = extractedFeatures();
   spec = taskSpec(settings.task);
-  const withTumour = result.slices.filter((k) => sliceHasTumour(labels, g, k));
-  if (withTumour.length < 3) throw new Error('the label map has tumour in fewer than 3 extracted slices: too few to train and validate on');
-  const split = splitSlices(withTumour, { validation: settings.validation, seed: settings.seed });
-  const tumour = new Set(withTumour);
-  const healthy = result.slices.filter((k) => !tumour.has(k) && split.mayTrain(k));
-  const data = (schedule: number[]) => trainingData(schedule, labels, g, spec!, async (k) => fromF16Array(await get(k)));
-  const trainData = await data(trainingSchedule(split.train, healthy, settings));
-  const valData = await data(split.validation);
+  const split = await splitCase({ id: 'this case', labels, geometry: g, spacing: [1, 1, 1], slices: result.slices, dim: result.dim, features: async (k) => fromF16Array(await get(k)) }, settings);
+  const [trainData, valData] = [split.train, split.validation];
   head = createLinearHead(result.dim, spec.channels.length, settings.seed);
   control = 'run';
   let last = 0;
@@ -87,7 +72,7 @@ export async function train(settings: TrainSettings, labels: Uint8Array, update:
   dice = validationDice(head, valData, { spec, grid: g.grid, size: g.size });
   await send(wanted() === 'stop' ? 'stopped' : 'done');
   trainedWith = settings;
-  return { steps: step.step, validationDice: dice, train: trainData.map((d) => d.slice), validation: split.validation };
+  return { steps: step.step, validationDice: dice, train: split.trainSlices, validation: split.heldOut };
 }
 
 export async function predictWholeVolume(labels: Uint8Array | undefined, spacing: Dims3, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; scores: RegionScore[] }> {

@@ -1,3 +1,4 @@
+import type { Dims3 } from '../geometry/orientation.ts';
 import { compareGrids, type Volume } from '../volume.ts';
 import { distinctValues, inferConvention, type LabelConvention, toStudioLabels } from './labels.ts';
 import { caseNamingScheme, MODALITIES, type Modality, type Role, ROLE_LABELS, stripNiftiExtension } from './roles.ts';
@@ -81,4 +82,22 @@ export function assembleCase(files: CaseFile[], options: { id?: string; conventi
   const mask = byRole.get('brainmask');
   const brainmask = mask ? Uint8Array.from(mask.volume.data, (v) => (v > 0.5 ? 1 : 0)) : undefined;
   return { id: options.id ?? caseIdOf(used.map((f) => f.name)), files: used, modalities, labels, brainmask };
+}
+
+/** The arrays of a case that computing needs (no headers, no file names): what the worker holds. */
+export interface CaseVolumes {
+  id: string;
+  dims: Dims3;
+  spacing: Dims3;
+  volumes: Partial<Record<Modality, Float32Array>>;
+  brainmask?: Uint8Array;
+  /** Studio-convention labels, when the case has a label map. */
+  labels?: Uint8Array;
+}
+
+export function caseVolumes(c: BratsCase): CaseVolumes {
+  const ref = Object.values(c.modalities)[0]!;
+  const volumes: Partial<Record<Modality, Float32Array>> = {};
+  for (const m of MODALITIES) if (c.modalities[m]) volumes[m] = c.modalities[m]!.data;
+  return { id: c.id, dims: ref.dims, spacing: ref.spacing, volumes, brainmask: c.brainmask, labels: c.labels?.data };
 }

@@ -3,8 +3,8 @@
  * them per BraTS region. The backbone comes in as an embed function, so the CLI, the worker and
  * the tests run the same loop.
  */
-import type { BratsCase } from '../case/case.ts';
-import { MODALITIES, type Modality } from '../case/roles.ts';
+import type { CaseVolumes } from '../case/case.ts';
+import { MODALITIES } from '../case/roles.ts';
 import { type ChannelMapping, checkMapping } from '../features/channels.ts';
 import { caseContentHash, type Embed, extractFeatures, normaliseCase } from '../features/extract.ts';
 import { sliceGeometry, type Plane, type SliceGeometry } from '../features/slices.ts';
@@ -16,6 +16,7 @@ import { type Task, taskSpec } from '../heads/tasks.ts';
 import { type TrainingSlice, trainHead } from '../heads/train.ts';
 import { type SamplingOptions, sliceHasTumour, trainingSchedule } from '../heads/split.ts';
 import { fromF16Array } from '../weights/f16.ts';
+import { meanSd } from './stats.ts';
 
 export interface ExperimentSettings extends SamplingOptions {
   mapping: ChannelMapping;
@@ -34,6 +35,9 @@ export interface CaseResult {
   id: string;
   scores: RegionScore[];
   prediction: Uint8Array;
+  /** Slices predicted (those with features), on this geometry. */
+  slices: number[];
+  geometry: SliceGeometry;
 }
 
 export interface Backbone {
@@ -42,33 +46,26 @@ export interface Backbone {
   modelHash: string;
 }
 
-interface Prepared {
-  c: BratsCase;
+export interface PreparedCase {
+  c: CaseVolumes;
   g: SliceGeometry;
   key: string;
   slices: number[];
 }
 
-function volumesOf(c: BratsCase): Partial<Record<Modality, Float32Array>> {
-  const out: Partial<Record<Modality, Float32Array>> = {};
-  for (const m of MODALITIES) if (c.modalities[m]) out[m] = c.modalities[m]!.data;
-  return out;
-}
-
-async function prepare(c: BratsCase, s: ExperimentSettings, backbone: Backbone, store: FeatureStore, onProgress?: (text: string) => void): Promise<Prepared> {
+/** Checks the mapping against the case and extracts (or finds cached) features for it. */
+export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'mapping' | 'plane' | 'size'>, backbone: Backbone, store: FeatureStore, onProgress?: (text: string) => void): Promise<PreparedCase> {
   try {
-    checkMapping(s.mapping, MODALITIES.filter((m) => c.modalities[m]));
+    checkMapping(s.mapping, MODALITIES.filter((m) => c.volumes[m]));
   } catch (e) {
     throw new Error(`case ${c.id}: ${(e as Error).message}`);
   }
-  const ref = Object.values(c.modalities)[0]!;
-  const g = sliceGeometry(ref.dims, ref.spacing, s.plane, s.size);
-  const volumes = volumesOf(c);
+  const g = sliceGeometry(c.dims, c.spacing, s.plane, s.size);
   const result = await extractFeatures({
-    norm: normaliseCase(volumes, s.mapping, c.brainmask),
+    norm: normaliseCase(c.volumes, s.mapping, c.brainmask),
     mapping: s.mapping,
     geometry: g,
-    caseHash: await caseContentHash(volumes, c.brainmask),
+    caseHash: await caseContentHash(c.volumes, c.brainmask),
     modelHash: backbone.modelHash,
     dim: backbone.dim,
     embed: backbone.embed,
@@ -79,8 +76,8 @@ async function prepare(c: BratsCase, s: ExperimentSettings, backbone: Backbone, 
 }
 
 /** Training slices of one case, chosen by the shared sampling policy (heads/split.ts). */
-async function trainingSlices(p: Prepared, s: ExperimentSettings, store: FeatureStore): Promise<TrainingSlice[]> {
-  const labels = p.c.labels?.data;
+async function trainingSlices(p: PreparedCase, s: ExperimentSettings, store: FeatureStore): Promise<TrainingSlice[]> {
+  const labels = p.c.labels;
   if (!labels) throw new Error(`case ${p.c.id} has no label map to train on`);
   const tumour = new Set(p.slices.filter((k) => sliceHasTumour(labels, p.g, k)));
   const schedule = trainingSchedule([...tumour], p.slices.filter((k) => !tumour.has(k)), s);
@@ -88,9 +85,10 @@ async function trainingSlices(p: Prepared, s: ExperimentSettings, store: Feature
 }
 
 export async function runExperiment(options: {
-  train: BratsCase[];
-  test: BratsCase[];
+  train: CaseVolumes[];
+  test: CaseVolumes[];
   settings: ExperimentSettings;
+  signal?: AbortSignal;
   backbone: Backbone;
   store: FeatureStore;
   onProgress?: (text: string) => void;
@@ -98,20 +96,21 @@ export async function runExperiment(options: {
   const { settings: s, backbone, store } = options;
   const spec = taskSpec(s.task);
   const trainData: TrainingSlice[] = [];
-  for (const c of options.train) trainData.push(...(await trainingSlices(await prepare(c, s, backbone, store, options.onProgress), s, store)));
+  for (const c of options.train) trainData.push(...(await trainingSlices(await prepareCase(c, s, backbone, store, options.onProgress), s, store)));
   const head = createLinearHead(backbone.dim, spec.channels.length, s.seed);
   const losses: number[] = [];
   const grid = s.size / 14;
   for await (const step of trainHead(head, trainData, { spec, grid, size: s.size, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed })) {
     losses.push(step.loss);
+    options.signal?.throwIfAborted();
     if (step.step % 10 === 0) options.onProgress?.(`training: step ${step.step}, epoch ${step.epoch + 1}/${s.epochs}, loss ${step.loss.toFixed(3)}`);
   }
   const cases: CaseResult[] = [];
   for (const c of options.test) {
-    const p = await prepare(c, s, backbone, store, options.onProgress);
+    options.signal?.throwIfAborted();
+    const p = await prepareCase(c, s, backbone, store, options.onProgress);
     const prediction = await predictVolume(head, spec, p.g, p.slices, async (k) => fromF16Array((await store.get(p.key, k))!));
-    const ref = Object.values(c.modalities)[0]!;
-    cases.push({ id: c.id, prediction, scores: c.labels ? scoreVolume(prediction, c.labels.data, ref.dims, ref.spacing) : [] });
+    cases.push({ id: c.id, prediction, slices: p.slices, geometry: p.g, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [] });
   }
   return { head, cases, losses };
 }
@@ -119,15 +118,11 @@ export async function runExperiment(options: {
 /** Mean and standard deviation per region over cases (HD95 over the finite values). */
 export function summarise(cases: CaseResult[]): Record<string, { dice: { mean: number; sd: number }; hd95: { mean: number | null; sd: number | null; n: number } }> {
   const out: ReturnType<typeof summarise> = {};
-  const stats = (xs: number[]) => {
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    return { mean, sd: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(xs.length - 1, 1)) };
-  };
   for (const region of cases[0]?.scores.map((s) => s.region) ?? []) {
     const all = cases.map((c) => c.scores.find((s) => s.region === region)!);
-    const finite = all.map((s) => s.hd95).filter(Number.isFinite);
-    const h = finite.length ? stats(finite) : { mean: null, sd: null };
-    out[region] = { dice: stats(all.map((s) => s.dice)), hd95: { ...h, n: finite.length } };
+    const dice = meanSd(all.map((s) => s.dice));
+    const hd = meanSd(all.map((s) => s.hd95).filter(Number.isFinite));
+    out[region] = { dice: { mean: dice.mean, sd: dice.sd }, hd95: hd.n ? hd : { mean: null, sd: null, n: 0 } };
   }
   return out;
 }

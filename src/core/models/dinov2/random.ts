@@ -17,6 +17,13 @@ export const PRESETS = {
   'vitb14': { dim: 768, depth: 12, registers: 0, posGrid: 37 },
   /** Small enough for unit tests and end-to-end tests in a browser without a GPU. */
   'tiny': { dim: 64, depth: 2, registers: 0, posGrid: 16 },
+  /**
+   * The tiny shape with identity blocks and a patch embedding that keeps each channel's mean over
+   * the patch's four 7x7 quadrants (features 0-11): a stand-in for a backbone that preserves what
+   * the input channels carry, so tests can check that a mapping's information reaches the head
+   * (a random network scrambles it, and trained weights cannot be downloaded here).
+   */
+  'probe': { dim: 64, depth: 2, registers: 0, posGrid: 16 },
 } as const;
 
 export type Preset = keyof typeof PRESETS;
@@ -69,6 +76,33 @@ export function randomTensors(config: DinoV2Config, seed: number): TensorToWrite
   return out;
 }
 
+/** randomTensors reshaped into the 'probe' preset (see PRESETS). */
+function probeTensors(config: DinoV2Config, seed: number): TensorToWrite[] {
+  const p = config.patchSize;
+  const half = p / 2;
+  return randomTensors(config, seed).map((t) => {
+    if (/ls[12]\.gamma$/.test(t.name)) return { ...t, values: new Float32Array(t.values.length) }; // blocks add nothing
+    if (t.name === 'pos_embed') return { ...t, values: t.values.map((v) => v * 0.02) };
+    if (t.name === 'norm.weight') return { ...t, values: new Float32Array(t.values.length).fill(1) };
+    if (t.name === 'norm.bias') return { ...t, values: new Float32Array(t.values.length) };
+    // One constant feature (bias 4) dominates the final LayerNorm's spread, which keeps the
+    // quadrant means' scale instead of normalising each patch's contrast away.
+    if (t.name === 'patch_embed.proj.bias') return { ...t, values: Float32Array.from(t.values, (_, i) => (i === 12 ? 4 : 0)) };
+    if (t.name === 'patch_embed.proj.weight') {
+      // [dim, 3, p, p]: feature 3q + c averages channel c over quadrant q; the rest are 0.
+      const w = new Float32Array(t.values.length);
+      for (let q = 0; q < 4; q++) {
+        for (let c = 0; c < 3; c++) {
+          const f = 3 * q + c;
+          for (let y = 0; y < half; y++) for (let x = 0; x < half; x++) w[((f * 3 + c) * p + y + half * (q >> 1)) * p + x + half * (q & 1)] = 1 / (half * half);
+        }
+      }
+      return { ...t, values: w };
+    }
+    return t;
+  });
+}
+
 /** Authors' names to Hugging Face's, splitting qkv into query, key and value. */
 export function toHfTensors(tensors: TensorToWrite[]): TensorToWrite[] {
   return tensors.flatMap((t) => {
@@ -82,7 +116,8 @@ export function toHfTensors(tensors: TensorToWrite[]): TensorToWrite[] {
 /** A random checkpoint as safetensors bytes, marked random in its metadata. */
 export function randomCheckpoint(preset: Preset, options: { seed?: number; naming?: Naming; dtype?: 'F32' | 'F16' } = {}): Uint8Array {
   const naming = options.naming ?? 'orig';
-  const tensors = randomTensors(randomConfig(preset, naming), options.seed ?? 0);
+  const config = randomConfig(preset, naming);
+  const tensors = (preset === 'probe' ? probeTensors : randomTensors)(config, options.seed ?? 0);
   return writeSafetensors(naming === 'hf' ? toHfTensors(tensors) : tensors, options.dtype ?? 'F32', {
     format: 'pt',
     naming,

@@ -1,0 +1,62 @@
+/**
+ * compare: several channel mappings on the same cases, split, seed and settings. Prints the
+ * table as JSON; writes the CSV (and the HTML report beside it).
+ */
+import { writeFileSync } from 'node:fs';
+import { caseVolumes } from '../../core/case/case.ts';
+import { compareExperiments } from '../../core/experiments/comparison.ts';
+import { compareMappings } from '../../core/experiments/compare.ts';
+import { comparisonCsv, comparisonHtml } from '../../core/experiments/report.ts';
+import { parseMapping } from '../../core/features/channels.ts';
+import { memoryFeatureStore } from '../../core/features/store.ts';
+import { flag, type ParsedArgs, UsageError } from '../args.ts';
+import { caseFolders, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+
+export const compareHelp = `compare --train DIR... [--test DIR...] --mappings flair,t1ce,t2 flair,flair,flair ... ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
+
+const round = (v: number, d = 4) => (Number.isFinite(v) ? +v.toFixed(d) : null);
+
+export async function compare(args: ParsedArgs): Promise<unknown> {
+  const mappingTexts = args.flags.get('mappings') ?? [];
+  if (mappingTexts.length < 2) throw new UsageError('give two or more --mappings, e.g. --mappings flair,t1ce,t2 flair,flair,flair');
+  const mappings = mappingTexts.map(parseMapping);
+  const { train, test } = caseFolders(args, false);
+  const validation = Number(flag(args, 'validation', '0.2'));
+  if (!(validation > 0 && validation < 1)) throw new UsageError('--validation is a fraction between 0 and 1');
+  const { backbone, description } = await loadBackbone(args);
+  const start = performance.now();
+  const runs = await compareMappings({
+    train: train.map(caseVolumes),
+    test: test.map(caseVolumes),
+    mappings,
+    settings: { ...trainingFlags(args), validation },
+    backbone,
+    model: { name: description.weights.join(' + '), randomWeights: description.randomWeights, dim: description.dim },
+    store: memoryFeatureStore(),
+    onProgress: progressLine,
+  });
+  process.stderr.write('\n');
+  const experiments = runs.map((r) => r.record);
+  const csvPath = flag(args, 'csv', 'comparison.csv');
+  writeFileSync(csvPath, comparisonCsv(experiments));
+  const htmlPath = args.flags.get('html')?.[0];
+  if (htmlPath) writeFileSync(htmlPath, comparisonHtml(experiments));
+  const t = compareExperiments(experiments);
+  const stat = (s: { mean: number; sd: number; n: number }, d = 4) => ({ mean: round(s.mean, d), sd: round(s.sd, d), n: s.n });
+  return {
+    model: description,
+    settings: experiments[0].settings,
+    evaluation: test.length ? { kind: 'test cases', train: train.map((c) => c.id), test: test.map((c) => c.id) } : { kind: 'held-out slices', cases: train.map((c) => c.id), validation },
+    experiments: t.rows.map((r) => ({
+      name: r.experiment.name,
+      mapping: r.experiment.mapping,
+      dice: Object.fromEntries(t.regions.map((g) => [g, stat(r.dice[g])])),
+      hd95: Object.fromEntries(t.regions.map((g) => [g, stat(r.hd95[g], 2)])),
+      cases: r.experiment.cases.map((c) => ({ case: c.id, ...Object.fromEntries(c.scores.map((s) => [s.region, { dice: round(s.dice), hd95: s.hd95 === null ? null : round(s.hd95, 2) }])) })),
+    })),
+    differences: t.differences.map((d) => ({ experiment: d.experiment.name, versus: d.versus.name, dice: Object.fromEntries(t.regions.map((g) => [g, stat(d.dice[g])])) })),
+    csv: csvPath,
+    html: htmlPath ?? null,
+    seconds: Math.round((performance.now() - start) / 100) / 10,
+  };
+}

@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { REAL_CASES } from '../../test/nibabel.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const studio = (...args: string[]) => spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+
+it('compare on the real cases: a missing modality is named, then two mappings give a table and a CSV', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'compare-'));
+  const weights = join(tmp, 'tiny.safetensors');
+  expect(studio('make-checkpoint', '--preset', 'tiny', '--out', weights).status).toBe(0);
+  const cases = [join(REAL_CASES, 'brats2015-pat0005'), join(REAL_CASES, 'tcga-fg-6692')];
+  const bad = studio('compare', '--train', ...cases, '--mappings', 'flair,t1ce,t2', 'flair,flair,flair', '--weights', weights, '--epochs', '1');
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toContain('case brats2015-pat0005 has no T2, which the mapping FLAIR / T1gd / T2 needs');
+
+  const csv = join(tmp, 'table.csv');
+  const html = join(tmp, 'report.html');
+  const r = studio('compare', '--train', ...cases, '--mappings', 'flair,t1ce,none', 'flair,flair,flair', '--weights', weights, '--epochs', '2', '--seed', '4', '--csv', csv, '--html', html);
+  expect(r.status, r.stderr).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out.model.randomWeights).toBe(true);
+  expect(out.evaluation).toEqual({ kind: 'held-out slices', cases: ['brats2015-pat0005', 'tcga-fg-6692'], validation: 0.2 });
+  expect(out.experiments.map((e: { mapping: string }) => e.mapping)).toEqual(['flair,t1ce,none', 'flair,flair,flair']);
+  const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((x) => x.replace(/,$/, '')));
+  expect(rows.length).toBe(2 * 2 * 3);
+  // The CSV and the printed table agree, and the mean is the mean of the CSV's rows.
+  for (const e of out.experiments) {
+    for (const region of ['WT', 'TC', 'ET']) {
+      const values = rows.filter((x) => x[0] === e.name && x[8] === region).map((x) => Number(x[9]));
+      expect(values.length).toBe(2);
+      expect(e.dice[region].mean).toBeCloseTo((values[0] + values[1]) / 2, 3);
+    }
+  }
+  expect(out.differences[0].dice.WT.mean).toBeCloseTo(out.experiments[1].dice.WT.mean - out.experiments[0].dice.WT.mean, 3);
+  expect(readFileSync(html, 'utf8')).toContain('RANDOM weights');
+}, 600_000);

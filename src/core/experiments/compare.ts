@@ -1,0 +1,116 @@
+/**
+ * One comparison, several mappings: the same cases, split, seed and settings for each, so the
+ * mapping is the only thing that differs. With test cases, each mapping trains on the training
+ * cases and is scored on the test cases; without, each case is split into a training block and
+ * a held-out block of slices (heldOut.ts). Features are extracted once per mapping and case and
+ * cached, so rerunning a comparison with other head settings costs only the training.
+ */
+import type { CaseVolumes } from '../case/case.ts';
+import { MODALITIES, ROLE_LABELS } from '../case/roles.ts';
+import { type ChannelMapping, mappingKey } from '../features/channels.ts';
+import type { FeatureStore } from '../features/store.ts';
+import { DEFAULT_LOSS } from '../heads/loss.ts';
+import { perSliceDice } from '../metrics/perSlice.ts';
+import { fromF16Array } from '../weights/f16.ts';
+import { type Backbone, type ExperimentSettings, prepareCase, runExperiment } from './experiment.ts';
+import { heldOutRun, type HeldOutSettings } from './heldOut.ts';
+import { type CaseOutcome, EXPERIMENT_FORMAT, type ExperimentRecord, type ModelDescription, scoreRecords } from './record.ts';
+import type { Plane } from '../features/slices.ts';
+
+export interface ComparisonSettings extends HeldOutSettings {
+  plane: Plane;
+  size: number;
+}
+
+export const PRESET_COMPARISON: { name: string; mapping: ChannelMapping }[] = [
+  { name: 'FLAIR / T1gd / T2', mapping: ['flair', 't1ce', 't2'] },
+  { name: 'FLAIR only', mapping: ['flair', 'flair', 'flair'] },
+];
+
+/** A readable name for a mapping: "FLAIR only", or its channels joined. */
+export function mappingName(m: ChannelMapping): string {
+  const preset = PRESET_COMPARISON.find((p) => mappingKey(p.mapping) === mappingKey(m));
+  if (preset) return preset.name;
+  return m.map((c) => (c ? ROLE_LABELS[c].replace(/ \(.*\)$/, '') : 'empty')).join(' / ');
+}
+
+/** Every (case, mapping) pair whose modality is missing, all named at once: none is skipped silently. */
+export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMapping[]): void {
+  const problems: string[] = [];
+  for (const c of cases) {
+    for (const m of mappings) {
+      const missing = [...new Set(m.filter((x) => x && !c.volumes[x]))] as (typeof MODALITIES)[number][];
+      if (missing.length) problems.push(`case ${c.id} has no ${missing.map((x) => ROLE_LABELS[x]).join(' or ')}, which the mapping ${mappingName(m)} needs`);
+    }
+  }
+  if (problems.length) throw new Error(`cannot compare: ${problems.join('; ')}`);
+  if (mappings.length < 2) throw new Error('a comparison needs two or more mappings');
+  const keys = mappings.map(mappingKey);
+  if (new Set(keys).size !== keys.length) throw new Error('the same mapping is listed twice');
+}
+
+function record(mapping: ChannelMapping, model: ModelDescription, s: ComparisonSettings, cases: CaseOutcome[]): ExperimentRecord {
+  const { plane, size, loss, ...settings } = s;
+  return {
+    format: EXPERIMENT_FORMAT,
+    id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    name: mappingName(mapping),
+    createdAt: new Date().toISOString(),
+    mapping: mappingKey(mapping),
+    model,
+    input: { plane, size },
+    settings: { ...settings, loss: loss ?? DEFAULT_LOSS },
+    cases,
+  };
+}
+
+export interface ComparisonRun {
+  record: ExperimentRecord;
+  /** Per case: the predicted label volume on the canonical grid. */
+  predictions: Map<string, Uint8Array>;
+}
+
+export async function compareMappings(o: {
+  train: CaseVolumes[];
+  test: CaseVolumes[];
+  mappings: ChannelMapping[];
+  settings: ComparisonSettings;
+  backbone: Backbone;
+  model: ModelDescription;
+  store: FeatureStore;
+  onProgress?: (text: string) => void;
+  signal?: AbortSignal;
+}): Promise<ComparisonRun[]> {
+  const s = o.settings;
+  checkCasesForMappings([...o.train, ...o.test], o.mappings);
+  for (const c of [...o.train, ...o.test]) if (!c.labels) throw new Error(`case ${c.id} has no label map: a comparison needs one to score against`);
+  const runs: ComparisonRun[] = [];
+  for (const [i, mapping] of o.mappings.entries()) {
+    const say = (text: string) => o.onProgress?.(`${mappingName(mapping)} (${i + 1}/${o.mappings.length}): ${text}`);
+    const outcomes: CaseOutcome[] = [];
+    const predictions = new Map<string, Uint8Array>();
+    if (o.test.length === 0) {
+      for (const c of o.train) {
+        o.signal?.throwIfAborted();
+        const p = await prepareCase(c, { mapping, plane: s.plane, size: s.size }, o.backbone, o.store, say);
+        const features = async (k: number) => fromF16Array((await o.store.get(p.key, k))!);
+        const r = await heldOutRun({ id: c.id, labels: c.labels!, geometry: p.g, spacing: c.spacing, slices: p.slices, dim: o.backbone.dim, features }, s, (step) => {
+          o.signal?.throwIfAborted();
+          if (step.step % 10 === 0) say(`training ${c.id}: step ${step.step}, loss ${step.loss.toFixed(3)}`);
+        });
+        outcomes.push({ id: c.id, evaluation: { kind: 'held-out slices', trainSlices: r.trainSlices, heldOut: r.heldOut }, scores: scoreRecords(r.scores), perSlice: r.perSlice });
+        predictions.set(c.id, r.prediction);
+      }
+    } else {
+      const settings: ExperimentSettings = { ...s, mapping };
+      const { cases } = await runExperiment({ train: o.train, test: o.test, settings, backbone: o.backbone, store: o.store, onProgress: say, signal: o.signal });
+      for (const [j, r] of cases.entries()) {
+        const labels = o.test[j].labels!;
+        outcomes.push({ id: r.id, evaluation: { kind: 'test case', trainCases: o.train.map((c) => c.id) }, scores: scoreRecords(r.scores), perSlice: perSliceDice(r.prediction, labels, r.geometry, r.slices) });
+        predictions.set(r.id, r.prediction);
+      }
+    }
+    runs.push({ record: record(mapping, o.model, s, outcomes), predictions });
+  }
+  return runs;
+}

@@ -1,0 +1,49 @@
+/**
+ * Two or more experiments side by side: per region, mean +- sd over cases of each, and of the
+ * paired difference of each against the first (same cases, so the pairing removes case
+ * difficulty from the spread).
+ */
+import { REGIONS, type Region } from '../metrics/regions.ts';
+import type { ExperimentRecord } from './record.ts';
+import { type MeanSd, meanSd } from './stats.ts';
+
+export interface ComparisonRow {
+  experiment: ExperimentRecord;
+  dice: Record<Region, MeanSd>;
+  /** Over cases where both masks were non-empty (HD95 is undefined otherwise). */
+  hd95: Record<Region, MeanSd>;
+}
+
+export interface ComparisonTable {
+  regions: Region[];
+  cases: string[];
+  rows: ComparisonRow[];
+  /** Each experiment after the first minus the first, over the cases both have. */
+  differences: { experiment: ExperimentRecord; versus: ExperimentRecord; dice: Record<Region, MeanSd> }[];
+}
+
+const byRegion = <T>(f: (r: Region) => T) => Object.fromEntries(REGIONS.map(({ id }) => [id, f(id)])) as Record<Region, T>;
+
+function score(e: ExperimentRecord, caseId: string, region: Region) {
+  return e.cases.find((c) => c.id === caseId)?.scores.find((s) => s.region === region);
+}
+
+export function compareExperiments(experiments: ExperimentRecord[]): ComparisonTable {
+  if (experiments.length < 2) throw new Error('choose two or more experiments to compare');
+  const cases = [...new Set(experiments.flatMap((e) => e.cases.map((c) => c.id)))];
+  const rows = experiments.map((e) => ({
+    experiment: e,
+    dice: byRegion((r) => meanSd(e.cases.map((c) => score(e, c.id, r)!.dice))),
+    hd95: byRegion((r) => meanSd(e.cases.map((c) => score(e, c.id, r)!.hd95).filter((v): v is number => v !== null))),
+  }));
+  const [first, ...rest] = experiments;
+  const differences = rest.map((e) => ({
+    experiment: e,
+    versus: first,
+    dice: byRegion((r) => {
+      const paired = cases.filter((id) => score(e, id, r) && score(first, id, r));
+      return meanSd(paired.map((id) => score(e, id, r)!.dice - score(first, id, r)!.dice));
+    }),
+  }));
+  return { regions: REGIONS.map((r) => r.id), cases, rows, differences };
+}

@@ -1,0 +1,56 @@
+/**
+ * An experiment as the studio keeps it: what was run (cases, mapping, model, input, task, head
+ * and training settings, split, seed) and what came of it, as plain JSON for IndexedDB, export
+ * and import. Predictions are kept beside it, not in it: they are volumes.
+ */
+import type { Plane } from '../features/slices.ts';
+import type { RegionScore } from '../heads/predict.ts';
+import type { Region } from '../metrics/regions.ts';
+import type { SliceCurve } from '../metrics/perSlice.ts';
+import type { HeldOutSettings } from './heldOut.ts';
+
+export const EXPERIMENT_FORMAT = 'dino-seg-studio/experiment@1';
+
+export interface ModelDescription {
+  name: string;
+  randomWeights: boolean;
+  dim: number;
+}
+
+export interface CaseOutcome {
+  id: string;
+  /** How it was evaluated: the held-out block of its own slices, or as an unseen test case. */
+  evaluation: { kind: 'held-out slices'; trainSlices: number[]; heldOut: number[] } | { kind: 'test case'; trainCases: string[] };
+  scores: { region: Region; dice: number; hd95: number | null }[];
+  perSlice: SliceCurve;
+}
+
+export interface ExperimentRecord {
+  format: typeof EXPERIMENT_FORMAT;
+  id: string;
+  name: string;
+  createdAt: string;
+  /** e.g. "flair,t1ce,t2" (none for an empty channel) */
+  mapping: string;
+  model: ModelDescription;
+  input: { plane: Plane; size: number };
+  settings: Omit<HeldOutSettings, 'loss'> & { loss: { crossEntropy: number; dice: number } };
+  cases: CaseOutcome[];
+}
+
+/** HD95 is Infinity when exactly one mask is empty; JSON has no Infinity, so it is stored as null. */
+export function scoreRecords(scores: RegionScore[]): CaseOutcome['scores'] {
+  return scores.map((s) => ({ region: s.region, dice: s.dice, hd95: Number.isFinite(s.hd95) ? s.hd95 : null }));
+}
+
+/** Checks a parsed JSON document (an import) and names what is wrong. */
+export function parseExperiments(json: unknown): ExperimentRecord[] {
+  const list = Array.isArray(json) ? json : (json as { experiments?: unknown })?.experiments;
+  if (!Array.isArray(list)) throw new Error('not an experiments file: expected a list of experiments');
+  return list.map((e, i) => {
+    const r = e as Partial<ExperimentRecord>;
+    if (r?.format !== EXPERIMENT_FORMAT) throw new Error(`experiment ${i + 1} is not in the studio's format (${EXPERIMENT_FORMAT})`);
+    for (const key of ['id', 'name', 'mapping', 'model', 'input', 'settings', 'cases'] as const) if (r[key] === undefined) throw new Error(`experiment ${i + 1} (${r.name ?? r.id ?? '?'}) lacks "${key}"`);
+    return r as ExperimentRecord;
+  });
+}

@@ -1,0 +1,81 @@
+import { expect, it } from 'vitest';
+import { compareExperiments } from './comparison.ts';
+import { EXPERIMENT_FORMAT, type ExperimentRecord, parseExperiments } from './record.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, sliceCurvesSvg } from './report.ts';
+
+function experiment(name: string, mapping: string, dice: Record<string, [number, number, number]>): ExperimentRecord {
+  return {
+    format: EXPERIMENT_FORMAT,
+    id: name,
+    name,
+    createdAt: '2026-11-29T00:00:00Z',
+    mapping,
+    model: { name: 'tiny', randomWeights: true, dim: 64 },
+    input: { plane: 'axial', size: 224 },
+    settings: { task: 'regions', epochs: 5, batchSize: 8, learningRate: 0.01, seed: 3, validation: 0.2, loss: { crossEntropy: 1, dice: 1 } },
+    cases: Object.entries(dice).map(([id, [wt, tc, et]]) => ({
+      id,
+      evaluation: { kind: 'held-out slices', trainSlices: [1, 2, 3], heldOut: [10, 11, 12] },
+      scores: [
+        { region: 'WT', dice: wt, hd95: 4 },
+        { region: 'TC', dice: tc, hd95: null },
+        { region: 'ET', dice: et, hd95: 2 },
+      ],
+      perSlice: { slices: [10, 11, 12], dice: { WT: [0.5, null, 0.7], TC: [null, null, null], ET: [0.1, 0.2, 0.3] } },
+    })),
+  };
+}
+
+const a = experiment('FLAIR / T1gd / T2', 'flair,t1ce,t2', { c1: [0.9, 0.6, 0.5], c2: [0.8, 0.4, 0.3] });
+const b = experiment('FLAIR only', 'flair,flair,flair', { c1: [0.9, 0.5, 0.2], c2: [0.7, 0.4, 0.2] });
+
+it('tabulates mean ± sd per region and the paired difference against the first', () => {
+  const t = compareExperiments([a, b]);
+  expect(t.cases).toEqual(['c1', 'c2']);
+  // ET of a: 0.5 and 0.3 -> mean 0.4, sd sqrt(((0.1)^2 + (0.1)^2) / 1) = 0.1414
+  expect(t.rows[0].dice.ET.mean).toBeCloseTo(0.4);
+  expect(t.rows[0].dice.ET.sd).toBeCloseTo(Math.SQRT2 / 10);
+  // Differences b - a for ET: -0.3 and -0.1 -> mean -0.2, sd 0.1414
+  expect(t.differences[0].dice.ET.mean).toBeCloseTo(-0.2);
+  expect(t.differences[0].dice.ET.sd).toBeCloseTo(Math.SQRT2 / 10);
+  // HD95 null (one mask empty) is left out, not averaged as 0.
+  expect(t.rows[0].hd95.TC.n).toBe(0);
+  expect(t.rows[0].hd95.WT).toEqual({ mean: 4, sd: 0, n: 2 });
+});
+
+it('writes one CSV row per experiment x case x region', () => {
+  const rows = comparisonCsv([a, b]).trim().split('\n');
+  expect(rows[0]).toBe('experiment,mapping,model,random_weights,task,seed,case,evaluation,region,dice,hd95_mm');
+  expect(rows.length).toBe(1 + 2 * 2 * 3);
+  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,c2,held-out slices 10-12,ET,0.2000,2.00');
+  expect(rows).toContain('FLAIR / T1gd / T2,"flair,t1ce,t2",tiny,true,regions,3,c1,held-out slices 10-12,TC,0.6000,');
+});
+
+it('the summaries state the model, that its weights are random, the mappings, the split and the numbers', () => {
+  for (const text of [comparisonMarkdown([a, b]), comparisonHtml([a, b])]) {
+    expect(text).toContain('RANDOM weights');
+    expect(text).toContain('FLAIR only = R: FLAIR, G: FLAIR, B: FLAIR');
+    expect(text).toContain('held out');
+    expect(text).toContain('0.400 ± 0.141'); // ET of the first
+    expect(text).toContain('-0.200 ± 0.141'); // the difference
+  }
+  expect(comparisonHtml([a, b])).toContain('<svg');
+});
+
+it('draws per-slice curves with gaps where Dice is undefined', () => {
+  const svg = sliceCurvesSvg([a, b], 'c1');
+  // WT: slices 10 and 12 with a gap at 11, so two separate moves and no line.
+  const wtPaths = [...svg.matchAll(/<path d="(M[^"]*)" fill="none"/g)].map((m) => m[1]);
+  expect(wtPaths[0].match(/M/g)!.length).toBe(2);
+  expect(wtPaths[0]).not.toContain('L');
+  // ET: three points joined.
+  expect(wtPaths.some((d) => d.split('L').length === 3)).toBe(true);
+});
+
+it('imports what it exports and names what is wrong in a bad file', () => {
+  expect(parseExperiments(JSON.parse(JSON.stringify({ experiments: [a, b] })))).toEqual([a, b]);
+  expect(() => parseExperiments({ foo: 1 })).toThrow('not an experiments file');
+  expect(() => parseExperiments([{ ...a, format: 'x' }])).toThrow("experiment 1 is not in the studio's format");
+  const { cases: _, ...noCases } = a;
+  expect(() => parseExperiments([noCases])).toThrow('experiment 1 (FLAIR / T1gd / T2) lacks "cases"');
+});

@@ -1,0 +1,149 @@
+/**
+ * What a comparison hands out: a CSV (one row per experiment x case x region), per-slice Dice
+ * curves as SVG (no DOM needed, so the CLI draws the same charts), and a self-contained HTML or
+ * Markdown summary that says what was run, on which weights, and what came out.
+ */
+import { describeMapping, parseMapping } from '../features/channels.ts';
+import { REGIONS } from '../metrics/regions.ts';
+import { compareExperiments, type ComparisonTable } from './comparison.ts';
+import type { CaseOutcome, ExperimentRecord } from './record.ts';
+import type { MeanSd } from './stats.ts';
+
+const csvCell = (v: string | number | boolean | null) => {
+  const s = v === null ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+function evaluationText(c: CaseOutcome): string {
+  const e = c.evaluation;
+  return e.kind === 'held-out slices' ? `held-out slices ${e.heldOut[0]}-${e.heldOut.at(-1)}` : `test case (trained on ${e.trainCases.join(' ')})`;
+}
+
+export function comparisonCsv(experiments: ExperimentRecord[]): string {
+  const header = ['experiment', 'mapping', 'model', 'random_weights', 'task', 'seed', 'case', 'evaluation', 'region', 'dice', 'hd95_mm'];
+  const lines = [header.join(',')];
+  for (const e of experiments) {
+    for (const c of e.cases) {
+      for (const s of c.scores) {
+        lines.push(
+          [e.name, e.mapping, e.model.name, e.model.randomWeights, e.settings.task, e.settings.seed, c.id, evaluationText(c), s.region, s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2)]
+            .map(csvCell)
+            .join(','),
+        );
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const SERIES_COLOURS = ['#4f8cff', '#ff7a45', '#36c77b', '#c86bff', '#e6c229'];
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Per-slice Dice of each experiment on one case: one panel per region, slices on x, Dice on y. */
+export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string): string {
+  const [W, H, pad] = [300, 170, 32];
+  const panels = REGIONS.map(({ id, name }, p) => {
+    const curves = experiments.map((e) => e.cases.find((c) => c.id === caseId)?.perSlice);
+    const slices = curves.flatMap((c) => c?.slices ?? []);
+    const [lo, hi] = [Math.min(...slices), Math.max(...slices)];
+    const x = (k: number) => pad + ((k - lo) / Math.max(hi - lo, 1)) * (W - pad - 8);
+    const y = (d: number) => H - pad + 8 - d * (H - pad - 16);
+    const lines = curves.map((curve, i) => {
+      if (!curve) return '';
+      // Gaps where Dice is undefined (both masks empty on that slice).
+      let path = '';
+      let pen = false;
+      curve.slices.forEach((k, j) => {
+        const d = curve.dice[id][j];
+        if (d === null) return void (pen = false);
+        path += `${pen ? 'L' : 'M'}${x(k).toFixed(1)},${y(d).toFixed(1)}`;
+        pen = true;
+      });
+      const dots = curve.slices.map((k, j) => (curve.dice[id][j] === null ? '' : `<circle cx="${x(k).toFixed(1)}" cy="${y(curve.dice[id][j]!).toFixed(1)}" r="1.8"/>`)).join('');
+      return `<g stroke="${SERIES_COLOURS[i % SERIES_COLOURS.length]}" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}"><path d="${path}" fill="none" stroke-width="1.6"/>${dots}</g>`;
+    });
+    const axes = `<path d="M${pad},8V${H - pad + 8}H${W - 8}" stroke="#888" fill="none"/>` +
+      [0, 0.5, 1].map((d) => `<text x="${pad - 4}" y="${y(d) + 3}" text-anchor="end">${d}</text>`).join('') +
+      `<text x="${pad}" y="${H - 6}">slice ${lo}</text><text x="${W - 8}" y="${H - 6}" text-anchor="end">${hi}</text>`;
+    return `<g transform="translate(${p * W},0)"><text x="${W / 2}" y="14" text-anchor="middle" font-weight="bold">${escapeXml(name)} (${id})</text>${axes}${lines.join('')}</g>`;
+  });
+  const legend = experiments
+    .map((e, i) => `<g transform="translate(${8 + i * 230},${H + 8})"><rect width="12" height="12" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}"/><text x="16" y="10">${escapeXml(e.name)}</text></g>`)
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * REGIONS.length}" height="${H + 28}" font-family="sans-serif" font-size="11" style="background:#fff"><title>Per-slice Dice, case ${escapeXml(caseId)}</title>${panels.join('')}${legend}</svg>`;
+}
+
+const pm = (s: MeanSd, digits = 3) => (s.n ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}` : 'n/a');
+const signed = (s: MeanSd) => (s.n ? `${s.mean >= 0 ? '+' : ''}${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)}` : 'n/a');
+
+/** The summary's facts, shared by Markdown and HTML. */
+function summaryFacts(experiments: ExperimentRecord[]): string[] {
+  const models = [...new Set(experiments.map((e) => `${e.model.name} (${e.model.dim} features a patch${e.model.randomWeights ? ', RANDOM weights: these numbers say nothing about DINOv2' : ', trained weights'})`))];
+  const s = experiments[0].settings;
+  const first = experiments[0].cases[0]?.evaluation;
+  return [
+    `Model: ${models.join('; ')}`,
+    `Mappings (R, G, B): ${experiments.map((e) => `${e.name} = ${describeMapping(parseMapping(e.mapping))}`).join('; ')}`,
+    `Input: ${experiments[0].input.plane} slices at ${experiments[0].input.size} x ${experiments[0].input.size} pixels`,
+    `Head and training: linear head (1x1 convolution), task ${s.task}, ${s.epochs} epochs, batch ${s.batchSize}, learning rate ${s.learningRate}, loss ${s.loss.crossEntropy} x cross-entropy + ${s.loss.dice} x soft Dice, seed ${s.seed}`,
+    first?.kind === 'held-out slices'
+      ? `Split: per case, a contiguous block of ${Math.round(s.validation * 100)} % of the slices with tumour is held out (2-slice gaps either side); scores are over the held-out slices only, the same slices for every experiment`
+      : `Split: trained on ${first?.kind === 'test case' ? first.trainCases.join(', ') : '?'}, evaluated on unseen test cases`,
+  ];
+}
+
+function tableRows(t: ComparisonTable): { head: string[]; rows: string[][] } {
+  const head = ['Experiment', ...t.regions.map((r) => `Dice ${r}`), ...t.regions.map((r) => `HD95 ${r} (mm)`)];
+  const rows = t.rows.map((r) => [r.experiment.name, ...t.regions.map((g) => pm(r.dice[g])), ...t.regions.map((g) => pm(r.hd95[g], 1))]);
+  for (const d of t.differences) rows.push([`${d.experiment.name} − ${d.versus.name}`, ...t.regions.map((g) => signed(d.dice[g])), ...t.regions.map(() => '')]);
+  return { head, rows };
+}
+
+function perCaseRows(experiments: ExperimentRecord[]): string[][] {
+  return experiments.flatMap((e) => e.cases.map((c) => [e.name, c.id, evaluationText(c), ...REGIONS.map(({ id }) => c.scores.find((s) => s.region === id)?.dice.toFixed(3) ?? '')]));
+}
+
+export function comparisonMarkdown(experiments: ExperimentRecord[]): string {
+  const t = compareExperiments(experiments);
+  const { head, rows } = tableRows(t);
+  const md = (h: string[], r: string[][]) => [`| ${h.join(' | ')} |`, `|${h.map(() => '---').join('|')}|`, ...r.map((x) => `| ${x.join(' | ')} |`)].join('\n');
+  return [
+    '# Comparison',
+    '',
+    ...summaryFacts(experiments).map((f) => `- ${f}`),
+    '',
+    `Mean ± sd over ${t.cases.length} case(s); differences are paired by case.`,
+    '',
+    md(head, rows),
+    '',
+    '## Per case',
+    '',
+    md(['Experiment', 'Case', 'Evaluated on', ...REGIONS.map((r) => `Dice ${r.id}`)], perCaseRows(experiments)),
+    '',
+  ].join('\n');
+}
+
+export function comparisonHtml(experiments: ExperimentRecord[]): string {
+  const t = compareExperiments(experiments);
+  const { head, rows } = tableRows(t);
+  const esc = escapeXml;
+  const table = (h: string[], r: string[][]) =>
+    `<table><thead><tr>${h.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead><tbody>${r.map((x) => `<tr>${x.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Comparison: ${esc(experiments.map((e) => e.name).join(' vs '))}</title>
+<style>body{font:14px/1.45 system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.warn{color:#b00}</style>
+</head><body>
+<h1>Comparison</h1>
+<ul>${summaryFacts(experiments).map((f) => `<li${/RANDOM/.test(f) ? ' class="warn"' : ''}>${esc(f)}</li>`).join('')}</ul>
+<p>Mean ± sd over ${t.cases.length} case(s); differences are paired by case.</p>
+${table(head, rows)}
+<h2>Per-slice Dice</h2>
+${t.cases.map((id) => `<h3>${esc(id)}</h3>${sliceCurvesSvg(experiments, id)}`).join('\n')}
+<h2>Per case</h2>
+${table(['Experiment', 'Case', 'Evaluated on', ...REGIONS.map((r) => `Dice ${r.id}`)], perCaseRows(experiments))}
+<p>Made by DINOv2 Segmentation Studio on ${esc(new Date().toISOString().slice(0, 10))}; the data never left the machine it ran on.</p>
+</body></html>
+`;
+}
+
