@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export function caseFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -26,8 +26,8 @@ export function fileBytes(path: string, name = path.split('/').pop()!): { name: 
 }
 
 /** Statistics of what the viewer canvas shows, decoded in the page from a real screenshot. */
-export async function canvasPixels(page: Page): Promise<{ mean: number; variance: number; png: string }> {
-  const png = (await page.getByTestId('viewer-canvas').screenshot()).toString('base64');
+export async function canvasPixels(page: Page, canvas: Locator = page.getByTestId('viewer-canvas')): Promise<{ mean: number; variance: number; png: string }> {
+  const png = (await canvas.screenshot()).toString('base64');
   const stats = await page.evaluate(async (b64) => {
     const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
     const bmp = await createImageBitmap(blob);

@@ -41,7 +41,7 @@ export const useFeatures = create<FeaturesState>(() => ({
 let sentCase: BratsCase | null = null;
 let controller: AbortController | null = null;
 
-async function sendCase(): Promise<BratsCase> {
+export async function sendCase(): Promise<BratsCase> {
   const c = useCase.getState().current;
   if (!c) throw new Error('load a case first');
   if (c !== sentCase) {

@@ -3,6 +3,8 @@ import type { Modality } from '../core/case/roles.ts';
 import type { LabelStyle, ViewMode } from '../ui/niivue/adapter.ts';
 
 interface ViewState {
+  /** What the main area shows: the case, or the comparison of the selected experiments. */
+  mainView: 'viewer' | 'comparison';
   mode: ViewMode;
   labelsVisible: boolean;
   labelOpacity: number;
@@ -16,6 +18,7 @@ interface ViewState {
 }
 
 export const useView = create<ViewState>(() => ({
+  mainView: 'viewer',
   mode: 'multiplanar',
   labelsVisible: true,
   labelOpacity: 0.5,
@@ -31,3 +34,4 @@ export const setLabelStyle = (labelStyle: LabelStyle) => useView.setState({ labe
 export const setLabelOpacity = (labelOpacity: number) => useView.setState({ labelOpacity });
 export const setBackground = (background: Modality | null) => useView.setState({ background });
 export const setLocation = (location: string, voxel: [number, number, number]) => useView.setState({ location, voxel });
+export const setMainView = (mainView: 'viewer' | 'comparison') => useView.setState({ mainView });

@@ -1,4 +1,8 @@
+import { useExperiments } from '../state/experiments.ts';
+import { setMainView, useView } from '../state/view.ts';
 import { CasePanel } from './components/CasePanel.tsx';
+import { ComparePanel } from './components/ComparePanel.tsx';
+import { ComparisonView } from './components/ComparisonView.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { FeaturesPanel } from './components/FeaturesPanel.tsx';
 import { Messages } from './components/Messages.tsx';
@@ -8,6 +12,8 @@ import { TrainingPanel } from './components/TrainingPanel.tsx';
 import { Viewer } from './components/Viewer.tsx';
 
 export function App() {
+  const main = useView((s) => s.mainView);
+  const selected = useExperiments((s) => s.selected.length);
   return (
     <DropZone>
       <Toolbar />
@@ -18,8 +24,23 @@ export function App() {
           <ModelPanel />
           <FeaturesPanel />
           <TrainingPanel />
+          <ComparePanel />
         </aside>
-        <Viewer />
+        <div className="main">
+          <nav className="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={main === 'viewer'} onClick={() => setMainView('viewer')}>
+              Viewer
+            </button>
+            <button type="button" role="tab" aria-selected={main === 'comparison'} onClick={() => setMainView('comparison')}>
+              Comparison{selected ? ` (${selected})` : ''}
+            </button>
+          </nav>
+          {/* The viewer stays mounted (Niivue keeps its state) and is hidden behind the comparison. */}
+          <div className={main === 'viewer' ? 'main-view' : 'main-view hidden'}>
+            <Viewer />
+          </div>
+          {main === 'comparison' && <ComparisonView />}
+        </div>
       </div>
     </DropZone>
   );

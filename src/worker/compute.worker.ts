@@ -4,6 +4,7 @@ import { readCaseFiles } from '../core/case/load.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
+import { compare } from './compare.ts';
 import { type CaseVolumes, clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse } from './protocol.ts';
 import { exportHead, importHead, predictWholeVolume, setTrainingControl, train, type TrainingUpdate } from './training.ts';
@@ -109,6 +110,10 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   },
   importHead({ json }) {
     return [importHead(json), []];
+  },
+  async compare({ mappings, settings }, { progress, notice, signal }) {
+    const r = await compare(theCase(), mappings, settings, progress, notice, signal);
+    return [r, buffersOf(r.runs.map((x) => x.prediction))];
   },
 };
 

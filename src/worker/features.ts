@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Modality } from '../core/case/roles.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
 import { checkMapping, type ChannelMapping } from '../core/features/channels.ts';
-import { caseContentHash, type ExtractionResult, extractFeatures, normaliseCase } from '../core/features/extract.ts';
+import { caseContentHash, type Embed, type ExtractionResult, extractFeatures, normaliseCase } from '../core/features/extract.ts';
+import type { Backbone } from '../core/experiments/experiment.ts';
+import type { FeatureStore } from '../core/features/store.ts';
 import type { NormalisedCase } from '../core/features/input.ts';
 import { sliceInput } from '../core/features/input.ts';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../core/models/dinov2/constants.ts';
@@ -14,7 +16,7 @@ import type { Dims3 } from '../core/geometry/orientation.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { currentModel, forward, modelHash } from './backbone.ts';
 import { indexedDbFeatureStore } from './featureDb.ts';
-import type { Progress } from './protocol.ts';
+import type { ModelInfo, Progress } from './protocol.ts';
 
 export type { CaseVolumes };
 
@@ -28,6 +30,23 @@ async function prepare(c: CaseVolumes, mapping: ChannelMapping): Promise<{ hash:
   const key = mapping.join(',');
   if (!prepared || prepared.hash !== hash || prepared.mappingKey !== key) prepared = { hash, mappingKey: key, norm: normaliseCase(c.volumes, mapping, c.brainmask) };
   return prepared;
+}
+
+/** Patch tokens of one input through the worker's backbone (with its backend fallback). */
+function embedWith(notice: (text: string) => void): Embed {
+  return async (input, s) => {
+    const out = await forward(input, [1, 3, s, s], notice);
+    const tokens = (await out.patches.data()) as Float32Array;
+    tf.dispose([out.cls, out.patches, out.prenorm, out.registers, ...out.intermediates.flatMap((l) => [l.cls, l.patches])]);
+    return tokens;
+  };
+}
+
+/** The loaded backbone as the core's experiments take it, and the feature cache they share with extraction. */
+export async function workerBackbone(notice: (text: string) => void): Promise<{ backbone: Backbone; info: ModelInfo; store: FeatureStore }> {
+  const loaded = currentModel();
+  if (!loaded) throw new Error('load a backbone first');
+  return { backbone: { dim: loaded.info.dim, modelHash: await modelHash(), embed: embedWith(notice) }, info: loaded.info, store };
 }
 
 export async function extract(
@@ -52,12 +71,7 @@ export async function extract(
     dim: loaded.info.dim,
     store,
     signal,
-    embed: async (input, s) => {
-      const out = await forward(input, [1, 3, s, s], notice);
-      const tokens = (await out.patches.data()) as Float32Array;
-      tf.dispose([out.cls, out.patches, out.prenorm, out.registers, ...out.intermediates.flatMap((l) => [l.cls, l.patches])]);
-      return tokens;
-    },
+    embed: embedWith(notice),
     onProgress: (p) => progress({ status: 'progress', task: 'Extracting features', done: p.done, total: p.total, unit: 'slices', rate: p.slicesPerSecond }),
   });
   last = { result, geometry, norm };

@@ -12,7 +12,9 @@ import type { BackendChoice, BackendInfo } from './backend.ts';
 import type { ChannelMapping } from '../core/features/channels.ts';
 import type { ExtractionResult } from '../core/features/extract.ts';
 import type { Plane } from '../core/features/slices.ts';
-import type { CaseVolumes } from './features.ts';
+import type { CaseVolumes } from '../core/case/case.ts';
+import type { ComparisonSettings } from '../core/experiments/compare.ts';
+import type { ExperimentRecord } from '../core/experiments/record.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import type { TrainSettings, TrainingUpdate } from './training.ts';
 
@@ -64,6 +66,8 @@ export interface RequestMap {
   predictVolume: Record<string, never>;
   exportHead: Record<string, never>;
   importHead: { json: string };
+  /** Train and score one head per mapping on the loaded case, with one split and seed. */
+  compare: { mappings: ChannelMapping[]; settings: ComparisonSettings };
 }
 
 export interface ResultMap {
@@ -85,6 +89,7 @@ export interface ResultMap {
   predictVolume: { prediction: Uint8Array; scores: RegionScore[] };
   exportHead: { json: string };
   importHead: { task: string; dim: number };
+  compare: { runs: { record: ExperimentRecord; prediction: Uint8Array }[] };
 }
 
 export type RequestType = keyof RequestMap;

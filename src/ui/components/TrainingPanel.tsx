@@ -26,7 +26,8 @@ export function TrainingPanel() {
   const model = useModel((s) => s.info);
   const t = useTraining();
   const headInput = useRef<HTMLInputElement>(null);
-  if (!current || !result) return null;
+  // Settings show as soon as a case is loaded: comparisons use them without an extraction first.
+  if (!current) return null;
   const running = t.state === 'running' || t.state === 'paused';
   const exportPrediction = () => {
     const like = MODALITIES.map((m) => current.modalities[m]).find(Boolean)!;
@@ -77,7 +78,7 @@ export function TrainingPanel() {
       </details>
       <div className="row">
         {!running && (
-          <button disabled={!current.labels} onClick={() => startTraining()} title={current.labels ? '' : 'Training needs a label map'}>
+          <button disabled={!current.labels || !result} onClick={() => startTraining()} title={!current.labels ? 'Training needs a label map' : !result ? 'Extract features first' : ''}>
             Train
           </button>
         )}

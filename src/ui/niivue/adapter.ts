@@ -44,6 +44,8 @@ export interface ViewerAdapter {
   setPrediction(labels: Uint8Array | null, encode: () => Uint8Array, colours: LabelColours, opacity: number): Promise<void>;
   setLabelOpacity(opacity: number): void;
   setViewMode(mode: ViewMode): void;
+  /** Moves the crosshair to a voxel of the background's grid (for views kept in step). */
+  setCrosshair(voxel: [number, number, number]): void;
   onLocationChange(callback: (location: ViewerLocation) => void): void;
   dispose(): void;
 }
@@ -128,6 +130,11 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     },
     setViewMode(mode) {
       nv.setSliceType(SLICE[mode]);
+    },
+    setCrosshair(voxel) {
+      if (nv.volumes.length === 0) return;
+      nv.scene.crosshairPos = nv.vox2frac(voxel) as typeof nv.scene.crosshairPos;
+      nv.drawScene();
     },
     onLocationChange(callback) {
       nv.onLocationChange = (loc: unknown) => {

@@ -1,0 +1,64 @@
+/**
+ * Experiments in IndexedDB, so a reload loses nothing: the records as JSON, and each case's
+ * predicted label volume gzipped beside them (mostly zeros: a 240x240x155 volume is a few KB).
+ */
+import { gunzipSync, gzipSync } from 'fflate';
+import type { ExperimentRecord } from '../core/experiments/record.ts';
+
+const DB = 'dino-seg-studio-experiments';
+const RECORDS = 'records';
+const PREDICTIONS = 'predictions';
+
+let db: Promise<IDBDatabase> | null = null;
+
+function open(): Promise<IDBDatabase> {
+  db ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore(RECORDS, { keyPath: 'id' });
+      req.result.createObjectStore(PREDICTIONS);
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  return db;
+}
+
+function done<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+const store = async (name: string, mode: IDBTransactionMode) => (await open()).transaction(name, mode).objectStore(name);
+const predictionKey = (id: string, caseId: string) => `${id}/${caseId}`;
+
+export async function loadRecords(): Promise<ExperimentRecord[]> {
+  const all = await done((await store(RECORDS, 'readonly')).getAll());
+  return (all as ExperimentRecord[]).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export async function saveRecord(r: ExperimentRecord, predictions: Map<string, Uint8Array> = new Map()): Promise<void> {
+  await done((await store(RECORDS, 'readwrite')).put(r));
+  for (const [caseId, p] of predictions) await done((await store(PREDICTIONS, 'readwrite')).put(gzipSync(p, { level: 6 }), predictionKey(r.id, caseId)));
+}
+
+export async function loadPrediction(id: string, caseId: string): Promise<Uint8Array | null> {
+  const gz = (await done((await store(PREDICTIONS, 'readonly')).get(predictionKey(id, caseId)))) as Uint8Array | undefined;
+  return gz ? gunzipSync(gz) : null;
+}
+
+/** The gzipped bytes, for export without unpacking. */
+export async function loadPredictionGz(id: string, caseId: string): Promise<Uint8Array | null> {
+  return ((await done((await store(PREDICTIONS, 'readonly')).get(predictionKey(id, caseId)))) as Uint8Array | undefined) ?? null;
+}
+
+export async function savePredictionGz(id: string, caseId: string, gz: Uint8Array): Promise<void> {
+  await done((await store(PREDICTIONS, 'readwrite')).put(gz, predictionKey(id, caseId)));
+}
+
+export async function deleteRecord(r: ExperimentRecord): Promise<void> {
+  await done((await store(RECORDS, 'readwrite')).delete(r.id));
+  for (const c of r.cases) await done((await store(PREDICTIONS, 'readwrite')).delete(predictionKey(r.id, c.id)));
+}

@@ -1,0 +1,142 @@
+import { useEffect, useRef } from 'react';
+import { MODALITIES, type Modality, ROLE_LABELS } from '../../core/case/roles.ts';
+import { mappingName, PRESET_COMPARISON } from '../../core/experiments/compare.ts';
+import type { ChannelMapping } from '../../core/features/channels.ts';
+import { useCase } from '../../state/case.ts';
+import {
+  cancelComparison,
+  deleteExperiment,
+  exportExperiments,
+  importExperiments,
+  restoreExperiments,
+  runComparison,
+  setMappings,
+  toggleSelected,
+  useExperiments,
+} from '../../state/experiments.ts';
+import { useModel } from '../../state/model.ts';
+import { download } from '../download.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+
+function MappingRow({ mapping, index }: { mapping: ChannelMapping; index: number }) {
+  const mappings = useExperiments((s) => s.mappings);
+  const change = (channel: number, m: Modality | null) => setMappings(mappings.map((x, i) => (i === index ? (x.map((c, j) => (j === channel ? m : c)) as ChannelMapping) : x)));
+  return (
+    <div className="row mapping-row" data-testid="compare-mapping">
+      {mapping.map((m, channel) => (
+        <select key={channel} aria-label={`Mapping ${index + 1} ${'RGB'[channel]}`} value={m ?? ''} onChange={(e) => change(channel, (e.currentTarget.value || null) as Modality | null)}>
+          {MODALITIES.map((x) => (
+            <option key={x} value={x}>
+              {ROLE_LABELS[x].replace(/ \(.*\)$/, '')}
+            </option>
+          ))}
+          <option value="">empty</option>
+        </select>
+      ))}
+      <button type="button" aria-label={`Remove mapping ${index + 1}`} disabled={mappings.length <= 2} onClick={() => setMappings(mappings.filter((_, i) => i !== index))}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+export function ComparePanel() {
+  const current = useCase((s) => s.current);
+  const model = useModel((s) => s.info);
+  const { experiments, selected, mappings, running, progress } = useExperiments();
+  const importInput = useRef<HTMLInputElement>(null);
+  useEffect(() => void restoreExperiments(), []);
+  const ready = !!current?.labels && !!model && !running;
+  const why = !current ? 'Load a case first.' : !current.labels ? 'A comparison needs the case’s label map to score against.' : !model ? 'Load a backbone first.' : null;
+  return (
+    <section className="compare" aria-label="Compare">
+      <h3>Compare mappings</h3>
+      <button type="button" disabled={!ready} onClick={() => void runComparison(PRESET_COMPARISON.map((p) => p.mapping))}>
+        Compare 3 modalities vs FLAIR only
+      </button>
+      <details>
+        <summary>Other mappings ({mappings.map(mappingName).join(' vs ')})</summary>
+        {mappings.map((m, i) => (
+          <MappingRow key={i} mapping={m} index={i} />
+        ))}
+        <div className="row">
+          <button type="button" onClick={() => setMappings([...mappings, ['t1ce', 't1ce', 't1ce']])}>
+            Add a mapping
+          </button>
+          <button type="button" disabled={!ready} onClick={() => void runComparison()}>
+            Compare these
+          </button>
+        </div>
+      </details>
+      {why && <p className="hint">{why}</p>}
+      <p className="hint">Same split, seed and head settings (from the panel above) for every mapping; scored on a held-out block of slices.</p>
+      {running && (
+        <div className="row">
+          <ProgressBar progress={progress} />
+          <button type="button" onClick={cancelComparison}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <h3>Experiments</h3>
+      {experiments.length === 0 ? (
+        <p className="hint">None yet. Each mapping of a comparison becomes one, kept in this browser.</p>
+      ) : (
+        <table className="scores experiments" data-testid="experiments">
+          <thead>
+            <tr>
+              <th />
+              <th>Experiment</th>
+              <th>WT</th>
+              <th>TC</th>
+              <th>ET</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {experiments.map((e) => (
+              <tr key={e.id} title={`${e.model.name}${e.model.randomWeights ? ' (random weights)' : ''}, ${e.cases.map((c) => c.id).join(', ')}, seed ${e.settings.seed}, ${new Date(e.createdAt).toLocaleString()}`}>
+                <td>
+                  <input type="checkbox" aria-label={`Select ${e.name}`} checked={selected.includes(e.id)} onChange={() => toggleSelected(e.id)} />
+                </td>
+                <td>
+                  {e.name}
+                  {e.model.randomWeights && <span className="warning"> (random)</span>}
+                </td>
+                {(['WT', 'TC', 'ET'] as const).map((r) => {
+                  const d = e.cases.map((c) => c.scores.find((s) => s.region === r)!.dice);
+                  return <td key={r}>{(d.reduce((a, b) => a + b, 0) / d.length).toFixed(2)}</td>;
+                })}
+                <td>
+                  <button type="button" aria-label={`Delete ${e.name}`} onClick={() => void deleteExperiment(e.id)}>
+                    ×
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="row">
+        <button type="button" disabled={!experiments.length} onClick={async () => download('experiments.json', await exportExperiments(), 'application/json')}>
+          Export JSON
+        </button>
+        <button type="button" onClick={() => importInput.current?.click()}>
+          Import JSON
+        </button>
+        <input
+          ref={importInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="experiments-input"
+          onChange={async (e) => {
+            const f = e.currentTarget.files?.[0];
+            e.currentTarget.value = '';
+            if (f) await importExperiments(f.name, await f.text());
+          }}
+        />
+      </div>
+    </section>
+  );
+}

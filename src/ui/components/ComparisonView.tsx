@@ -1,0 +1,116 @@
+/** The comparison of the selected experiments: table, per-slice curves, reports, side by side. */
+import { compareExperiments } from '../../core/experiments/comparison.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, sliceCurvesSvg } from '../../core/experiments/report.ts';
+import type { MeanSd } from '../../core/experiments/stats.ts';
+import { useExperiments } from '../../state/experiments.ts';
+import { report } from '../../state/messages.ts';
+import { download } from '../download.ts';
+import { SideBySide } from './SideBySide.tsx';
+
+const pm = (s: MeanSd, d = 3) => (s.n ? `${s.mean.toFixed(d)} ± ${s.sd.toFixed(d)}` : 'n/a');
+const svgUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+
+/** The charts, one per case, stacked into one PNG. */
+async function chartsPng(svgs: string[]): Promise<Uint8Array> {
+  const images = await Promise.all(
+    svgs.map(
+      (svg) =>
+        new Promise<HTMLImageElement>((resolve, reject) => {
+          const img = new Image();
+          img.onload = () => resolve(img);
+          img.onerror = () => reject(new Error('the chart could not be drawn'));
+          img.src = svgUrl(svg);
+        }),
+    ),
+  );
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(...images.map((i) => i.width));
+  canvas.height = images.reduce((h, i) => h + i.height, 0);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  let y = 0;
+  for (const img of images) {
+    ctx.drawImage(img, 0, y);
+    y += img.height;
+  }
+  const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no PNG'))), 'image/png'));
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+export function ComparisonView() {
+  const { experiments, selected } = useExperiments();
+  const chosen = selected.map((id) => experiments.find((e) => e.id === id)!).filter(Boolean);
+  if (chosen.length < 2) return <p className="hint comparison">Select two or more experiments in the list to compare them.</p>;
+  const t = compareExperiments(chosen);
+  const svgs = t.cases.map((id) => sliceCurvesSvg(chosen, id));
+  const stem = `comparison-${chosen.map((e) => e.mapping.replace(/,/g, '-')).join('_vs_')}`;
+  return (
+    <section className="comparison" aria-label="Comparison" data-testid="comparison">
+      <h2>{chosen.map((e) => e.name).join(' vs ')}</h2>
+      {chosen.some((e) => e.model.randomWeights) && <p className="warning">Random backbone weights: these numbers test the pipeline, not DINOv2.</p>}
+      <table className="scores" data-testid="comparison-table">
+        <thead>
+          <tr>
+            <th>Experiment</th>
+            {t.regions.map((r) => (
+              <th key={r}>Dice {r}</th>
+            ))}
+            {t.regions.map((r) => (
+              <th key={r}>HD95 {r} (mm)</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {t.rows.map((r) => (
+            <tr key={r.experiment.id}>
+              <td>{r.experiment.name}</td>
+              {t.regions.map((g) => (
+                <td key={g}>{pm(r.dice[g])}</td>
+              ))}
+              {t.regions.map((g) => (
+                <td key={g}>{pm(r.hd95[g], 1)}</td>
+              ))}
+            </tr>
+          ))}
+          {t.differences.map((d) => (
+            <tr key={d.experiment.id} className="difference">
+              <td>
+                {d.experiment.name} − {d.versus.name}
+              </td>
+              {t.regions.map((g) => (
+                <td key={g}>{d.dice[g].n ? `${d.dice[g].mean >= 0 ? '+' : ''}${pm(d.dice[g])}` : 'n/a'}</td>
+              ))}
+              {t.regions.map((g) => (
+                <td key={g} />
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">
+        Mean ± sd over {t.cases.length} case(s) ({t.cases.join(', ')}), scored on each case’s held-out slices; the difference is paired by case.
+      </p>
+      <h3>Per-slice Dice along the held-out slices</h3>
+      {svgs.map((svg, i) => (
+        <img key={t.cases[i]} className="curves" data-testid="slice-curves" alt={`Per-slice Dice, case ${t.cases[i]}`} src={svgUrl(svg)} />
+      ))}
+      <div className="row">
+        <button type="button" onClick={() => download(`${stem}.csv`, comparisonCsv(chosen), 'text/csv')}>
+          Download CSV
+        </button>
+        <button type="button" onClick={() => chartsPng(svgs).then((png) => download(`${stem}.png`, png, 'image/png'), (e) => report('error', (e as Error).message))}>
+          Download charts (PNG)
+        </button>
+        <button type="button" onClick={() => download(`${stem}.html`, comparisonHtml(chosen), 'text/html')}>
+          Download report (HTML)
+        </button>
+        <button type="button" onClick={() => download(`${stem}.md`, comparisonMarkdown(chosen), 'text/markdown')}>
+          Markdown
+        </button>
+      </div>
+      <h3>Side by side</h3>
+      <SideBySide key={`${chosen[0].id}-${chosen[1].id}`} experiments={[chosen[0], chosen[1]]} />
+    </section>
+  );
+}
