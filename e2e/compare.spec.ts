@@ -53,4 +53,22 @@ test('one click compares 3 modalities with FLAIR only: table, curves, synced sid
   await page.reload();
   await expect(page.getByTestId('experiments').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('experiments')).toContainText('FLAIR only');
+
+  // Export, delete, import: the list and the comparison come back.
+  const jsonDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export JSON' }).click();
+  const json = readFileSync(await (await jsonDownload).path());
+  await page.getByRole('button', { name: 'Delete FLAIR only' }).click();
+  await page.getByRole('button', { name: 'Delete FLAIR / T1gd / T2' }).click();
+  await expect(page.getByTestId('experiments')).toHaveCount(0);
+  await page.getByTestId('experiments-input').setInputFiles({ name: 'experiments.json', mimeType: 'application/json', buffer: json });
+  await expect(page.getByTestId('experiments').locator('tbody tr')).toHaveCount(2);
+  await page.getByLabel('Select FLAIR / T1gd / T2').check();
+  await page.getByLabel('Select FLAIR only').check();
+  await page.getByRole('tab', { name: /Comparison/ }).click();
+  await expect(page.getByTestId('comparison-table').locator('tbody tr').nth(1).locator('td').nth(1)).toHaveText(new RegExp(`^${wtFlair.toFixed(3)}`));
+  // A file that is not an experiments file is refused, and the list stays.
+  await page.getByTestId('experiments-input').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"foo": 1}') });
+  await expect(page.getByRole('alert')).toContainText('bad.json: not an experiments file');
+  await expect(page.getByTestId('experiments').locator('tbody tr')).toHaveCount(2);
 });

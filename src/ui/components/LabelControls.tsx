@@ -42,7 +42,6 @@ export function LabelControls() {
           max={1}
           step={0.05}
           value={opacity}
-          disabled={style === 'outline'}
           onChange={(e) => setLabelOpacity(Number(e.currentTarget.value))}
         />
       </label>

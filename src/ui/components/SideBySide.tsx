@@ -3,42 +3,23 @@
  * moving the crosshair in one view moves it in the other.
  */
 import { useEffect, useRef, useState } from 'react';
-import { BRATS_CLASSES } from '../../core/case/labels.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
 import type { ExperimentRecord } from '../../core/experiments/record.ts';
 import { headerFor, writeNifti } from '../../core/nifti/write.ts';
 import { useCase } from '../../state/case.ts';
 import { loadPrediction } from '../../state/experimentDb.ts';
 import { report } from '../../state/messages.ts';
-import { createViewer, type ViewerAdapter } from '../niivue/adapter.ts';
+import { LABEL_COLOURS, useViewer } from '../niivue/useViewer.ts';
 
-const COLOURS = { values: BRATS_CLASSES.map((c) => c.value), rgb: BRATS_CLASSES.map((c) => c.rgb), names: BRATS_CLASSES.map((c) => c.name) };
+const COLOURS = LABEL_COLOURS;
 
 type Voxel = [number, number, number];
 
 function Pane({ experiment, voxel, onMove }: { experiment: ExperimentRecord; voxel: Voxel | null; onMove: (v: Voxel) => void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [viewer, setViewer] = useState<ViewerAdapter | null>(null);
+  const viewer = useViewer(canvas, (l) => onMove(l.voxel));
   const current = useCase((s) => s.current);
-  const move = useRef(onMove);
-  move.current = onMove;
 
-  useEffect(() => {
-    let adapter: ViewerAdapter | undefined;
-    let cancelled = false;
-    createViewer(canvas.current!)
-      .then((v) => {
-        if (cancelled) return v.dispose();
-        adapter = v;
-        v.onLocationChange((l) => move.current(l.voxel));
-        setViewer(v);
-      })
-      .catch((e) => report('error', `A side-by-side view could not start: ${(e as Error).message}`));
-    return () => {
-      cancelled = true;
-      adapter?.dispose();
-    };
-  }, []);
 
   useEffect(() => {
     if (!viewer || !current) return;

@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
-import { BRATS_CLASSES } from '../../core/case/labels.ts';
+import { useEffect, useRef } from 'react';
 import { sliceGeometry, voxelIndex } from '../../core/features/slices.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
 import { headerFor, writeNifti, writeRgbaNifti } from '../../core/nifti/write.ts';
@@ -8,17 +7,13 @@ import { report } from '../../state/messages.ts';
 import { useCase } from '../../state/case.ts';
 import { useTraining, viewSlice } from '../../state/training.ts';
 import { setLocation, useView } from '../../state/view.ts';
-import { createViewer, type ViewerAdapter } from '../niivue/adapter.ts';
+import { LABEL_COLOURS, useViewer } from '../niivue/useViewer.ts';
 
-const COLOURS = {
-  values: BRATS_CLASSES.map((c) => c.value),
-  rgb: BRATS_CLASSES.map((c) => c.rgb),
-  names: BRATS_CLASSES.map((c) => c.name),
-};
+const COLOURS = LABEL_COLOURS;
 
 export function Viewer() {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [viewer, setViewer] = useState<ViewerAdapter | null>(null);
+  const viewer = useViewer(canvas, (l) => setLocation(l.text, l.voxel));
   const current = useCase((s) => s.current);
   const pca = useFeatures((s) => s.pca);
   const plane = useFeatures((s) => s.plane);
@@ -27,22 +22,6 @@ export function Viewer() {
   const voxel = useView((s) => s.voxel);
   const { mode, labelsVisible, labelOpacity, labelStyle, background, location } = useView();
 
-  useEffect(() => {
-    let adapter: ViewerAdapter | undefined;
-    let cancelled = false;
-    createViewer(canvas.current!)
-      .then((v) => {
-        if (cancelled) return v.dispose();
-        adapter = v;
-        v.onLocationChange((l) => setLocation(l.text, l.voxel));
-        setViewer(v);
-      })
-      .catch((e) => report('error', `The viewer could not start (WebGL2 is needed): ${(e as Error).message}`));
-    return () => {
-      cancelled = true;
-      adapter?.dispose();
-    };
-  }, []);
 
   useEffect(() => {
     if (!viewer || !current) return;
