@@ -32,7 +32,8 @@ function done<T>(r: IDBRequest<T>): Promise<T> {
 }
 
 const store = async (name: string, mode: IDBTransactionMode) => (await open()).transaction(name, mode).objectStore(name);
-const predictionKey = (id: string, caseId: string) => `${id}/${caseId}`;
+/** One key per experiment and case, also used in exported JSON. */
+export const predictionKey = (id: string, caseId: string) => `${id}/${caseId}`;
 
 export async function loadRecords(): Promise<ExperimentRecord[]> {
   const all = await done((await store(RECORDS, 'readonly')).getAll());
@@ -41,11 +42,11 @@ export async function loadRecords(): Promise<ExperimentRecord[]> {
 
 export async function saveRecord(r: ExperimentRecord, predictions: Map<string, Uint8Array> = new Map()): Promise<void> {
   await done((await store(RECORDS, 'readwrite')).put(r));
-  for (const [caseId, p] of predictions) await done((await store(PREDICTIONS, 'readwrite')).put(gzipSync(p, { level: 6 }), predictionKey(r.id, caseId)));
+  for (const [caseId, p] of predictions) await savePredictionGz(r.id, caseId, gzipSync(p, { level: 6 }));
 }
 
 export async function loadPrediction(id: string, caseId: string): Promise<Uint8Array | null> {
-  const gz = (await done((await store(PREDICTIONS, 'readonly')).get(predictionKey(id, caseId)))) as Uint8Array | undefined;
+  const gz = await loadPredictionGz(id, caseId);
   return gz ? gunzipSync(gz) : null;
 }
 

@@ -8,7 +8,7 @@ import { type ExperimentRecord, parseExperiments } from '../core/experiments/rec
 import { type ChannelMapping, mappingKey } from '../core/features/channels.ts';
 import { CancelledError, computeClient } from '../worker/client.ts';
 import type { Progress } from '../worker/protocol.ts';
-import { deleteRecord, loadPredictionGz, loadRecords, savePredictionGz, saveRecord } from './experimentDb.ts';
+import { deleteRecord, loadPredictionGz, loadRecords, predictionKey, savePredictionGz, saveRecord } from './experimentDb.ts';
 import { report } from './messages.ts';
 import { sendCase, useFeatures } from './features.ts';
 import { useTraining } from './training.ts';
@@ -110,7 +110,7 @@ export async function exportExperiments(): Promise<string> {
   for (const e of experiments) {
     for (const c of e.cases) {
       const gz = await loadPredictionGz(e.id, c.id);
-      if (gz) predictions[`${e.id}/${c.id}`] = toBase64(gz);
+      if (gz) predictions[predictionKey(e.id, c.id)] = toBase64(gz);
     }
   }
   return JSON.stringify({ format: 'dino-seg-studio/experiments@1', experiments, predictions });
@@ -130,7 +130,7 @@ export async function importExperiments(name: string, text: string): Promise<voi
   for (const r of fresh) {
     await saveRecord(r);
     for (const c of r.cases) {
-      const b64 = doc.predictions?.[`${r.id}/${c.id}`];
+      const b64 = doc.predictions?.[predictionKey(r.id, c.id)];
       if (b64) await savePredictionGz(r.id, c.id, fromBase64(b64));
     }
   }
