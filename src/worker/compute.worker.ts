@@ -1,11 +1,12 @@
 /// <reference lib="webworker" />
 /** The compute worker: reads files, generates cases, and owns the backbone. */
+import type { CaseVolumes } from '../core/case/case.ts';
 import { readCaseFiles } from '../core/case/load.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
 import { compare } from './compare.ts';
-import { type CaseVolumes, clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
+import { clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse } from './protocol.ts';
 import { exportHead, importHead, predictWholeVolume, setTrainingControl, train, type TrainingUpdate } from './training.ts';
 

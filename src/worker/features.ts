@@ -18,7 +18,6 @@ import { currentModel, forward, modelHash } from './backbone.ts';
 import { indexedDbFeatureStore } from './featureDb.ts';
 import type { ModelInfo, Progress } from './protocol.ts';
 
-export type { CaseVolumes };
 
 const store = memoryFeatureStore(indexedDbFeatureStore());
 let prepared: { hash: string; mappingKey: string; norm: NormalisedCase } | null = null;
@@ -58,8 +57,7 @@ export async function extract(
   notice: (text: string) => void,
   signal: AbortSignal,
 ): Promise<ExtractionResult> {
-  const loaded = currentModel();
-  if (!loaded) throw new Error('load a backbone first');
+  const { backbone } = await workerBackbone(notice);
   const { hash, norm } = await prepare(c, mapping);
   const geometry = sliceGeometry(c.dims, c.spacing, plane, size);
   const result = await extractFeatures({
@@ -67,11 +65,11 @@ export async function extract(
     mapping,
     geometry,
     caseHash: hash,
-    modelHash: await modelHash(),
-    dim: loaded.info.dim,
+    modelHash: backbone.modelHash,
+    dim: backbone.dim,
     store,
     signal,
-    embed: embedWith(notice),
+    embed: backbone.embed,
     onProgress: (p) => progress({ status: 'progress', task: 'Extracting features', done: p.done, total: p.total, unit: 'slices', rate: p.slicesPerSecond }),
   });
   last = { result, geometry, norm };

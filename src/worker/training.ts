@@ -43,7 +43,7 @@ const wanted = () => control;
 export async function train(settings: TrainSettings, labels: Uint8Array, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
   const { result, geometry: g, get } = extractedFeatures();
   spec = taskSpec(settings.task);
-  const split = await splitCase({ id: 'this case', labels, geometry: g, spacing: [1, 1, 1], slices: result.slices, dim: result.dim, features: async (k) => fromF16Array(await get(k)) }, settings);
+  const split = await splitCase({ id: 'this case', labels, geometry: g, slices: result.slices, features: async (k) => fromF16Array(await get(k)) }, settings);
   const [trainData, valData] = [split.train, split.validation];
   head = createLinearHead(result.dim, spec.channels.length, settings.seed);
   control = 'run';

@@ -46,7 +46,7 @@ export interface CaseSplit {
   heldOut: number[];
 }
 
-export async function splitCase(c: CaseFeatures, s: HeldOutSettings): Promise<CaseSplit> {
+export async function splitCase(c: Omit<CaseFeatures, 'spacing' | 'dim'>, s: HeldOutSettings): Promise<CaseSplit> {
   const spec = taskSpec(s.task);
   const withTumour = c.slices.filter((k) => sliceHasTumour(c.labels, c.geometry, k));
   if (withTumour.length < 3) throw new Error(`case ${c.id}: the label map has tumour in fewer than 3 slices with features, too few to train and validate on`);
