@@ -74,8 +74,10 @@ export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string):
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * REGIONS.length}" height="${H + 28}" font-family="sans-serif" font-size="11" style="background:#fff"><title>Per-slice Dice, case ${escapeXml(caseId)}</title>${panels.join('')}${legend}</svg>`;
 }
 
-const pm = (s: MeanSd, digits = 3) => (s.n ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}` : 'n/a');
-const signed = (s: MeanSd) => (s.n ? `${s.mean >= 0 ? '+' : ''}${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)}` : 'n/a');
+/** "0.412 ± 0.031", or n/a without values: how the report and the page write a statistic. */
+export const formatMeanSd = (s: MeanSd, digits = 3) => (s.n ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}` : 'n/a');
+/** A difference, signed: "+0.150 ± 0.092". */
+export const formatDifference = (s: MeanSd) => (s.n && s.mean >= 0 ? '+' : '') + formatMeanSd(s);
 
 /** The summary's facts, shared by Markdown and HTML. */
 function summaryFacts(experiments: ExperimentRecord[]): string[] {
@@ -95,8 +97,8 @@ function summaryFacts(experiments: ExperimentRecord[]): string[] {
 
 function tableRows(t: ComparisonTable): { head: string[]; rows: string[][] } {
   const head = ['Experiment', ...t.regions.map((r) => `Dice ${r}`), ...t.regions.map((r) => `HD95 ${r} (mm)`)];
-  const rows = t.rows.map((r) => [r.experiment.name, ...t.regions.map((g) => pm(r.dice[g])), ...t.regions.map((g) => pm(r.hd95[g], 1))]);
-  for (const d of t.differences) rows.push([`${d.experiment.name} − ${d.versus.name}`, ...t.regions.map((g) => signed(d.dice[g])), ...t.regions.map(() => '')]);
+  const rows = t.rows.map((r) => [r.experiment.name, ...t.regions.map((g) => formatMeanSd(r.dice[g])), ...t.regions.map((g) => formatMeanSd(r.hd95[g], 1))]);
+  for (const d of t.differences) rows.push([`${d.experiment.name} − ${d.versus.name}`, ...t.regions.map((g) => formatDifference(d.dice[g])), ...t.regions.map(() => '')]);
   return { head, rows };
 }
 

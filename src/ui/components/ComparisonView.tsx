@@ -1,13 +1,11 @@
 /** The comparison of the selected experiments: table, per-slice curves, reports, side by side. */
 import { compareExperiments } from '../../core/experiments/comparison.ts';
-import { comparisonCsv, comparisonHtml, comparisonMarkdown, sliceCurvesSvg } from '../../core/experiments/report.ts';
-import type { MeanSd } from '../../core/experiments/stats.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, formatDifference, formatMeanSd, sliceCurvesSvg } from '../../core/experiments/report.ts';
 import { useExperiments } from '../../state/experiments.ts';
 import { report } from '../../state/messages.ts';
 import { download } from '../download.ts';
 import { SideBySide } from './SideBySide.tsx';
 
-const pm = (s: MeanSd, d = 3) => (s.n ? `${s.mean.toFixed(d)} ± ${s.sd.toFixed(d)}` : 'n/a');
 const svgUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 
 /** The charts, one per case, stacked into one PNG. */
@@ -66,10 +64,10 @@ export function ComparisonView() {
             <tr key={r.experiment.id}>
               <td>{r.experiment.name}</td>
               {t.regions.map((g) => (
-                <td key={g}>{pm(r.dice[g])}</td>
+                <td key={g}>{formatMeanSd(r.dice[g])}</td>
               ))}
               {t.regions.map((g) => (
-                <td key={g}>{pm(r.hd95[g], 1)}</td>
+                <td key={g}>{formatMeanSd(r.hd95[g], 1)}</td>
               ))}
             </tr>
           ))}
@@ -79,7 +77,7 @@ export function ComparisonView() {
                 {d.experiment.name} − {d.versus.name}
               </td>
               {t.regions.map((g) => (
-                <td key={g}>{d.dice[g].n ? `${d.dice[g].mean >= 0 ? '+' : ''}${pm(d.dice[g])}` : 'n/a'}</td>
+                <td key={g}>{formatDifference(d.dice[g])}</td>
               ))}
               {t.regions.map((g) => (
                 <td key={g} />
