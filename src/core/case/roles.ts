@@ -15,6 +15,9 @@ export const ROLE_LABELS: Record<Role, string> = {
   ignore: 'Ignore',
 };
 
+/** A modality's name without its alias ("T1gd" for "T1gd (T1ce)"), for compact labels. */
+export const shortRoleLabel = (r: Role): string => ROLE_LABELS[r].replace(/ \(.*\)$/, '');
+
 /** The naming scheme a file name matched; it also hints at the label convention. */
 export type NamingScheme = 'brats2021' | 'brats2023' | 'brats2015' | 'generic';
 

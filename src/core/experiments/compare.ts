@@ -6,7 +6,7 @@
  * cached, so rerunning a comparison with other head settings costs only the training.
  */
 import type { CaseVolumes } from '../case/case.ts';
-import { MODALITIES, ROLE_LABELS } from '../case/roles.ts';
+import { type Modality, ROLE_LABELS, shortRoleLabel } from '../case/roles.ts';
 import { type ChannelMapping, mappingKey } from '../features/channels.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { DEFAULT_LOSS } from '../heads/loss.ts';
@@ -31,7 +31,7 @@ export const PRESET_COMPARISON: { name: string; mapping: ChannelMapping }[] = [
 export function mappingName(m: ChannelMapping): string {
   const preset = PRESET_COMPARISON.find((p) => mappingKey(p.mapping) === mappingKey(m));
   if (preset) return preset.name;
-  return m.map((c) => (c ? ROLE_LABELS[c].replace(/ \(.*\)$/, '') : 'empty')).join(' / ');
+  return m.map((c) => (c ? shortRoleLabel(c) : 'empty')).join(' / ');
 }
 
 /** Every (case, mapping) pair whose modality is missing, all named at once: none is skipped silently. */
@@ -39,7 +39,7 @@ export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMap
   const problems: string[] = [];
   for (const c of cases) {
     for (const m of mappings) {
-      const missing = [...new Set(m.filter((x) => x && !c.volumes[x]))] as (typeof MODALITIES)[number][];
+      const missing = [...new Set(m.filter((x) => x && !c.volumes[x]))] as Modality[];
       if (missing.length) problems.push(`case ${c.id} has no ${missing.map((x) => ROLE_LABELS[x]).join(' or ')}, which the mapping ${mappingName(m)} needs`);
     }
   }

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import { MODALITIES, type Modality, ROLE_LABELS } from '../../core/case/roles.ts';
+import { useEffect } from 'react';
+import { MODALITIES, type Modality, shortRoleLabel } from '../../core/case/roles.ts';
 import { mappingName, PRESET_COMPARISON } from '../../core/experiments/compare.ts';
 import type { ChannelMapping } from '../../core/features/channels.ts';
 import { useCase } from '../../state/case.ts';
@@ -17,6 +17,7 @@ import {
 import { useModel } from '../../state/model.ts';
 import { download } from '../download.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { TextFileButton } from './TextFileButton.tsx';
 
 function MappingRow({ mapping, index }: { mapping: ChannelMapping; index: number }) {
   const mappings = useExperiments((s) => s.mappings);
@@ -27,7 +28,7 @@ function MappingRow({ mapping, index }: { mapping: ChannelMapping; index: number
         <select key={channel} aria-label={`Mapping ${index + 1} ${'RGB'[channel]}`} value={m ?? ''} onChange={(e) => change(channel, (e.currentTarget.value || null) as Modality | null)}>
           {MODALITIES.map((x) => (
             <option key={x} value={x}>
-              {ROLE_LABELS[x].replace(/ \(.*\)$/, '')}
+              {shortRoleLabel(x)}
             </option>
           ))}
           <option value="">empty</option>
@@ -44,7 +45,6 @@ export function ComparePanel() {
   const current = useCase((s) => s.current);
   const model = useModel((s) => s.info);
   const { experiments, selected, mappings, running, progress } = useExperiments();
-  const importInput = useRef<HTMLInputElement>(null);
   useEffect(() => void restoreExperiments(), []);
   const ready = !!current?.labels && !!model && !running;
   const why = !current ? 'Load a case first.' : !current.labels ? 'A comparison needs the case’s label map to score against.' : !model ? 'Load a backbone first.' : null;
@@ -121,21 +121,7 @@ export function ComparePanel() {
         <button type="button" disabled={!experiments.length} onClick={async () => download('experiments.json', await exportExperiments(), 'application/json')}>
           Export JSON
         </button>
-        <button type="button" onClick={() => importInput.current?.click()}>
-          Import JSON
-        </button>
-        <input
-          ref={importInput}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="experiments-input"
-          onChange={async (e) => {
-            const f = e.currentTarget.files?.[0];
-            e.currentTarget.value = '';
-            if (f) await importExperiments(f.name, await f.text());
-          }}
-        />
+        <TextFileButton label="Import JSON" accept=".json,application/json" testId="experiments-input" onText={importExperiments} />
       </div>
     </section>
   );

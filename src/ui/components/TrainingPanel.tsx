@@ -1,4 +1,3 @@
-import { useRef } from 'react';
 import type { Task } from '../../core/heads/tasks.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
 import { exportLikeSource } from '../../core/volume.ts';
@@ -16,6 +15,7 @@ import {
 } from '../../state/training.ts';
 import { download } from '../download.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { TextFileButton } from './TextFileButton.tsx';
 import { TrainingChart } from './TrainingChart.tsx';
 
 const hd = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
@@ -25,7 +25,6 @@ export function TrainingPanel() {
   const result = useFeatures((s) => s.result);
   const model = useModel((s) => s.info);
   const t = useTraining();
-  const headInput = useRef<HTMLInputElement>(null);
   // Settings show as soon as a case is loaded: comparisons use them without an extraction first.
   if (!current) return null;
   const running = t.state === 'running' || t.state === 'paused';
@@ -101,21 +100,8 @@ export function TrainingPanel() {
         </div>
       )}
       <div className="row">
-        <button onClick={() => headInput.current?.click()}>Load a head…</button>
+        <TextFileButton label="Load a head…" accept=".json" testId="head-input" onText={(_, text) => importHeadJson(text)} />
       </div>
-      <input
-        ref={headInput}
-        type="file"
-        accept=".json"
-        hidden
-        data-testid="head-input"
-        onChange={async (e) => {
-          const input = e.currentTarget;
-          const file = input.files?.[0];
-          input.value = '';
-          if (file) await importHeadJson(await file.text());
-        }}
-      />
       <ProgressBar progress={t.progress} />
       {t.volume && (
         <>
