@@ -6,7 +6,7 @@ import { hausdorff95 } from '../metrics/hausdorff.ts';
 import { REGIONS, type Region, regionMask } from '../metrics/regions.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { LinearHead } from './linearHead.ts';
-import type { TaskSpec } from './tasks.ts';
+import { softmaxLabels, type TaskSpec } from './tasks.ts';
 import { pixelLogits } from './train.ts';
 
 /** Studio label of one pixel's outputs: nested regions (ET inside TC inside WT), a lesion, or the arg-max label. */
@@ -17,23 +17,59 @@ function labelOf(spec: TaskSpec, logits: Float32Array, o: number): number {
   }
   if (spec.task === 'binary') return logits[o] > 0 ? 1 : 0;
   let best = 0;
-  for (let c = 1; c < 4; c++) if (logits[o + c] > logits[o + best]) best = c;
-  return [0, LABEL_NCR, LABEL_ED, LABEL_ET][best];
+  for (let c = 1; c < spec.channels.length; c++) if (logits[o + c] > logits[o + best]) best = c;
+  return softmaxLabels(spec)[best];
 }
 
-/** Labels of one slice's voxels, read at each voxel centre's input pixel. */
-export function predictSliceLabels(head: LinearHead, spec: TaskSpec, g: SliceGeometry, features: Float32Array): Uint8Array {
+/**
+ * How unsure the head is at one pixel, 0..1: the softmax's entropy over log C, or for sigmoid
+ * outputs the largest binary entropy among the channels. 1 is a coin toss: where a stroke helps most.
+ */
+export function uncertaintyOf(spec: TaskSpec, logits: Float32Array, o: number): number {
+  const C = spec.channels.length;
+  if (spec.activation === 'sigmoid') {
+    let worst = 0;
+    for (let c = 0; c < C; c++) {
+      const p = 1 / (1 + Math.exp(-logits[o + c]));
+      const h = p <= 0 || p >= 1 ? 0 : -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p));
+      worst = Math.max(worst, h);
+    }
+    return worst;
+  }
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) max = Math.max(max, logits[o + c]);
+  let z = 0;
+  for (let c = 0; c < C; c++) z += Math.exp(logits[o + c] - max);
+  let h = 0;
+  for (let c = 0; c < C; c++) {
+    const q = Math.exp(logits[o + c] - max) / z;
+    if (q > 0) h -= q * Math.log(q);
+  }
+  return C > 1 ? h / Math.log(C) : 0;
+}
+
+/**
+ * Labels of one slice's voxels, read at each voxel centre's input pixel; with `uncertainty`
+ * (rows x cols), also each voxel's uncertainty scaled to 0..255.
+ */
+export function predictSliceLabels(head: LinearHead, spec: TaskSpec, g: SliceGeometry, features: Float32Array, uncertainty?: Uint8Array): Uint8Array {
   const C = spec.channels.length;
   const logits = pixelLogits(head, features, g.grid, g.size);
   const out = new Uint8Array(g.rows * g.cols);
   for (let r = 0; r < g.rows; r++) {
     for (let c = 0; c < g.cols; c++) {
-      const [u, v] = voxelCentreInInput(g, r, c);
-      const pixel = Math.min(g.size - 1, Math.floor(u)) * g.size + Math.min(g.size - 1, Math.floor(v));
+      const pixel = voxelPixel(g, r, c);
       out[r * g.cols + c] = labelOf(spec, logits, pixel * C);
+      if (uncertainty) uncertainty[r * g.cols + c] = Math.round(255 * uncertaintyOf(spec, logits, pixel * C));
     }
   }
   return out;
+}
+
+/** The input pixel whose prediction a voxel takes: the one under its centre. */
+export function voxelPixel(g: SliceGeometry, r: number, c: number): number {
+  const [u, v] = voxelCentreInInput(g, r, c);
+  return Math.min(g.size - 1, Math.floor(u)) * g.size + Math.min(g.size - 1, Math.floor(v));
 }
 
 /** The whole volume; slices without features (no head) stay 0. */
@@ -44,14 +80,22 @@ export async function predictVolume(
   slices: number[],
   features: (k: number) => Promise<Float32Array>,
   onSlice?: (done: number, total: number) => void,
+  uncertainty?: Uint8Array,
 ): Promise<Uint8Array> {
   const out = new Uint8Array(g.dims[0] * g.dims[1] * g.dims[2]);
+  const sliceUncertainty = uncertainty && new Uint8Array(g.rows * g.cols);
   for (const [i, k] of slices.entries()) {
-    const labels = predictSliceLabels(head, spec, g, await features(k));
-    for (let r = 0; r < g.rows; r++) for (let c = 0; c < g.cols; c++) out[voxelIndex(g, k, r, c)] = labels[r * g.cols + c];
+    const labels = predictSliceLabels(head, spec, g, await features(k), sliceUncertainty);
+    placeSlice(out, labels, g, k);
+    if (uncertainty) placeSlice(uncertainty, sliceUncertainty!, g, k);
     onSlice?.(i + 1, slices.length);
   }
   return out;
+}
+
+/** Writes a rows x cols slice image into slice k of a volume on the canonical grid. */
+export function placeSlice(volume: Uint8Array, slice: Uint8Array, g: SliceGeometry, k: number): void {
+  for (let r = 0; r < g.rows; r++) for (let c = 0; c < g.cols; c++) volume[voxelIndex(g, k, r, c)] = slice[r * g.cols + c];
 }
 
 export interface RegionScore {

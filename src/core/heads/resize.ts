@@ -85,3 +85,25 @@ export function downsampleGradient(pixels: Float32Array, g: number, S: number, C
   }
   return out;
 }
+
+/**
+ * One pixel of upsampleBilinear(grid) without the rest: the same taps, so a head's logits at a
+ * sampled pixel equal its logits there after upsampling. Written into `out` ([C]).
+ */
+export function sampleBilinear(grid: Float32Array, g: number, S: number, C: number, y: number, x: number, out: Float32Array): Float32Array {
+  const { lower, upper, lerp } = taps(g, S);
+  const [wy, wx] = [lerp[y], lerp[x]];
+  const corners: [number, number, number][] = [
+    [lower[y], lower[x], (1 - wy) * (1 - wx)],
+    [lower[y], upper[x], (1 - wy) * wx],
+    [upper[y], lower[x], wy * (1 - wx)],
+    [upper[y], upper[x], wy * wx],
+  ];
+  out.fill(0);
+  for (const [r, c, w] of corners) {
+    if (w === 0) continue;
+    const o = (r * g + c) * C;
+    for (let i = 0; i < C; i++) out[i] += grid[o + i] * w;
+  }
+  return out;
+}

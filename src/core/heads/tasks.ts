@@ -9,16 +9,23 @@ export interface TaskSpec {
   /** One name per output channel. */
   channels: string[];
   activation: 'sigmoid' | 'softmax';
+  /** Softmax only: the studio label each output stands for (scribble classes name their own). */
+  labels?: number[];
 }
+
+const SOFTMAX_LABELS = [0, LABEL_NCR, LABEL_ED, LABEL_ET];
 
 /** BraTS regions as three overlapping sigmoid outputs (MONAI's BraTS recipe); a lesion; or a softmax over labels. */
 export function taskSpec(task: Task): TaskSpec {
   if (task === 'regions') return { task, channels: REGIONS.map((r) => r.id), activation: 'sigmoid' };
   if (task === 'binary') return { task, channels: ['lesion'], activation: 'sigmoid' };
-  return { task, channels: ['background', 'NCR', 'ED', 'ET'], activation: 'softmax' };
+  return { task, channels: ['background', 'NCR', 'ED', 'ET'], activation: 'softmax', labels: SOFTMAX_LABELS };
 }
 
-const SOFTMAX_LABELS = [0, LABEL_NCR, LABEL_ED, LABEL_ET];
+/** The studio label a softmax output stands for. */
+export function softmaxLabels(spec: TaskSpec): number[] {
+  return spec.labels ?? SOFTMAX_LABELS;
+}
 
 /** Targets [n, channels] for n pixels of studio labels. */
 export function targets(spec: TaskSpec, labels: ArrayLike<number>): Float32Array {
@@ -28,7 +35,7 @@ export function targets(spec: TaskSpec, labels: ArrayLike<number>): Float32Array
     const l = labels[i];
     if (spec.task === 'regions') REGIONS.forEach((r, c) => (out[i * C + c] = r.labels.includes(l) ? 1 : 0));
     else if (spec.task === 'binary') out[i] = l > 0 ? 1 : 0;
-    else out[i * C + Math.max(0, SOFTMAX_LABELS.indexOf(l))] = 1;
+    else out[i * C + Math.max(0, softmaxLabels(spec).indexOf(l))] = 1;
   }
   return out;
 }
