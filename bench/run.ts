@@ -6,11 +6,13 @@
  *   BENCH_EXTRACT_BACKENDS=wasm,webgl  whole-case extraction (webgl extrapolated from 5 slices)
  *   BENCH_THREADS=2                    WebAssembly threads
  *   BENCH_HEAD=0 / BENCH_BROWSER=0     skip the head (Node) or the browser benchmarks
+ *   BENCH_SCRIBBLES=0                  skip the scribble loop (Node)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
+import { benchScribbles } from './scribbles.ts';
 import { benchTraining } from './training.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -25,6 +27,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 async function main() {
   if (process.env.BENCH_HEAD !== '0') console.log(JSON.stringify(await benchTraining(), null, 1));
+  if (process.env.BENCH_SCRIBBLES !== '0') console.log(JSON.stringify(await benchScribbles(), null, 1));
   if (process.env.BENCH_BROWSER === '0') return;
   const server = await createServer({
     root: ROOT,

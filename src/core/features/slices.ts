@@ -60,6 +60,22 @@ export function voxelIndex(g: SliceGeometry, k: number, r: number, c: number): n
   }
 }
 
+/** The inverse of voxelIndex: [slice, row, column] of a linear voxel index. */
+export function sliceCoordinates(g: SliceGeometry, i: number): [number, number, number] {
+  const [nx, ny, nz] = g.dims;
+  const x = i % nx;
+  const y = Math.floor(i / nx) % ny;
+  const z = Math.floor(i / (nx * ny));
+  switch (g.plane) {
+    case 'axial':
+      return [z, ny - 1 - y, x];
+    case 'coronal':
+      return [y, nz - 1 - z, x];
+    case 'sagittal':
+      return [x, nz - 1 - z, y];
+  }
+}
+
 /** Slice k as a rows x cols image (row-major). */
 export function extractSlice<T extends Float32Array | Uint8Array>(data: T, g: SliceGeometry, k: number): T {
   const out = new (data.constructor as new (n: number) => T)(g.rows * g.cols);

@@ -36,15 +36,18 @@ export function uncertaintyOf(spec: TaskSpec, logits: Float32Array, o: number): 
     }
     return worst;
   }
+  // H = log Z - sum_c q_c x_c (logits shifted by their max): one exp per output.
   let max = -Infinity;
   for (let c = 0; c < C; c++) max = Math.max(max, logits[o + c]);
   let z = 0;
-  for (let c = 0; c < C; c++) z += Math.exp(logits[o + c] - max);
-  let h = 0;
+  let zx = 0;
   for (let c = 0; c < C; c++) {
-    const q = Math.exp(logits[o + c] - max) / z;
-    if (q > 0) h -= q * Math.log(q);
+    const x = logits[o + c] - max;
+    const e = Math.exp(x);
+    z += e;
+    zx += e * x;
   }
+  const h = Math.log(z) - zx / z;
   return C > 1 ? h / Math.log(C) : 0;
 }
 

@@ -5,7 +5,7 @@
  * Training on samples rather than whole slices makes a pen-up-to-prediction loop cost
  * milliseconds: only scribbled pixels carry a loss, so the rest would be multiplied by zero.
  */
-import { extractSlice, type SliceGeometry } from '../features/slices.ts';
+import { type SliceGeometry, sliceCoordinates } from '../features/slices.ts';
 import { voxelPixel } from '../heads/predict.ts';
 import { sampleBilinear } from '../heads/resize.ts';
 import { mulberry32 } from '../synthetic/random.ts';
@@ -54,17 +54,14 @@ export async function scribbleSamples(
   // First the scribbled voxels (cheap), then the features of the slices that hold them.
   const found: { k: number; pixel: number; cls: number }[] = [];
   let ignored = 0;
-  for (let k = 0; k < g.count; k++) {
-    const slice = extractSlice(scribbles, g, k);
-    for (let r = 0; r < g.rows; r++) {
-      for (let c = 0; c < g.cols; c++) {
-        const v = slice[r * g.cols + c];
-        if (v === 0 || v > classCount) continue;
-        if (!withFeatures.has(k)) ignored++;
-        else found.push({ k, pixel: voxelPixel(g, r, c), cls: v - 1 });
-      }
-    }
+  for (let i = 0; i < scribbles.length; i++) {
+    const v = scribbles[i];
+    if (v === 0 || v > classCount) continue;
+    const [k, r, c] = sliceCoordinates(g, i);
+    if (!withFeatures.has(k)) ignored++;
+    else found.push({ k, pixel: voxelPixel(g, r, c), cls: v - 1 });
   }
+  found.sort((a, b) => a.k - b.k || a.pixel - b.pixel); // slice by slice, in reading order
   const kept = thin(found, classCount, o.maxPerClass ?? 20000, o.seed ?? 0);
   const counts = new Array<number>(classCount).fill(0);
   for (const s of kept) counts[s.cls]++;
