@@ -1,12 +1,11 @@
 /** The UI's handle on the compute worker: one promise per request, progress through a callback. */
-import type { Progress, RequestMap, RequestType, ResultMap, WorkerRequest, WorkerResponse } from './protocol.ts';
-import type { TrainingUpdate } from './training.ts';
+import type { Progress, RequestMap, RequestType, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
 
 export class CancelledError extends Error {}
 
 export interface RequestOptions {
   onProgress?: (p: Progress) => void;
-  onUpdate?: (u: TrainingUpdate) => void;
+  onUpdate?: (u: WorkerUpdate) => void;
   transfer?: Transferable[];
   /** Aborting it asks the worker to cancel the request. */
   signal?: AbortSignal;
@@ -21,7 +20,7 @@ export interface ComputeClient {
 
 export function createComputeClient(worker: Worker): ComputeClient {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void; onProgress?: (p: Progress) => void; onUpdate?: (u: TrainingUpdate) => void }>();
+  const pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void; onProgress?: (p: Progress) => void; onUpdate?: (u: WorkerUpdate) => void }>();
   const client: ComputeClient = {
     onNotice: () => undefined,
     request(type, payload, options = {}) {

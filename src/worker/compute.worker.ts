@@ -7,8 +7,9 @@ import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
 import { compare } from './compare.ts';
 import { clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
-import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse } from './protocol.ts';
-import { exportHead, importHead, predictWholeVolume, setTrainingControl, train, type TrainingUpdate } from './training.ts';
+import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
+import { scribbleTrain } from './scribbles.ts';
+import { exportHead, importHead, predictViewSlice, predictWholeVolume, setTrainingControl, train } from './training.ts';
 
 let currentCase: CaseVolumes | null = null;
 function theCase(): CaseVolumes {
@@ -28,7 +29,7 @@ function buffersOf(arrays: ArrayBufferView[]): Transferable[] {
 
 interface Context {
   progress: (p: Progress) => void;
-  update: (u: TrainingUpdate) => void;
+  update: (u: WorkerUpdate) => void;
   notice: (text: string) => void;
   signal: AbortSignal;
 }
@@ -104,7 +105,13 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   async predictVolume(_, { progress }) {
     const c = theCase();
     const r = await predictWholeVolume(c.labels, c.spacing, (done, total) => progress({ status: 'progress', task: 'Predicting the volume', done, total, unit: 'slices' }));
-    return [r, [r.prediction.buffer as ArrayBuffer]];
+    return [r, buffersOf([r.prediction, r.uncertainty])];
+  },
+  async scribbleTrain(req, { update, signal }) {
+    return [await scribbleTrain(req, theCase().labels, signal, (slice) => update({ kind: 'scribbleSlice', slice })), []];
+  },
+  async predictSlice({ slice }) {
+    return [{ slice: await predictViewSlice(slice) }, []];
   },
   exportHead() {
     return [{ json: exportHead() }, []];

@@ -16,6 +16,8 @@ import type { CaseVolumes } from '../core/case/case.ts';
 import type { ComparisonSettings } from '../core/experiments/compare.ts';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
+import type { SlicePrediction } from '../core/scribbles/round.ts';
+import type { ScribbleRequest, ScribbleRoundSummary } from './scribbles.ts';
 import type { TrainSettings, TrainingUpdate } from './training.ts';
 
 /** One progress type from the worker to the stores, after transformers.js's progress callback. */
@@ -68,6 +70,10 @@ export interface RequestMap {
   importHead: { json: string };
   /** Train and score one head per mapping on the loaded case, with one split and seed. */
   compare: { mappings: ChannelMapping[]; settings: ComparisonSettings };
+  /** A round of the scribble loop; a newer one supersedes it. */
+  scribbleTrain: ScribbleRequest;
+  /** The slice in view, predicted by the head in use. */
+  predictSlice: { slice: number };
 }
 
 export interface ResultMap {
@@ -86,11 +92,16 @@ export interface ResultMap {
   clearFeatureCache: Record<string, never>;
   train: { steps: number; validationDice: number[]; train: number[]; validation: number[] };
   trainingControl: Record<string, never>;
-  predictVolume: { prediction: Uint8Array; scores: RegionScore[] };
+  predictVolume: { prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] };
   exportHead: { json: string };
   importHead: { task: string; dim: number };
   compare: { runs: { record: ExperimentRecord; prediction: Uint8Array }[] };
+  scribbleTrain: ScribbleRoundSummary;
+  predictSlice: { slice: SlicePrediction | null };
 }
+
+/** Live state of a long request: the training run, or a scribble round's first look at the slice. */
+export type WorkerUpdate = TrainingUpdate | { kind: 'scribbleSlice'; slice: SlicePrediction };
 
 export type RequestType = keyof RequestMap;
 
@@ -103,6 +114,6 @@ export type WorkerResponse =
   /** Something the user should know that is not an error of this request (a backend fallback). */
   | { id: number; type: 'notice'; text: string }
   /** Live state of a long request (training). */
-  | { id: number; type: 'update'; update: TrainingUpdate }
+  | { id: number; type: 'update'; update: WorkerUpdate }
   | { id: number; type: 'result'; result: ResultMap[RequestType] }
   | { id: number; type: 'error'; message: string; cancelled?: boolean };

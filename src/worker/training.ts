@@ -9,6 +9,7 @@ import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
+import type { SlicePrediction } from '../core/scribbles/round.ts';
 import { extractedFeatures } from './features.ts';
 
 /** The interactive run splits and trains as the comparisons do. */
@@ -27,7 +28,8 @@ export interface TrainingUpdate {
 
 let head: LinearHead | null = null;
 let spec: TaskSpec | null = null;
-let trainedWith: TrainSettings | null = null;
+/** What the head was trained with, saved beside it: the settings, or the scribble classes. */
+let trainedWith: TrainSettings | Record<string, unknown> | null = null;
 let control: 'run' | 'pause' | 'stop' = 'run';
 let viewSlice = 0;
 
@@ -39,6 +41,27 @@ export function setTrainingControl(action: 'pause' | 'resume' | 'stop' | 'view',
 const nextTask = () => new Promise((r) => setTimeout(r, 0));
 /** Read through a function: control changes between awaits, which TypeScript's narrowing cannot see. */
 const wanted = () => control;
+
+/** The head now in use, whichever loop trained it. */
+export function currentHead(): { head: LinearHead; spec: TaskSpec } | null {
+  return head && spec ? { head, spec } : null;
+}
+
+export function setHead(h: LinearHead, s: TaskSpec, settings: Record<string, unknown>): void {
+  head = h;
+  spec = s;
+  trainedWith = settings;
+}
+
+/** The slice in view predicted by the head in use, with its uncertainty; null off the feature slices. */
+export async function predictViewSlice(k: number): Promise<SlicePrediction | null> {
+  if (!head || !spec) return null;
+  const { result, geometry: g, get } = extractedFeatures();
+  if (!result.slices.includes(k) || head.dim !== result.dim) return null;
+  const uncertainty = new Uint8Array(g.rows * g.cols);
+  const labels = predictSliceLabels(head, spec, g, fromF16Array(await get(k)), uncertainty);
+  return { index: k, labels, uncertainty };
+}
 
 export async function train(settings: TrainSettings, labels: Uint8Array, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
   const { result, geometry: g, get } = extractedFeatures();
@@ -75,25 +98,27 @@ export async function train(settings: TrainSettings, labels: Uint8Array, update:
   return { steps: step.step, validationDice: dice, train: split.trainSlices, validation: split.heldOut };
 }
 
-export async function predictWholeVolume(labels: Uint8Array | undefined, spacing: Dims3, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; scores: RegionScore[] }> {
+export async function predictWholeVolume(labels: Uint8Array | undefined, spacing: Dims3, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
   if (!head || !spec) throw new Error('train or load a head first');
   const { result, geometry: g, get } = extractedFeatures();
   if (head.dim !== result.dim) throw new Error(`the head expects ${head.dim} features a patch; the features extracted have ${result.dim}: use the backbone it was trained with`);
-  const prediction = await predictVolume(head, spec, g, result.slices, async (k) => fromF16Array(await get(k)), progress);
-  return { prediction, scores: labels ? scoreVolume(prediction, labels, g.dims, spacing) : [] };
+  const uncertainty = new Uint8Array(g.dims[0] * g.dims[1] * g.dims[2]);
+  const prediction = await predictVolume(head, spec, g, result.slices, async (k) => fromF16Array(await get(k)), progress, uncertainty);
+  return { prediction, uncertainty, scores: labels ? scoreVolume(prediction, labels, g.dims, spacing) : [] };
 }
 
 /** The head with the settings it was trained with, as a small JSON document. */
 export function exportHead(): string {
   if (!head || !spec) throw new Error('train or load a head first');
   const { result, geometry: g } = extractedFeatures();
-  return JSON.stringify({ format: 'dino-seg-studio/linear-head@1', task: spec.task, channels: spec.channels, settings: trainedWith, features: { key: result.key, size: g.size, plane: g.plane, dim: result.dim }, head: head.toJSON() });
+  return JSON.stringify({ format: 'dino-seg-studio/linear-head@1', task: spec.task, channels: spec.channels, labels: spec.labels, settings: trainedWith, features: { key: result.key, size: g.size, plane: g.plane, dim: result.dim }, head: head.toJSON() });
 }
 
 export function importHead(json: string): { task: Task; dim: number } {
   const doc = JSON.parse(json);
   if (doc.format !== 'dino-seg-studio/linear-head@1') throw new Error('not a head saved by the studio');
-  spec = taskSpec(doc.task);
+  // A head over named classes (scribbles) carries its outputs' labels; the built-in tasks do not need to.
+  spec = doc.labels && doc.task === 'labels' ? { task: 'labels', channels: doc.channels, activation: 'softmax', labels: doc.labels } : taskSpec(doc.task);
   head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
   trainedWith = doc.settings;
   return { task: doc.task, dim: doc.head.dim };
