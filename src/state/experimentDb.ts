@@ -4,34 +4,13 @@
  */
 import { gunzipSync, gzipSync } from 'fflate';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
+import { done, openDb } from './idb.ts';
 
 const DB = 'dino-seg-studio-experiments';
 const RECORDS = 'records';
 const PREDICTIONS = 'predictions';
 
-let db: Promise<IDBDatabase> | null = null;
-
-function open(): Promise<IDBDatabase> {
-  db ??= new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => {
-      req.result.createObjectStore(RECORDS, { keyPath: 'id' });
-      req.result.createObjectStore(PREDICTIONS);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  return db;
-}
-
-function done<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-const store = async (name: string, mode: IDBTransactionMode) => (await open()).transaction(name, mode).objectStore(name);
+const store = async (name: string, mode: IDBTransactionMode) => (await openDb(DB, [{ name: RECORDS, keyPath: 'id' }, { name: PREDICTIONS }])).transaction(name, mode).objectStore(name);
 /** One key per experiment and case, also used in exported JSON. */
 export const predictionKey = (id: string, caseId: string) => `${id}/${caseId}`;
 
