@@ -7,3 +7,5 @@ export const TINY_CASE = join(E2E_DATA, 'synthetic-6');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 export const REAL_CASES = join(ROOT, '..', 'shared', 'real-cases');
 export const TINY_WEIGHTS = join(E2E_DATA, 'tiny-random.safetensors');
+/** Identity blocks over per-channel patch means: features that carry the modalities' intensities (see random.ts). */
+export const PROBE_WEIGHTS = join(E2E_DATA, 'probe.safetensors');

@@ -4,8 +4,7 @@ import type { RegionScore } from '../core/heads/predict.ts';
 import { defaultTask, type Task } from '../core/heads/tasks.ts';
 import { distinctValues } from '../core/case/labels.ts';
 import { computeClient } from '../worker/client.ts';
-import type { Progress } from '../worker/protocol.ts';
-import type { TrainingUpdate } from '../worker/training.ts';
+import type { Progress, WorkerUpdate } from '../worker/protocol.ts';
 import { useCase } from './case.ts';
 import { useFeatures } from './features.ts';
 import { report } from './messages.ts';
@@ -30,9 +29,11 @@ interface TrainingState {
   state: 'idle' | 'running' | 'paused' | 'done' | 'stopped';
   curve: CurvePoint[];
   channels: string[];
-  /** The latest prediction of one slice: shown as an overlay while training runs. */
-  slice: { index: number; labels: Uint8Array } | null;
-  volume: { prediction: Uint8Array; scores: RegionScore[] } | null;
+  /** The latest prediction of one slice (and, from the scribble loop, its uncertainty): the overlay while training runs. */
+  slice: { index: number; labels: Uint8Array; uncertainty?: Uint8Array } | null;
+  volume: { prediction: Uint8Array; uncertainty?: Uint8Array; scores: RegionScore[] } | null;
+  /** Colours of the prediction's labels when they are not BraTS's (scribble classes); null for BraTS's. */
+  colours: { values: number[]; rgb: (readonly [number, number, number])[]; names: string[] } | null;
   progress: Progress | null;
 }
 
@@ -51,6 +52,7 @@ export const useTraining = create<TrainingState>(() => ({
   channels: [],
   slice: null,
   volume: null,
+  colours: null,
   progress: null,
 }));
 
@@ -70,7 +72,8 @@ useCase.subscribe((s, prev) => {
   if (s.current !== prev.current) useTraining.setState({ curve: [], slice: null, volume: null, state: 'idle' });
 });
 
-function onUpdate(u: TrainingUpdate): void {
+function onUpdate(u: WorkerUpdate): void {
+  if ('kind' in u) return;
   useTraining.setState((s) => ({
     state: u.state,
     channels: u.channels,
@@ -81,7 +84,7 @@ function onUpdate(u: TrainingUpdate): void {
 
 export async function startTraining(): Promise<void> {
   const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery } = useTraining.getState();
-  useTraining.setState({ state: 'running', curve: [], slice: null, volume: null });
+  useTraining.setState({ state: 'running', curve: [], slice: null, volume: null, colours: null });
   try {
     const r = await computeClient().request(
       'train',
@@ -99,9 +102,14 @@ export function controlTraining(action: 'pause' | 'resume' | 'stop'): void {
   void computeClient().request('trainingControl', { action });
 }
 
-/** The viewer's slice, so the live prediction follows the user. */
-export function viewSlice(slice: number): void {
-  if (useTraining.getState().state === 'running') void computeClient().request('trainingControl', { action: 'view', slice });
+/** The viewer's slice, so the live prediction follows the user: during training, or once a slice is shown. */
+export async function viewSlice(slice: number): Promise<void> {
+  const { state, slice: shown, volume } = useTraining.getState();
+  if (state === 'running') void computeClient().request('trainingControl', { action: 'view', slice });
+  else if (shown && !volume && shown.index !== slice) {
+    const r = await computeClient().request('predictSlice', { slice });
+    if (r.slice && !useTraining.getState().volume) useTraining.setState({ slice: r.slice });
+  }
 }
 
 export async function predictWholeVolume(): Promise<void> {

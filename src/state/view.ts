@@ -15,6 +15,8 @@ interface ViewState {
   location: string;
   /** The crosshair's voxel on the canonical grid. */
   voxel: [number, number, number] | null;
+  /** What the head's overlay shows: its labels, or how unsure it is (where a stroke helps most). */
+  overlay: 'prediction' | 'uncertainty';
 }
 
 export const useView = create<ViewState>(() => ({
@@ -26,6 +28,7 @@ export const useView = create<ViewState>(() => ({
   background: null,
   location: '',
   voxel: null,
+  overlay: 'prediction',
 }));
 
 export const setViewMode = (mode: ViewMode) => useView.setState({ mode });
@@ -35,3 +38,4 @@ export const setLabelOpacity = (labelOpacity: number) => useView.setState({ labe
 export const setBackground = (background: Modality | null) => useView.setState({ background });
 export const setLocation = (location: string, voxel: [number, number, number]) => useView.setState({ location, voxel });
 export const setMainView = (mainView: 'viewer' | 'comparison') => useView.setState({ mainView });
+export const setOverlay = (overlay: 'prediction' | 'uncertainty') => useView.setState({ overlay });

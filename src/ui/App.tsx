@@ -7,6 +7,7 @@ import { DropZone } from './components/DropZone.tsx';
 import { FeaturesPanel } from './components/FeaturesPanel.tsx';
 import { Messages } from './components/Messages.tsx';
 import { ModelPanel } from './components/ModelPanel.tsx';
+import { ScribblePanel } from './components/ScribblePanel.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { TrainingPanel } from './components/TrainingPanel.tsx';
 import { Viewer } from './components/Viewer.tsx';
@@ -24,6 +25,7 @@ export function App() {
           <ModelPanel />
           <FeaturesPanel />
           <TrainingPanel />
+          <ScribblePanel />
           <ComparePanel />
         </aside>
         <div className="main">

@@ -1,5 +1,9 @@
 import { useEffect, useRef } from 'react';
-import { sliceGeometry, voxelIndex } from '../../core/features/slices.ts';
+import { useShallow } from 'zustand/react/shallow';
+import { sliceGeometry } from '../../core/features/slices.ts';
+import { placeSlice } from '../../core/heads/predict.ts';
+import { penValue } from '../../core/scribbles/classes.ts';
+import { scribblesChanged, useScribbles } from '../../state/scribbles.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
 import { headerFor, writeNifti, writeRgbaNifti } from '../../core/nifti/write.ts';
 import { useFeatures } from '../../state/features.ts';
@@ -17,8 +21,14 @@ export function Viewer() {
   const current = useCase((s) => s.current);
   const pca = useFeatures((s) => s.pca);
   const plane = useFeatures((s) => s.plane);
+  const size = useFeatures((s) => s.size);
   const liveSlice = useTraining((s) => s.slice);
-  const volumePrediction = useTraining((s) => s.volume?.prediction);
+  const volume = useTraining((s) => s.volume);
+  const colours = useTraining((s) => s.colours);
+  const overlay = useView((s) => s.overlay);
+  const pen = useScribbles(useShallow((s) => ({ drawing: s.drawing, tool: s.tool, penSize: s.penSize, classes: s.classes })));
+  const revision = useScribbles((s) => s.revision);
+  const undoRequests = useScribbles((s) => s.undoRequests);
   const voxel = useView((s) => s.voxel);
   const { mode, labelsVisible, labelOpacity, labelStyle, background, location } = useView();
 
@@ -34,19 +44,36 @@ export function Viewer() {
     viewer.show(bg, labels, extra ?? undefined).catch((e) => report('error', `The viewer could not show the case: ${(e as Error).message}`));
   }, [viewer, current, background, pca]);
 
-  // The prediction: the whole volume once predicted, else the live slice while training.
+  // The prediction (or its uncertainty): the whole volume once predicted, else the live slice.
   useEffect(() => {
     if (!viewer || !current) return;
     const vol = Object.values(current.modalities)[0]!;
-    let labels: Uint8Array | null = volumePrediction ?? null;
-    if (!labels && liveSlice) {
-      labels = new Uint8Array(vol.data.length);
-      const g = sliceGeometry(vol.dims, vol.spacing, plane, 224);
-      for (let r = 0; r < g.rows; r++) for (let c = 0; c < g.cols; c++) labels[voxelIndex(g, liveSlice.index, r, c)] = liveSlice.labels[r * g.cols + c];
-    }
-    const encode = () => writeNifti(headerFor(vol.dims, vol.affine, 2), labels!);
-    viewer.setPrediction(labels, encode, COLOURS, 0.6).catch((e) => report('error', `The prediction could not be shown: ${(e as Error).message}`));
-  }, [viewer, current, liveSlice, volumePrediction, plane]);
+    const g = sliceGeometry(vol.dims, vol.spacing, plane, size);
+    const onGrid = (whole: Uint8Array | undefined, slice: Uint8Array | undefined) => {
+      if (whole) return whole;
+      if (!slice || !liveSlice) return null;
+      const out = new Uint8Array(vol.data.length);
+      placeSlice(out, slice, g, liveSlice.index);
+      return out;
+    };
+    const uncertain = overlay === 'uncertainty';
+    const labels = uncertain ? null : onGrid(volume?.prediction, liveSlice?.labels);
+    const heat = uncertain ? onGrid(volume?.uncertainty, liveSlice?.uncertainty) : null;
+    const encode = (data: Uint8Array | null) => () => writeNifti(headerFor(vol.dims, vol.affine, 2), data!);
+    const failed = (e: Error) => report('error', `The prediction could not be shown: ${e.message}`);
+    viewer.setPrediction(labels, encode(labels), colours ?? COLOURS, 0.6).catch(failed);
+    viewer.setHeatmap(heat, encode(heat), 0.7).catch(failed);
+  }, [viewer, current, liveSlice, volume, plane, size, overlay, colours]);
+
+  // Drawing: Niivue draws; the store keeps a copy after each stroke and says which pen is up.
+  useEffect(() => viewer?.onDrawingChanged(scribblesChanged), [viewer]);
+  useEffect(() => {
+    viewer?.setPen({ enabled: pen.drawing, value: pen.tool === 'eraser' ? 0 : penValue(pen.tool), size: pen.penSize, colours: pen.classes.map((c) => c.rgb) });
+  }, [viewer, pen.drawing, pen.tool, pen.penSize, pen.classes, current]);
+  useEffect(() => viewer?.setDrawing(useScribbles.getState().scribbles), [viewer, revision]);
+  useEffect(() => {
+    if (undoRequests) viewer?.undoDrawing();
+  }, [viewer, undoRequests]);
 
   useEffect(() => {
     if (voxel) viewSlice(voxel[{ sagittal: 0, coronal: 1, axial: 2 }[plane]]);
@@ -62,6 +89,7 @@ export function Viewer() {
       <canvas ref={canvas} data-testid="viewer-canvas" />
       <div className="location" data-testid="location">
         {location}
+        {voxel && ` · voxel ${voxel.join(', ')}`}
       </div>
     </main>
   );

@@ -43,6 +43,15 @@ export interface ViewerAdapter {
    */
   setPrediction(labels: Uint8Array | null, encode: () => Uint8Array, colours: LabelColours, opacity: number): Promise<void>;
   setLabelOpacity(opacity: number): void;
+  /** A 0..255 heat map on the background's grid (the head's uncertainty), updated in place; null removes it. */
+  setHeatmap(values: Uint8Array | null, encode: () => Uint8Array, opacity: number): Promise<void>;
+  /** Drawing with the mouse: on or off, the pen's value (0 erases), its size in voxels, and the pens' colours. */
+  setPen(pen: { enabled: boolean; value: number; size: number; colours: (readonly [number, number, number])[] }): void;
+  /** Replaces the drawing (on the background's grid); its undo history starts here. */
+  setDrawing(bitmap: Uint8Array | null): void;
+  undoDrawing(): void;
+  /** After each pen-up, undo or load, with a copy of the drawing. */
+  onDrawingChanged(callback: (action: string, bitmap: Uint8Array) => void): void;
   setViewMode(mode: ViewMode): void;
   /** Moves the crosshair to a voxel of the background's grid (for views kept in step). */
   setCrosshair(voxel: [number, number, number]): void;
@@ -64,6 +73,18 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   let style: LabelStyle = 'outline';
   let truth: NVImage | null = null;
   let prediction: NVImage | null = null;
+  let heatmap: NVImage | null = null;
+  /** The drawing, re-applied when show() replaces the volumes under it. */
+  let drawing: Uint8Array | null = null;
+  const applyDrawing = () => {
+    if (!drawing || nv.volumes.length === 0) return;
+    if (!nv.drawBitmap || nv.drawBitmap.length !== drawing.length) nv.createEmptyDrawing();
+    if (!nv.drawBitmap || nv.drawBitmap.length !== drawing.length) return; // not this grid
+    nv.drawBitmap.set(drawing);
+    nv.drawClearAllUndoBitmaps();
+    nv.drawAddUndoBitmap();
+    nv.refreshDrawing(true);
+  };
   /**
    * Niivue outlines volumes whose intent is NIFTI_INTENT_LABEL (1002) when atlasOutline > 0:
    * border voxels get that alpha, the rest keep the volume's opacity. So the outline is the
@@ -92,7 +113,9 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       const crosshair = nv.volumes.length > 0 ? [...nv.scene.crosshairPos] : null;
       while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[nv.volumes.length - 1]);
       prediction = null;
+      heatmap = null;
       for (const img of images) nv.addVolume(img);
+      applyDrawing();
       if (crosshair) {
         nv.scene.crosshairPos = crosshair as typeof nv.scene.crosshairPos;
         nv.drawScene();
@@ -115,6 +138,49 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
         nv.updateGLVolume();
       }
       nv.setOpacity(nv.volumes.indexOf(prediction), predictionOpacity);
+    },
+    async setHeatmap(values, encode, heatOpacity) {
+      if (!values) {
+        if (heatmap) nv.removeVolume(heatmap);
+        heatmap = null;
+        return;
+      }
+      if (!heatmap) {
+        heatmap = await NVImage.loadFromUrl({ url: 'uncertainty.nii', name: 'uncertainty.nii', buffer: copyBuffer(encode()), colormap: 'warm', cal_min: 20, cal_max: 255 });
+        nv.addVolume(heatmap);
+      } else {
+        (heatmap.img as Uint8Array).set(values);
+        nv.updateGLVolume();
+      }
+      nv.setOpacity(nv.volumes.indexOf(heatmap), heatOpacity);
+    },
+    setPen({ enabled, value, size, colours }) {
+      // Pen value i + 1 paints class i. Niivue types the argument as a colormap name, but its
+      // makeDrawLut takes a table too.
+      const lut = { R: [0, ...colours.map((c) => c[0])], G: [0, ...colours.map((c) => c[1])], B: [0, ...colours.map((c) => c[2])], A: [0, ...colours.map(() => 255)], I: [0, ...colours.map((_, i) => i + 1)] };
+      nv.setDrawColormap(lut as unknown as string);
+      nv.opts.penSize = size;
+      nv.setPenValue(value, false);
+      if (enabled && nv.volumes.length > 0 && !nv.drawBitmap) nv.createEmptyDrawing();
+      nv.setDrawingEnabled(enabled);
+    },
+    setDrawing(bitmap) {
+      drawing = bitmap ? bitmap.slice() : null;
+      if (drawing) applyDrawing();
+      else if (nv.drawBitmap) {
+        nv.drawBitmap.fill(0);
+        nv.refreshDrawing(true);
+      }
+    },
+    undoDrawing() {
+      nv.drawUndo();
+    },
+    onDrawingChanged(callback) {
+      nv.onDrawingChanged = (action: string) => {
+        if (!nv.drawBitmap) return;
+        drawing = nv.drawBitmap.slice();
+        callback(action, drawing.slice());
+      };
     },
     setLabelsVisible(v) {
       visible = v;
@@ -144,6 +210,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     },
     dispose() {
       nv.onLocationChange = () => {};
+      nv.onDrawingChanged = () => {};
       while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[0]);
     },
   };
