@@ -176,7 +176,7 @@ test('scribble on the synthetic case: strokes with the mouse retrain the head by
   await page.getByLabel('Overlay').selectOption('prediction');
 
   // Accept the predicted volume into a label map, export it: its Dice is the one the page shows.
-  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  await page.getByRole('button', { name: 'Predict the whole volume' }).click();
   await page.getByRole('button', { name: 'Accept volume' }).click();
   const labelsDownload = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export label map' }).click();
@@ -185,10 +185,28 @@ test('scribble on the synthetic case: strokes with the mouse retrain the head by
 
   // Undo takes the last stroke back (and retrains).
   const etBefore = await page.getByTestId('scribbled-3').textContent();
+  const backgroundBefore = Number(await page.getByTestId('scribbled-0').textContent());
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByTestId('stroke-count')).toHaveText(`${strokes - 1} strokes`);
-  await expect(page.getByTestId('scribbled-1')).not.toHaveText('0');
-  expect(await page.getByTestId('scribbled-3').textContent()).toBe(etBefore); // the last stroke was NCR's
+  // The last stroke was background, on the healthy slice.
+  await expect.poll(async () => Number(await page.getByTestId('scribbled-0').textContent())).toBeLessThan(backgroundBefore);
+  expect(await page.getByTestId('scribbled-3').textContent()).toBe(etBefore);
+  await expect(rounds.last().locator('td').first()).toHaveText(String(strokes - 1), { timeout: 30_000 });
+
+  // Saved as an experiment, the scribbles go with it: cleared, they come back from the list.
+  await page.getByRole('button', { name: 'Save as experiment' }).click();
+  const row = page.getByTestId('experiments').locator('tbody tr', { hasText: `Scribbles, ${strokes - 1} strokes` });
+  await expect(row).toBeVisible();
+  const rowWt = Number(await row.locator('td').nth(2).textContent());
+  expect(rowWt).toBe(Number((await dice((await rounds.count()) - 1, 1)).toFixed(2)));
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByTestId('stroke-count')).toHaveText('0 strokes');
+  await expect(page.getByTestId('scribbled-1')).toHaveText('0');
+  await row.getByRole('button', { name: /^Scribbles of/ }).click();
+  await expect(page.getByTestId('stroke-count')).toHaveText(`${strokes - 1} strokes`);
+  await expect(page.getByTestId('scribbled-3')).toHaveText(etBefore!);
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled(); // a fresh history
 
   // Scribbles belong to the case: a reload brings them back.
   await page.reload();

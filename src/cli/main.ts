@@ -4,6 +4,7 @@ import { compare, compareHelp } from './commands/compare.ts';
 import { experiment, experimentHelp } from './commands/experiment.ts';
 import { info, infoHelp } from './commands/info.ts';
 import { checkpointHelp, convert, convertHelp, embed, embedHelp, makeCheckpoint } from './commands/models.ts';
+import { scribbles, scribblesHelp } from './commands/scribbles.ts';
 import { synth, synthHelp } from './commands/synth.ts';
 import { parseArgs, type ParsedArgs, UsageError } from './args.ts';
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unkno
   'make-checkpoint': { run: makeCheckpoint, help: checkpointHelp },
   experiment: { run: experiment, help: experimentHelp },
   compare: { run: compare, help: compareHelp },
+  scribbles: { run: scribbles, help: scribblesHelp },
 };
 
 function usage(): string {

@@ -3,6 +3,7 @@
  * IndexedDB, and the selection decides what the comparison view shows.
  */
 import { create } from 'zustand';
+import { fromBase64, toBase64 } from '../core/base64.ts';
 import { PRESET_COMPARISON, type ComparisonSettings } from '../core/experiments/compare.ts';
 import { type ExperimentRecord, parseExperiments } from '../core/experiments/record.ts';
 import { type ChannelMapping, mappingKey } from '../core/features/channels.ts';
@@ -73,9 +74,9 @@ export async function runComparison(mappings = useExperiments.getState().mapping
   try {
     await sendCase();
     const { runs } = await computeClient().request('compare', { mappings, settings }, { onProgress: (progress) => useExperiments.setState({ progress }), signal: controller.signal });
-    for (const r of runs) await saveRecord(r.record, new Map([[r.record.cases[0].id, r.prediction]]));
+    for (const r of runs) await addExperiment(r.record, r.prediction);
     const records = runs.map((r) => r.record);
-    useExperiments.setState((s) => ({ experiments: [...s.experiments, ...records], selected: records.map((r) => r.id) }));
+    useExperiments.setState({ selected: records.map((r) => r.id) });
     setMainView('comparison');
     report('info', `Compared ${records.map((r) => r.name).join(' vs ')} on ${records[0].cases.map((c) => c.id).join(', ')}; scores are over the held-out slices.`);
   } catch (e) {
@@ -89,19 +90,18 @@ export async function runComparison(mappings = useExperiments.getState().mapping
 
 export const cancelComparison = () => controller?.abort();
 
+/** Keeps a one-case experiment and its predicted volume, and lists it. */
+export async function addExperiment(record: ExperimentRecord, prediction: Uint8Array): Promise<void> {
+  await saveRecord(record, new Map([[record.cases[0].id, prediction]]));
+  useExperiments.setState((s) => ({ experiments: [...s.experiments, record] }));
+}
+
 export async function deleteExperiment(id: string): Promise<void> {
   const r = useExperiments.getState().experiments.find((e) => e.id === id);
   if (!r) return;
   await deleteRecord(r);
   useExperiments.setState((s) => ({ experiments: s.experiments.filter((e) => e.id !== id), selected: s.selected.filter((x) => x !== id) }));
 }
-
-const toBase64 = (bytes: Uint8Array) => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 /** Every experiment, with its predictions (gzipped, base64), as one JSON document. */
 export async function exportExperiments(): Promise<string> {

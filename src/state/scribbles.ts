@@ -10,12 +10,15 @@ import { sliceGeometry } from '../core/features/slices.ts';
 import { placeSlice } from '../core/heads/predict.ts';
 import { acceptPrediction } from '../core/scribbles/accept.ts';
 import { addScribbleClass, SCRIBBLE_PRESETS, type ScribbleClass, scribbleCounts } from '../core/scribbles/classes.ts';
+import type { ExperimentRecord } from '../core/experiments/record.ts';
+import { scribblesOf } from '../core/scribbles/record.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 import { compareGrids, exportLikeSource } from '../core/volume.ts';
 import type { ClassScore } from '../core/scribbles/scores.ts';
 import { computeClient } from '../worker/client.ts';
 import type { ScribbleRoundSummary } from '../worker/scribbles.ts';
 import { useCase } from './case.ts';
+import { addExperiment } from './experiments.ts';
 import { useFeatures } from './features.ts';
 import { report } from './messages.ts';
 import { loadScribbles, saveScribbles } from './scribbleDb.ts';
@@ -50,6 +53,8 @@ interface ScribbleState {
   labelMap: Uint8Array | null;
   /** Bumped to ask the viewer, which owns the drawing's history, to undo a stroke. */
   undoRequests: number;
+  /** Strokes the viewer can still undo: its history starts afresh when scribbles come from elsewhere. */
+  undoable: number;
 }
 
 export const useScribbles = create<ScribbleState>(() => ({
@@ -68,9 +73,10 @@ export const useScribbles = create<ScribbleState>(() => ({
   curve: [],
   labelMap: null,
   undoRequests: 0,
+  undoable: 0,
 }));
 
-export const undoStroke = () => useScribbles.setState((s) => ({ undoRequests: s.undoRequests + 1 }));
+export const undoStroke = () => useScribbles.setState((s) => (s.undoable > 0 ? { undoRequests: s.undoRequests + 1 } : {}));
 
 export const setTool = (tool: number | 'eraser') => useScribbles.setState({ tool, drawing: true });
 export const setPenSize = (penSize: number) => useScribbles.setState({ penSize });
@@ -82,7 +88,7 @@ export function choosePreset(preset: ScribblePreset): void {
   const { scribbles } = useScribbles.getState();
   const kept = SCRIBBLE_PRESETS[preset].classes.length;
   const cleared = scribbles && scribbles.map((v) => (v > kept ? 0 : v));
-  useScribbles.setState((s) => ({ preset, classes: SCRIBBLE_PRESETS[preset].classes, tool: 1, scribbles: cleared, revision: s.revision + 1, curve: [], lastRound: null }));
+  useScribbles.setState((s) => ({ preset, classes: SCRIBBLE_PRESETS[preset].classes, tool: 1, scribbles: cleared, revision: s.revision + 1, undoable: 0, curve: [], lastRound: null }));
   persist();
 }
 
@@ -97,7 +103,7 @@ export function addClass(name: string): void {
 /** After a pen-up or an undo in the viewer: keep the scribbles, count the stroke, retrain if asked. */
 export function scribblesChanged(action: string, bitmap: Uint8Array): void {
   const delta = action === 'draw' ? 1 : action === 'undo' ? -1 : 0;
-  useScribbles.setState((s) => ({ scribbles: bitmap, strokes: Math.max(0, s.strokes + delta) }));
+  useScribbles.setState((s) => ({ scribbles: bitmap, strokes: Math.max(0, s.strokes + delta), undoable: Math.max(0, s.undoable + delta) }));
   persist();
   if (useScribbles.getState().autoTrain && (action === 'draw' || action === 'undo')) void trainOnScribbles();
 }
@@ -106,7 +112,7 @@ export function clearScribbles(): void {
   const c = useCase.getState().current;
   if (!c) return;
   const n = Object.values(c.modalities)[0]!.data.length;
-  useScribbles.setState((s) => ({ scribbles: new Uint8Array(n), strokes: 0, revision: s.revision + 1, curve: [], lastRound: null, hint: '' }));
+  useScribbles.setState((s) => ({ scribbles: new Uint8Array(n), strokes: 0, revision: s.revision + 1, undoable: 0, curve: [], lastRound: null, hint: '' }));
   useTraining.setState({ slice: null, volume: null });
   persist();
 }
@@ -116,7 +122,7 @@ export function replaceScribbles(scribbles: Uint8Array): void {
   const maxValue = scribbles.reduce((m, v) => Math.max(m, v), 0);
   const { classes } = useScribbles.getState();
   if (maxValue > classes.length) report('info', `The scribbles hold values up to ${maxValue}, but there are ${classes.length} classes; values above ${classes.length} are not used.`);
-  useScribbles.setState((s) => ({ scribbles, strokes: 0, revision: s.revision + 1, curve: [] }));
+  useScribbles.setState((s) => ({ scribbles, strokes: 0, revision: s.revision + 1, undoable: 0, curve: [] }));
   persist();
 }
 
@@ -239,11 +245,39 @@ useCase.subscribe(async (s, prev) => {
   if (c === prev.current) return;
   if (c && prev.current && c.id === prev.current.id && c.modalities === prev.current.modalities) return; // a role or convention change
   const n = c ? Object.values(c.modalities)[0]!.data.length : 0;
-  useScribbles.setState((st) => ({ scribbles: c ? new Uint8Array(n) : null, strokes: 0, curve: [], lastRound: null, labelMap: null, hint: '', revision: st.revision + 1 }));
+  useScribbles.setState((st) => ({ scribbles: c ? new Uint8Array(n) : null, strokes: 0, curve: [], lastRound: null, labelMap: null, hint: '', revision: st.revision + 1, undoable: 0 }));
   if (!c) return;
   const saved = await loadScribbles(c.id).catch(() => null);
   if (saved && saved.scribbles.length === n && useCase.getState().current === c) {
-    useScribbles.setState((st) => ({ scribbles: saved.scribbles, strokes: saved.strokes, preset: saved.preset, classes: saved.classes, revision: st.revision + 1 }));
+    useScribbles.setState((st) => ({ scribbles: saved.scribbles, strokes: saved.strokes, preset: saved.preset, classes: saved.classes, revision: st.revision + 1, undoable: 0 }));
     report('info', `The scribbles you drew on ${c.id} are back (${saved.strokes} strokes).`);
   }
 });
+
+/** The scribble run as an experiment: listed with the others, its scribbles and curve inside. */
+export async function saveScribbleExperiment(): Promise<void> {
+  const { scribbles, classes, strokes, curve } = useScribbles.getState();
+  if (!scribbles) return;
+  try {
+    const { record, prediction } = await computeClient().request('scribbleExperiment', { scribbles, classes, strokes, curve, mapping: useFeatures.getState().mapping, seed: 0 });
+    await addExperiment(record, prediction);
+    report('info', `Saved as the experiment “${record.name}”.`);
+  } catch (e) {
+    report('error', `The experiment was not saved: ${(e as Error).message}.`);
+  }
+}
+
+/** Brings back the scribbles an experiment kept, onto the loaded case if it is the same one. */
+export function restoreScribblesFrom(record: ExperimentRecord): void {
+  const c = useCase.getState().current;
+  const saved = scribblesOf(record);
+  if (!saved || !record.scribbles) return;
+  if (!c || c.id !== record.cases[0].id || Object.values(c.modalities)[0]!.data.length !== saved.length) {
+    report('error', `The scribbles of “${record.name}” belong to case ${record.cases[0].id}; load that case first. Your scribbles are unchanged.`);
+    return;
+  }
+  const { classes, strokes, curve } = record.scribbles;
+  useScribbles.setState((s) => ({ scribbles: saved, classes, strokes, curve, preset: classes.length === SCRIBBLE_PRESETS.lesion.classes.length ? 'lesion' : 'brats', revision: s.revision + 1, undoable: 0 }));
+  persist();
+  report('info', `The scribbles of “${record.name}” are back: ${strokes} strokes.`);
+}

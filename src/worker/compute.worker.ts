@@ -8,7 +8,7 @@ import { clearWeightCache, loadModel, measureSpeed, simulateBackendFailure, weig
 import { compare } from './compare.ts';
 import { clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
-import { scribbleTrain } from './scribbles.ts';
+import { scribbleExperiment, scribbleTrain } from './scribbles.ts';
 import { exportHead, importHead, predictViewSlice, predictWholeVolume, setTrainingControl, train } from './training.ts';
 
 let currentCase: CaseVolumes | null = null;
@@ -109,6 +109,10 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   },
   async scribbleTrain(req, { update, signal }) {
     return [await scribbleTrain(req, theCase().labels, signal, (slice) => update({ kind: 'scribbleSlice', slice })), []];
+  },
+  async scribbleExperiment(req, { notice }) {
+    const r = await scribbleExperiment(req, theCase(), notice);
+    return [r, [r.prediction.buffer as ArrayBuffer]];
   },
   async predictSlice({ slice }) {
     return [{ slice: await predictViewSlice(slice) }, []];

@@ -17,7 +17,7 @@ import type { ComparisonSettings } from '../core/experiments/compare.ts';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import type { SlicePrediction } from '../core/scribbles/round.ts';
-import type { ScribbleRequest, ScribbleRoundSummary } from './scribbles.ts';
+import type { scribbleExperiment, ScribbleRequest, ScribbleRoundSummary } from './scribbles.ts';
 import type { TrainSettings, TrainingUpdate } from './training.ts';
 
 /** One progress type from the worker to the stores, after transformers.js's progress callback. */
@@ -74,6 +74,8 @@ export interface RequestMap {
   scribbleTrain: ScribbleRequest;
   /** The slice in view, predicted by the head in use. */
   predictSlice: { slice: number };
+  /** The scribble head's run as an experiment record, scribbles inside. */
+  scribbleExperiment: Parameters<typeof scribbleExperiment>[0];
 }
 
 export interface ResultMap {
@@ -98,6 +100,7 @@ export interface ResultMap {
   compare: { runs: { record: ExperimentRecord; prediction: Uint8Array }[] };
   scribbleTrain: ScribbleRoundSummary;
   predictSlice: { slice: SlicePrediction | null };
+  scribbleExperiment: { record: ExperimentRecord; prediction: Uint8Array };
 }
 
 /** Live state of a long request: the training run, or a scribble round's first look at the slice. */

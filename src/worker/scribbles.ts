@@ -3,12 +3,17 @@
  * (never on the case's label map, which only scores the result) and supersedes any round still
  * running, so the newest strokes always win.
  */
-import { predictVolume } from '../core/heads/predict.ts';
-import { type ScribbleClass, scribbleTask } from '../core/scribbles/classes.ts';
+import type { CaseVolumes } from '../core/case/case.ts';
+import type { ExperimentRecord, ScribbleTrace } from '../core/experiments/record.ts';
+import type { ChannelMapping } from '../core/features/channels.ts';
+import { predictVolume, scoreVolume } from '../core/heads/predict.ts';
+import { perSliceDice } from '../core/metrics/perSlice.ts';
+import { type ScribbleClass, scribbleCounts, scribbleTask } from '../core/scribbles/classes.ts';
+import { scribbleRecord } from '../core/scribbles/record.ts';
 import { ROUND_DEFAULTS, type RoundResult, scribbleRound, type SlicePrediction } from '../core/scribbles/round.ts';
 import { type ClassScore, scribbleScores } from '../core/scribbles/scores.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
-import { extractedFeatures } from './features.ts';
+import { extractedFeatures, workerBackbone } from './features.ts';
 import { currentHead, setHead } from './training.ts';
 
 export interface ScribbleRequest {
@@ -60,4 +65,33 @@ export async function scribbleTrain(req: ScribbleRequest, truth: Uint8Array | un
     scores = scribbleScores(prediction, truth, req.classes);
   }
   return { ...summary, scores };
+}
+
+/** The scribble head's run as an experiment: its prediction of the volume, scored when the case has a label map. */
+export async function scribbleExperiment(
+  req: { scribbles: Uint8Array; classes: ScribbleClass[]; strokes: number; curve: ScribbleTrace['curve']; mapping: ChannelMapping; seed: number },
+  c: CaseVolumes,
+  notice: (text: string) => void,
+): Promise<{ record: ExperimentRecord; prediction: Uint8Array }> {
+  const now = currentHead();
+  const spec = scribbleTask(req.classes);
+  if (!now || now.spec.labels?.join() !== spec.labels!.join()) throw new Error('train on the scribbles first');
+  const { result, geometry: g, get } = extractedFeatures();
+  const { info } = await workerBackbone(notice);
+  const prediction = await predictVolume(now.head, spec, g, result.slices, async (k) => fromF16Array(await get(k)));
+  const record = scribbleRecord({
+    caseId: c.id,
+    mapping: req.mapping,
+    model: { name: info.label, randomWeights: info.randomWeights, dim: info.dim },
+    input: { plane: g.plane, size: g.size },
+    classes: req.classes,
+    strokes: req.strokes,
+    scribbled: scribbleCounts(req.scribbles, req.classes.length),
+    curve: req.curve,
+    scribbles: req.scribbles,
+    scores: c.labels ? scoreVolume(prediction, c.labels, g.dims, c.spacing) : [],
+    perSlice: c.labels ? perSliceDice(prediction, c.labels, g, result.slices) : { slices: [], dice: { WT: [], TC: [], ET: [] } },
+    seed: generation,
+  });
+  return { record, prediction };
 }

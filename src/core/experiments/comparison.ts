@@ -33,8 +33,9 @@ export function compareExperiments(experiments: ExperimentRecord[]): ComparisonT
   const cases = [...new Set(experiments.flatMap((e) => e.cases.map((c) => c.id)))];
   const rows = experiments.map((e) => ({
     experiment: e,
-    dice: byRegion((r) => meanSd(e.cases.map((c) => score(e, c.id, r)!.dice))),
-    hd95: byRegion((r) => meanSd(e.cases.map((c) => score(e, c.id, r)!.hd95).filter((v): v is number => v !== null))),
+    // A case may lack a region's score (a scribble run without a label map): it is left out, not counted as 0.
+    dice: byRegion((r) => meanSd(e.cases.flatMap((c) => score(e, c.id, r)?.dice ?? []))),
+    hd95: byRegion((r) => meanSd(e.cases.flatMap((c) => score(e, c.id, r)?.hd95 ?? []))),
   }));
   const [first, ...rest] = experiments;
   const differences = rest.map((e) => ({

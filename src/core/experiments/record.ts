@@ -7,6 +7,7 @@ import type { Plane } from '../features/slices.ts';
 import type { RegionScore } from '../heads/predict.ts';
 import type { Region } from '../metrics/regions.ts';
 import type { SliceCurve } from '../metrics/perSlice.ts';
+import type { ScribbleClass } from '../scribbles/classes.ts';
 import type { HeldOutSettings } from './heldOut.ts';
 
 export const EXPERIMENT_FORMAT = 'dino-seg-studio/experiment@1';
@@ -20,7 +21,11 @@ export interface ModelDescription {
 export interface CaseOutcome {
   id: string;
   /** How it was evaluated: the held-out block of its own slices, or as an unseen test case. */
-  evaluation: { kind: 'held-out slices'; trainSlices: number[]; heldOut: number[] } | { kind: 'test case'; trainCases: string[] };
+  evaluation:
+    | { kind: 'held-out slices'; trainSlices: number[]; heldOut: number[] }
+    | { kind: 'test case'; trainCases: string[] }
+    /** Trained on scribbles, scored against the whole label map (never trained on). */
+    | { kind: 'scribbles'; strokes: number; scribbled: number[] };
   scores: { region: Region; dice: number; hd95: number | null }[];
   perSlice: SliceCurve;
 }
@@ -36,6 +41,17 @@ export interface ExperimentRecord {
   input: { plane: Plane; size: number };
   settings: Omit<HeldOutSettings, 'loss'> & { loss: { crossEntropy: number; dice: number } };
   cases: CaseOutcome[];
+  /** A scribble experiment keeps its scribbles (gzipped NIfTI-free voxels, base64) and its Dice-against-strokes curve. */
+  scribbles?: ScribbleTrace;
+}
+
+export interface ScribbleTrace {
+  classes: ScribbleClass[];
+  strokes: number;
+  /** Dice after each stroke count, when the case had a label map. */
+  curve: { strokes: number; scores: { name: string; dice: number }[] }[];
+  /** The scribble volume on the canonical grid (class i = value i + 1), gzipped, base64. */
+  volume: string;
 }
 
 /** HD95 is Infinity when exactly one mask is empty; JSON has no Infinity, so it is stored as null. */

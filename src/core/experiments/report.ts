@@ -16,7 +16,9 @@ const csvCell = (v: string | number | boolean | null) => {
 
 function evaluationText(c: CaseOutcome): string {
   const e = c.evaluation;
-  return e.kind === 'held-out slices' ? `held-out slices ${e.heldOut[0]}-${e.heldOut.at(-1)}` : `test case (trained on ${e.trainCases.join(' ')})`;
+  if (e.kind === 'held-out slices') return `held-out slices ${e.heldOut[0]}-${e.heldOut.at(-1)}`;
+  if (e.kind === 'scribbles') return `whole volume (trained on ${e.strokes} strokes of scribbles)`;
+  return `test case (trained on ${e.trainCases.join(' ')})`;
 }
 
 export function comparisonCsv(experiments: ExperimentRecord[]): string {
@@ -88,10 +90,14 @@ function summaryFacts(experiments: ExperimentRecord[]): string[] {
     `Model: ${models.join('; ')}`,
     `Mappings (R, G, B): ${experiments.map((e) => `${e.name} = ${describeMapping(parseMapping(e.mapping))}`).join('; ')}`,
     `Input: ${experiments[0].input.plane} slices at ${experiments[0].input.size} x ${experiments[0].input.size} pixels`,
-    `Head and training: linear head (1x1 convolution), task ${s.task}, ${s.epochs} epochs, batch ${s.batchSize}, learning rate ${s.learningRate}, loss ${s.loss.crossEntropy} x cross-entropy + ${s.loss.dice} x soft Dice, seed ${s.seed}`,
+    first?.kind === 'scribbles'
+      ? `Head and training: linear head (1x1 convolution) over the scribble classes, retrained after each stroke on the scribbled voxels only (class-weighted cross-entropy, Adam, learning rate ${s.learningRate}, batch ${s.batchSize}), seed ${s.seed}`
+      : `Head and training: linear head (1x1 convolution), task ${s.task}, ${s.epochs} epochs, batch ${s.batchSize}, learning rate ${s.learningRate}, loss ${s.loss.crossEntropy} x cross-entropy + ${s.loss.dice} x soft Dice, seed ${s.seed}`,
     first?.kind === 'held-out slices'
       ? `Split: per case, a contiguous block of ${Math.round(s.validation * 100)} % of the slices with tumour is held out (2-slice gaps either side); scores are over the held-out slices only, the same slices for every experiment`
-      : `Split: trained on ${first?.kind === 'test case' ? first.trainCases.join(', ') : '?'}, evaluated on unseen test cases`,
+      : first?.kind === 'scribbles'
+        ? `Split: trained on ${first.strokes} strokes of scribbles (${first.scribbled.reduce((a, b) => a + b, 0)} voxels); scored on the whole volume against the label map, which training never saw`
+        : `Split: trained on ${first?.kind === 'test case' ? first.trainCases.join(', ') : '?'}, evaluated on unseen test cases`,
   ];
 }
 

@@ -9,6 +9,9 @@ import { addScribbleClass, SCRIBBLE_PRESETS, scribbleCounts, scribbleTask } from
 import { fitScribbles } from './fit.ts';
 import { balancedClassWeights, type ScribbleSamples, scribbleSamples } from './samples.ts';
 import { scribbleScores } from './scores.ts';
+import { scribbleRecord, scribblesOf } from './record.ts';
+import { parseExperiments } from '../experiments/record.ts';
+import { comparisonCsv, comparisonMarkdown } from '../experiments/report.ts';
 
 describe('scribble samples', () => {
   const dims: [number, number, number] = [20, 30, 4];
@@ -149,5 +152,35 @@ describe('scribble classes, scores, uncertainty, accepting', () => {
     expect(Array.from(acceptPrediction(null, prediction, { g, slice: 0 }))).toEqual([1, 2, 3, 1, 2, 3, 0, 0, 0, 0, 0, 0]);
     expect(acceptPrediction(old, prediction, 'volume')).toEqual(prediction);
     expect(() => acceptPrediction(new Uint8Array(5), prediction, 'volume')).toThrow(/voxels/);
+  });
+});
+
+describe('a scribble session as an experiment', () => {
+  it('keeps its scribbles and curve through JSON, and says how it was trained and scored', () => {
+    const scribbles = new Uint8Array(40 * 40 * 10);
+    scribbles.fill(1, 100, 160);
+    scribbles.fill(4, 900, 905);
+    const record = scribbleRecord({
+      caseId: 'c1',
+      mapping: ['flair', 't1ce', 't2'],
+      model: { name: 'tiny', randomWeights: true, dim: 64 },
+      input: { plane: 'axial', size: 224 },
+      classes: SCRIBBLE_PRESETS.brats.classes,
+      strokes: 3,
+      scribbled: scribbleCounts(scribbles, 4),
+      curve: [{ strokes: 2, scores: [{ name: 'WT', dice: 0.5 }] }],
+      scribbles,
+      scores: [{ region: 'WT', dice: 0.8, hd95: Infinity }],
+      perSlice: { slices: [], dice: { WT: [], TC: [], ET: [] } },
+      seed: 0,
+    });
+    const [back] = parseExperiments(JSON.parse(JSON.stringify([record])));
+    expect(scribblesOf(back)).toEqual(scribbles);
+    expect(back.scribbles!.curve).toEqual(record.scribbles!.curve);
+    expect(back.cases[0].evaluation).toEqual({ kind: 'scribbles', strokes: 3, scribbled: [60, 0, 0, 5] });
+    expect(back.cases[0].scores).toEqual([{ region: 'WT', dice: 0.8, hd95: null }]);
+    expect(back.name).toBe('Scribbles, 3 strokes (FLAIR / T1gd / T2)');
+    expect(comparisonCsv([back]).split('\n')[1]).toContain('whole volume (trained on 3 strokes of scribbles)');
+    expect(comparisonMarkdown([back, { ...back, id: 'other' }])).toContain('trained on 3 strokes of scribbles (65 voxels)');
   });
 });

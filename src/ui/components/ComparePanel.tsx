@@ -16,6 +16,8 @@ import {
 } from '../../state/experiments.ts';
 import { useModel } from '../../state/model.ts';
 import { download } from '../download.ts';
+import { meanSd } from '../../core/experiments/stats.ts';
+import { restoreScribblesFrom } from '../../state/scribbles.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { TextFileButton } from './TextFileButton.tsx';
 
@@ -104,10 +106,15 @@ export function ComparePanel() {
                   {e.model.randomWeights && <span className="warning"> (random)</span>}
                 </td>
                 {(['WT', 'TC', 'ET'] as const).map((r) => {
-                  const d = e.cases.map((c) => c.scores.find((s) => s.region === r)!.dice);
-                  return <td key={r}>{(d.reduce((a, b) => a + b, 0) / d.length).toFixed(2)}</td>;
+                  const d = meanSd(e.cases.flatMap((c) => c.scores.filter((s) => s.region === r).map((s) => s.dice)));
+                  return <td key={r}>{d.n ? d.mean.toFixed(2) : '–'}</td>;
                 })}
                 <td>
+                  {e.scribbles && (
+                    <button type="button" aria-label={`Scribbles of ${e.name}`} title="Bring back this experiment's scribbles" onClick={() => restoreScribblesFrom(e)}>
+                      ✎
+                    </button>
+                  )}
                   <button type="button" aria-label={`Delete ${e.name}`} onClick={() => void deleteExperiment(e.id)}>
                     ×
                   </button>

@@ -9,6 +9,7 @@ import {
   clearScribbles,
   exportVolume,
   importScribbles,
+  saveScribbleExperiment,
   type ScribblePreset,
   scribbleCountsOf,
   setAutoTrain,
@@ -96,7 +97,7 @@ export function ScribblePanel() {
         </label>
       </div>
       <div className="row">
-        <button type="button" disabled={s.strokes === 0} onClick={undoStroke}>
+        <button type="button" disabled={s.undoable === 0} onClick={undoStroke}>
           Undo
         </button>
         <button type="button" onClick={() => window.confirm('Clear every scribble of this case?') && clearScribbles()}>
@@ -128,7 +129,7 @@ export function ScribblePanel() {
           </select>
         </label>
         <button type="button" disabled={!round} onClick={() => predictWholeVolume()}>
-          Predict the volume
+          Predict the whole volume
         </button>
       </div>
       <ProgressBar progress={progress} />
@@ -147,6 +148,9 @@ export function ScribblePanel() {
       <div className="row">
         <button type="button" disabled={!counts.some((n) => n > 0)} onClick={() => save('scribbles')}>
           Export scribbles
+        </button>
+        <button type="button" disabled={!round} onClick={() => saveScribbleExperiment()}>
+          Save as experiment
         </button>
         <label className="file-button">
           Load scribbles…
