@@ -200,7 +200,7 @@ test('scribble on the synthetic case: strokes with the mouse retrain the head by
   const rowWt = Number(await row.locator('td').nth(2).textContent());
   expect(rowWt).toBe(Number((await dice((await rounds.count()) - 1, 1)).toFixed(2)));
   page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByRole('button', { name: 'Clear scribbles' }).click();
   await expect(page.getByTestId('stroke-count')).toHaveText('0 strokes');
   await expect(page.getByTestId('scribbled-1')).toHaveText('0');
   await row.getByRole('button', { name: /^Scribbles of/ }).click();

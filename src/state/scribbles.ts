@@ -156,8 +156,9 @@ export async function trainOnScribbles(): Promise<void> {
     if (round !== rounds || r.stopped) return;
     useScribbles.setState((s) => ({
       lastRound: r,
-      // One point per stroke count: a retrain without new strokes replaces it.
-      curve: r.scores ? [...s.curve.filter((p) => p.strokes !== strokes), { strokes, scores: r.scores }].sort((a, b) => a.strokes - b.strokes) : s.curve,
+      // One point per stroke count along the strokes that stand: a retrain replaces its point,
+      // and an undo drops the points of the strokes it took back.
+      curve: r.scores ? [...s.curve.filter((p) => p.strokes < strokes), { strokes, scores: r.scores }] : s.curve,
     }));
   } catch (e) {
     if (round !== rounds) return;

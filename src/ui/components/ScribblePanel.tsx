@@ -101,7 +101,7 @@ export function ScribblePanel() {
           Undo
         </button>
         <button type="button" onClick={() => window.confirm('Clear every scribble of this case?') && clearScribbles()}>
-          Clear
+          Clear scribbles
         </button>
         <span data-testid="stroke-count">{s.strokes} strokes</span>
       </div>
