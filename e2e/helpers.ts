@@ -79,3 +79,14 @@ export async function roleOf(page: Page, fileName: string): Promise<string> {
 export async function waitForCase(page: Page, id: string): Promise<void> {
   await expect(page.getByTestId('case-id')).toHaveText(id);
 }
+
+/** The start of every head test: open the small synthetic case, load a checkpoint, extract its features. */
+export async function openCaseWithFeatures(page: Page, caseDir: string, caseId: string, weights: string): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(caseFiles(caseDir));
+  await waitForCase(page, caseId);
+  await page.getByTestId('weights-input').setInputFiles(weights);
+  await expect(page.getByTestId('backend')).toContainText('Backend:');
+  await page.getByRole('button', { name: 'Extract features' }).click();
+  await expect(page.getByTestId('extraction-result')).toContainText('slices with features', { timeout: 120_000 });
+}

@@ -4,7 +4,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { diceScore } from '../src/core/metrics/dice.ts';
 import { regionMask } from '../src/core/metrics/regions.ts';
 import { loadVolume, type Volume } from '../src/core/volume.ts';
-import { canvasPixels, caseFiles, comparePixels, waitForCase } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, openCaseWithFeatures, waitForCase } from './helpers.ts';
 import { PROBE_WEIGHTS, SCREENSHOTS, SMALL_CASE, TINY_CASE } from './paths.ts';
 
 const file = (suffix: string) => caseFiles(SMALL_CASE).find((f) => f.endsWith(suffix))!;
@@ -64,15 +64,9 @@ test('scribble on the synthetic case: strokes with the mouse retrain the head by
   test.setTimeout(300_000);
   const truth = read(file('_seg.nii.gz'));
   const flair = read(file('_flair.nii.gz'));
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
-  await waitForCase(page, 'synthetic-5');
   // The probe checkpoint: its features carry the modalities' intensities, as a trained backbone's
   // would carry far more; the tiny random one scrambles them (WT ~0.6 with the same strokes).
-  await page.getByTestId('weights-input').setInputFiles(PROBE_WEIGHTS);
-  await expect(page.getByTestId('backend')).toContainText('Backend:');
-  await page.getByRole('button', { name: 'Extract features' }).click();
-  await expect(page.getByTestId('extraction-result')).toContainText('slices with features', { timeout: 120_000 });
+  await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', PROBE_WEIGHTS);
   await page.getByRole('button', { name: 'Axial' }).click();
   await page.getByLabel('Show labels').uncheck(); // the user scribbles without the answer on screen
 

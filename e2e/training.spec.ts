@@ -3,18 +3,12 @@ import { expect, test } from '@playwright/test';
 import { diceScore } from '../src/core/metrics/dice.ts';
 import { regionMask } from '../src/core/metrics/regions.ts';
 import { loadVolume } from '../src/core/volume.ts';
-import { canvasPixels, caseFiles, comparePixels, waitForCase } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, openCaseWithFeatures } from './helpers.ts';
 import { join } from 'node:path';
 import { SCREENSHOTS, SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
 
 test('train the head, watch the chart and the overlay change, predict the volume, export it and read it back', async ({ page }) => {
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
-  await waitForCase(page, 'synthetic-5');
-  await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
-  await expect(page.getByTestId('backend')).toContainText('Backend:');
-  await page.getByRole('button', { name: 'Extract features' }).click();
-  await expect(page.getByTestId('extraction-result')).toContainText('slices with features', { timeout: 120_000 });
+  await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
   await page.getByRole('button', { name: 'Axial' }).click();
   await page.getByLabel('Show labels').uncheck(); // so what changes is the prediction alone
   const before = await canvasPixels(page);
