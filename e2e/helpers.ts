@@ -90,3 +90,19 @@ export async function openCaseWithFeatures(page: Page, caseDir: string, caseId: 
   await page.getByRole('button', { name: 'Extract features' }).click();
   await expect(page.getByTestId('extraction-result')).toContainText('slices with features', { timeout: 120_000 });
 }
+
+/**
+ * Pixels of a screenshot whose colour is clearly green (the oedema label's hue): neither the grey
+ * MRI nor the red crosshair nor the blue background pen counts.
+ */
+export async function greenPixels(page: Page, png: string): Promise<number> {
+  return page.evaluate(async (b64) => {
+    const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 1] > d[i] + 40 && d[i + 1] > d[i + 2] + 40) n++;
+    return n;
+  }, png);
+}
