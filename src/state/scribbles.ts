@@ -244,7 +244,9 @@ function persist(): void {
 useCase.subscribe(async (s, prev) => {
   const c = s.current;
   if (c === prev.current) return;
-  if (c && prev.current && c.id === prev.current.id && c.modalities === prev.current.modalities) return; // a role or convention change
+  // A role or convention change, or a label map dropped onto the case, keeps the same images: the scribbles stay.
+  const images = (x: typeof c) => (x ? Object.values(x.modalities)[0]?.data : undefined);
+  if (c && prev.current && c.id === prev.current.id && images(c) === images(prev.current)) return;
   const n = c ? Object.values(c.modalities)[0]!.data.length : 0;
   useScribbles.setState((st) => ({ scribbles: c ? new Uint8Array(n) : null, strokes: 0, curve: [], lastRound: null, labelMap: null, hint: '', revision: st.revision + 1, undoable: 0 }));
   if (!c) return;
