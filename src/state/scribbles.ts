@@ -5,8 +5,8 @@
  * Niivue owns the drawing while the user draws; the store keeps a copy after each pen-up.
  */
 import { create } from 'zustand';
-import { MODALITIES } from '../core/case/roles.ts';
-import { sliceGeometry } from '../core/features/slices.ts';
+import { referenceVolume } from '../core/case/case.ts';
+import { normalAxis, sliceGeometry } from '../core/features/slices.ts';
 import { placeSlice } from '../core/heads/predict.ts';
 import { acceptPrediction } from '../core/scribbles/accept.ts';
 import { addScribbleClass, SCRIBBLE_PRESETS, type ScribbleClass, scribbleCounts } from '../core/scribbles/classes.ts';
@@ -111,7 +111,7 @@ export function scribblesChanged(action: string, bitmap: Uint8Array): void {
 export function clearScribbles(): void {
   const c = useCase.getState().current;
   if (!c) return;
-  const n = Object.values(c.modalities)[0]!.data.length;
+  const n = referenceVolume(c).data.length;
   useScribbles.setState((s) => ({ scribbles: new Uint8Array(n), strokes: 0, revision: s.revision + 1, undoable: 0, curve: [], lastRound: null, hint: '' }));
   useTraining.setState({ slice: null, volume: null });
   persist();
@@ -140,7 +140,7 @@ export async function trainOnScribbles(): Promise<void> {
     return;
   }
   const voxel = useView.getState().voxel;
-  const axis = { sagittal: 0, coronal: 1, axial: 2 }[useFeatures.getState().plane];
+  const axis = normalAxis(useFeatures.getState().plane);
   const round = ++rounds;
   useScribbles.setState({ status: 'training', hint: '' });
   try {
@@ -179,7 +179,7 @@ export function acceptPredictionInto(scope: 'slice' | 'volume'): void {
   const { slice, volume } = useTraining.getState();
   const { plane, size } = useFeatures.getState();
   if (!c) return;
-  const vol = Object.values(c.modalities)[0]!;
+  const vol = referenceVolume(c);
   const g = sliceGeometry(vol.dims, vol.spacing, plane, size);
   try {
     let prediction = volume?.prediction ?? null;
@@ -187,7 +187,7 @@ export function acceptPredictionInto(scope: 'slice' | 'volume'): void {
     if (scope === 'volume' && !prediction) throw new Error('predict the volume first');
     if (scope === 'slice') {
       const voxel = useView.getState().voxel;
-      if (prediction && voxel) k = voxel[{ sagittal: 0, coronal: 1, axial: 2 }[plane]];
+      if (prediction && voxel) k = voxel[normalAxis(plane)];
       if (!prediction && slice) placeSlice((prediction = new Uint8Array(vol.data.length)), slice.labels, g, slice.index);
       if (!prediction || k === null) throw new Error('there is no prediction on show yet');
     }
@@ -205,9 +205,8 @@ export function exportVolume(what: 'scribbles' | 'labelMap'): { name: string; by
   const c = useCase.getState().current;
   const data = useScribbles.getState()[what];
   if (!c || !data) return null;
-  const like = MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
   const descrip = what === 'scribbles' ? 'dino-seg-studio scribbles (class i = value i + 1)' : 'dino-seg-studio label map';
-  return { name: `${c.id}_${what === 'scribbles' ? 'scribbles' : 'labels'}.nii.gz`, bytes: exportLikeSource(like, Float32Array.from(data), { datatype: 2, descrip }) };
+  return { name: `${c.id}_${what === 'scribbles' ? 'scribbles' : 'labels'}.nii.gz`, bytes: exportLikeSource(referenceVolume(c), Float32Array.from(data), { datatype: 2, descrip }) };
 }
 
 /** Scribbles from a .nii.gz: read by the one NIfTI reader, refused unless on the case's grid. */
@@ -217,7 +216,7 @@ export async function importScribbles(file: NamedBytes): Promise<void> {
   try {
     const { loaded, failed } = await computeClient().request('readFiles', { files: [file] });
     if (failed.length) throw new Error(failed[0].error);
-    const mismatch = compareGrids(Object.values(c.modalities)[0]!, loaded[0].volume);
+    const mismatch = compareGrids(referenceVolume(c), loaded[0].volume);
     if (mismatch) throw new Error(`not on this case's grid: ${mismatch.detail}`);
     const values = loaded[0].volume.data;
     if (values.some((v) => v < 0 || v > 255 || !Number.isInteger(v))) throw new Error('scribbles are whole numbers from 0 to 255');
@@ -245,9 +244,9 @@ useCase.subscribe(async (s, prev) => {
   const c = s.current;
   if (c === prev.current) return;
   // A role or convention change, or a label map dropped onto the case, keeps the same images: the scribbles stay.
-  const images = (x: typeof c) => (x ? Object.values(x.modalities)[0]?.data : undefined);
+  const images = (x: typeof c) => (x ? referenceVolume(x).data : undefined);
   if (c && prev.current && c.id === prev.current.id && images(c) === images(prev.current)) return;
-  const n = c ? Object.values(c.modalities)[0]!.data.length : 0;
+  const n = c ? referenceVolume(c).data.length : 0;
   useScribbles.setState((st) => ({ scribbles: c ? new Uint8Array(n) : null, strokes: 0, curve: [], lastRound: null, labelMap: null, hint: '', revision: st.revision + 1, undoable: 0 }));
   if (!c) return;
   const saved = await loadScribbles(c.id).catch(() => null);
@@ -275,7 +274,7 @@ export function restoreScribblesFrom(record: ExperimentRecord): void {
   const c = useCase.getState().current;
   const saved = scribblesOf(record);
   if (!saved || !record.scribbles) return;
-  if (!c || c.id !== record.cases[0].id || Object.values(c.modalities)[0]!.data.length !== saved.length) {
+  if (!c || c.id !== record.cases[0].id || referenceVolume(c).data.length !== saved.length) {
     report('error', `The scribbles of “${record.name}” belong to case ${record.cases[0].id}; load that case first. Your scribbles are unchanged.`);
     return;
   }

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseVolumes } from '../../core/case/case.ts';
-import { MODALITIES } from '../../core/case/roles.ts';
+import { caseVolumes, referenceVolume } from '../../core/case/case.ts';
 import { type ExperimentSettings, runExperiment, summarise } from '../../core/experiments/experiment.ts';
 import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
@@ -22,8 +21,7 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
     for (const [i, r] of cases.entries()) {
-      const like = MODALITIES.map((m) => test[i].modalities[m]).find(Boolean)!;
-      writeFileSync(join(outDir, `${r.id}.nii.gz`), exportLikeSource(like, Float32Array.from(r.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
+      writeFileSync(join(outDir, `${r.id}.nii.gz`), exportLikeSource(referenceVolume(test[i]), Float32Array.from(r.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
     }
   }
   const hd = (v: number) => (Number.isFinite(v) ? +v.toFixed(2) : null);

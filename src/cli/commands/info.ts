@@ -1,4 +1,4 @@
-import { assembleCase } from '../../core/case/case.ts';
+import { assembleCase, referenceVolume } from '../../core/case/case.ts';
 import { readCaseFiles } from '../../core/case/load.ts';
 import type { LabelConvention } from '../../core/case/labels.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
@@ -17,7 +17,7 @@ export function info(args: ParsedArgs): unknown {
   const c = assembleCase(loaded, { convention, id: caseIdOfInputs(args.positionals) });
   const counts: Record<string, number> = {};
   c.labels?.data.forEach((v) => (counts[v] = (counts[v] ?? 0) + 1));
-  const ref = Object.values(c.modalities)[0]!;
+  const ref = referenceVolume(c);
   return {
     id: c.id,
     dims: ref.dims,

@@ -5,8 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseVolumes } from '../../core/case/case.ts';
-import { MODALITIES } from '../../core/case/roles.ts';
+import { caseVolumes, referenceVolume } from '../../core/case/case.ts';
 import { prepareCase } from '../../core/experiments/experiment.ts';
 import { parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
@@ -35,7 +34,7 @@ export async function scribbles(args: ParsedArgs): Promise<unknown> {
   const inputs = dirs.map((dir, i) => {
     const c = loadCase(dir);
     const s = loadVolume(new Uint8Array(readFileSync(files[i])), files[i]);
-    const mismatch = compareGrids(Object.values(c.modalities)[0]!, s);
+    const mismatch = compareGrids(referenceVolume(c), s);
     if (mismatch) throw new Error(`${files[i]} is not on the grid of case ${c.id}: ${mismatch.detail}`);
     return { c, scribbles: Uint8Array.from(s.data) };
   });
@@ -50,8 +49,7 @@ export async function scribbles(args: ParsedArgs): Promise<unknown> {
     const round = await scribbleRound({ head: null, classes, scribbles, g: p.g, featureSlices: p.slices, features, viewSlice: null, steps, learningRate: ROUND_DEFAULTS.learningRate, refreshMs: Infinity, seed: 0, onSlice: () => undefined, pause: async () => false });
     const prediction = await predictVolume(round.head, scribbleTask(classes), p.g, p.slices, features);
     if (outDir) {
-      const like = MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
-      writeFileSync(join(outDir, `${c.id}.nii.gz`), exportLikeSource(like, Float32Array.from(prediction), { datatype: 2, descrip: 'dino-seg-studio prediction from scribbles' }));
+      writeFileSync(join(outDir, `${c.id}.nii.gz`), exportLikeSource(referenceVolume(c), Float32Array.from(prediction), { datatype: 2, descrip: 'dino-seg-studio prediction from scribbles' }));
     }
     results.push({
       case: c.id,

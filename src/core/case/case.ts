@@ -95,8 +95,16 @@ export interface CaseVolumes {
   labels?: Uint8Array;
 }
 
+/**
+ * The case's first image in the studio's modality order (FLAIR first): every image shares its
+ * grid, so it stands for the case's geometry, and exports take their header from it.
+ */
+export function referenceVolume(c: BratsCase): Volume {
+  return MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
+}
+
 export function caseVolumes(c: BratsCase): CaseVolumes {
-  const ref = Object.values(c.modalities)[0]!;
+  const ref = referenceVolume(c);
   const volumes: Partial<Record<Modality, Float32Array>> = {};
   for (const m of MODALITIES) if (c.modalities[m]) volumes[m] = c.modalities[m]!.data;
   return { id: c.id, dims: ref.dims, spacing: ref.spacing, volumes, brainmask: c.brainmask, labels: c.labels?.data };

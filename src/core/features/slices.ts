@@ -47,6 +47,11 @@ export function sliceGeometry(dims: Dims3, spacing: Dims3, plane: Plane, size: n
   return { plane, dims, rows, cols, count, size, scaleR, scaleC, offR: (size - rows * scaleR) / 2, offC: (size - cols * scaleC) / 2, grid: size / PATCH_SIZE };
 }
 
+/** The voxel axis a plane's slices are counted along (x for sagittal, y for coronal, z for axial). */
+export function normalAxis(plane: Plane): 0 | 1 | 2 {
+  return plane === 'sagittal' ? 0 : plane === 'coronal' ? 1 : 2;
+}
+
 /** Linear index (x fastest) of slice k's voxel at row r, column c. */
 export function voxelIndex(g: SliceGeometry, k: number, r: number, c: number): number {
   const [nx, ny, nz] = g.dims;

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { MODALITIES, type Modality, ROLE_LABELS } from '../../core/case/roles.ts';
 import { MAPPING_PRESETS } from '../../core/features/channels.ts';
-import type { Plane } from '../../core/features/slices.ts';
+import { referenceVolume } from '../../core/case/case.ts';
+import { normalAxis, type Plane } from '../../core/features/slices.ts';
 import { useCase } from '../../state/case.ts';
 import {
   cancelExtraction,
@@ -21,7 +22,6 @@ import { useView } from '../../state/view.ts';
 import { formatBytes } from '../format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 
-const AXIS: Record<Plane, number> = { sagittal: 0, coronal: 1, axial: 2 };
 
 function Preview({ rgb, size }: { rgb: Uint8Array; size: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -40,7 +40,7 @@ export function FeaturesPanel() {
   const model = useModel((s) => s.info);
   const { preset, mapping, plane, size, progress, busy, result, preview, mappingError, pca, cacheBytes } = useFeatures();
   const voxel = useView((s) => s.voxel);
-  const slice = voxel ? voxel[AXIS[plane]] : current ? Math.floor(Object.values(current.modalities)[0]!.dims[AXIS[plane]] / 2) : 0;
+  const slice = voxel ? voxel[normalAxis(plane)] : current ? Math.floor(referenceVolume(current).dims[normalAxis(plane)] / 2) : 0;
   useEffect(() => void refreshFeatureCache().catch(() => undefined), []);
   useEffect(() => {
     const t = setTimeout(() => void refreshPreview(slice), 150);

@@ -3,7 +3,7 @@
  * moving the crosshair in one view moves it in the other.
  */
 import { useEffect, useRef, useState } from 'react';
-import { MODALITIES } from '../../core/case/roles.ts';
+import { referenceVolume } from '../../core/case/case.ts';
 import type { ExperimentRecord } from '../../core/experiments/record.ts';
 import { headerFor, writeNifti } from '../../core/nifti/write.ts';
 import { useCase } from '../../state/case.ts';
@@ -27,7 +27,7 @@ function Pane({ experiment, voxel, onMove }: { experiment: ExperimentRecord; vox
     (async () => {
       const prediction = await loadPrediction(experiment.id, current.id);
       if (stale) return;
-      const vol = MODALITIES.map((m) => current.modalities[m]).find(Boolean)!;
+      const vol = referenceVolume(current);
       if (!prediction || prediction.length !== vol.data.length) return report('error', `No prediction of ${experiment.name} for this case is stored.`);
       const bg = { name: 'background.nii', bytes: writeNifti(headerFor(vol.dims, vol.affine, 16), vol.data) };
       const labels = current.labels && { name: 'labels.nii', bytes: writeNifti(headerFor(vol.dims, vol.affine, 2), current.labels.data), colours: COLOURS };

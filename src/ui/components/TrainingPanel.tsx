@@ -1,5 +1,5 @@
 import type { Task } from '../../core/heads/tasks.ts';
-import { MODALITIES } from '../../core/case/roles.ts';
+import { referenceVolume } from '../../core/case/case.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { useCase } from '../../state/case.ts';
 import { useFeatures } from '../../state/features.ts';
@@ -29,8 +29,7 @@ export function TrainingPanel() {
   if (!current) return null;
   const running = t.state === 'running' || t.state === 'paused';
   const exportPrediction = () => {
-    const like = MODALITIES.map((m) => current.modalities[m]).find(Boolean)!;
-    download(`${current.id}_prediction.nii.gz`, exportLikeSource(like, Float32Array.from(t.volume!.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
+    download(`${current.id}_prediction.nii.gz`, exportLikeSource(referenceVolume(current), Float32Array.from(t.volume!.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
   };
   return (
     <section className="training" aria-label="Training">

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { sliceGeometry } from '../../core/features/slices.ts';
+import { referenceVolume } from '../../core/case/case.ts';
+import { normalAxis, sliceGeometry } from '../../core/features/slices.ts';
 import { placeSlice } from '../../core/heads/predict.ts';
 import { penValue } from '../../core/scribbles/classes.ts';
 import { scribblesChanged, useScribbles } from '../../state/scribbles.ts';
@@ -47,7 +48,7 @@ export function Viewer() {
   // The prediction (or its uncertainty): the whole volume once predicted, else the live slice.
   useEffect(() => {
     if (!viewer || !current) return;
-    const vol = Object.values(current.modalities)[0]!;
+    const vol = referenceVolume(current);
     const g = sliceGeometry(vol.dims, vol.spacing, plane, size);
     const onGrid = (whole: Uint8Array | undefined, slice: Uint8Array | undefined) => {
       if (whole) return whole;
@@ -76,7 +77,7 @@ export function Viewer() {
   }, [viewer, undoRequests]);
 
   useEffect(() => {
-    if (voxel) viewSlice(voxel[{ sagittal: 0, coronal: 1, axial: 2 }[plane]]);
+    if (voxel) viewSlice(voxel[normalAxis(plane)]);
   }, [voxel, plane]);
 
   useEffect(() => viewer?.setViewMode(mode), [viewer, mode]);
