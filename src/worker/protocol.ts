@@ -16,7 +16,7 @@ import type { CaseVolumes } from '../core/case/case.ts';
 import type { ComparisonSettings } from '../core/experiments/compare.ts';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
-import type { SlicePrediction } from '../core/scribbles/round.ts';
+import type { SlicePrediction } from '../core/heads/predict.ts';
 import type { scribbleExperiment, ScribbleRequest, ScribbleRoundSummary } from './scribbles.ts';
 import type { TrainSettings, TrainingUpdate } from './training.ts';
 

@@ -6,11 +6,11 @@
 import type { CaseVolumes } from '../core/case/case.ts';
 import type { ExperimentRecord, ScribbleTrace } from '../core/experiments/record.ts';
 import type { ChannelMapping } from '../core/features/channels.ts';
-import { predictVolume, scoreVolume } from '../core/heads/predict.ts';
+import { predictVolume, scoreVolume, type SlicePrediction } from '../core/heads/predict.ts';
 import { perSliceDice } from '../core/metrics/perSlice.ts';
 import { type ScribbleClass, scribbleCounts, scribbleTask } from '../core/scribbles/classes.ts';
 import { scribbleRecord } from '../core/scribbles/record.ts';
-import { ROUND_DEFAULTS, type RoundResult, scribbleRound, type SlicePrediction } from '../core/scribbles/round.ts';
+import { ROUND_DEFAULTS, type RoundResult, scribbleRound } from '../core/scribbles/round.ts';
 import { type ClassScore, scribbleScores } from '../core/scribbles/scores.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { extractedFeatures, workerBackbone } from './features.ts';

@@ -3,13 +3,13 @@
  * prediction of the slice in view; pause, resume and stop arrive between steps.
  */
 import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
-import { predictSliceLabels, predictVolume, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
+import { predictSliceLabels, predictSliceView, predictVolume, type SlicePrediction, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
 import { type HeldOutSettings, splitCase } from '../core/experiments/heldOut.ts';
 import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
-import type { SlicePrediction } from '../core/scribbles/round.ts';
+
 import { extractedFeatures } from './features.ts';
 
 /** The interactive run splits and trains as the comparisons do. */
@@ -58,9 +58,7 @@ export async function predictViewSlice(k: number): Promise<SlicePrediction | nul
   if (!head || !spec) return null;
   const { result, geometry: g, get } = extractedFeatures();
   if (!result.slices.includes(k) || head.dim !== result.dim) return null;
-  const uncertainty = new Uint8Array(g.rows * g.cols);
-  const labels = predictSliceLabels(head, spec, g, fromF16Array(await get(k)), uncertainty);
-  return { index: k, labels, uncertainty };
+  return predictSliceView(head, spec, g, fromF16Array(await get(k)), k);
 }
 
 export async function train(settings: TrainSettings, labels: Uint8Array, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {

@@ -69,6 +69,20 @@ export function predictSliceLabels(head: LinearHead, spec: TaskSpec, g: SliceGeo
   return out;
 }
 
+export interface SlicePrediction {
+  index: number;
+  labels: Uint8Array;
+  /** 0..255 per voxel of the slice */
+  uncertainty: Uint8Array;
+}
+
+/** Slice k's labels and uncertainty, as the viewer shows them. */
+export function predictSliceView(head: LinearHead, spec: TaskSpec, g: SliceGeometry, features: Float32Array, k: number): SlicePrediction {
+  const uncertainty = new Uint8Array(g.rows * g.cols);
+  const labels = predictSliceLabels(head, spec, g, features, uncertainty);
+  return { index: k, labels, uncertainty };
+}
+
 /** The input pixel whose prediction a voxel takes: the one under its centre. */
 export function voxelPixel(g: SliceGeometry, r: number, c: number): number {
   const [u, v] = voxelCentreInInput(g, r, c);

@@ -6,18 +6,11 @@
  */
 import type { SliceGeometry } from '../features/slices.ts';
 import { createLinearHead, type LinearHead } from '../heads/linearHead.ts';
-import { predictSliceLabels } from '../heads/predict.ts';
+import { predictSliceView, type SlicePrediction } from '../heads/predict.ts';
 import type { ScribbleClass } from './classes.ts';
 import { scribbleTask } from './classes.ts';
 import { fitScribbles } from './fit.ts';
 import { type ScribbleSamples, scribbleSamples } from './samples.ts';
-
-export interface SlicePrediction {
-  index: number;
-  labels: Uint8Array;
-  /** 0..255 per voxel of the slice */
-  uncertainty: Uint8Array;
-}
 
 export interface RoundInput {
   /** The last round's head, continued when it fits the classes and features; null starts afresh. */
@@ -68,9 +61,7 @@ export async function scribbleRound(o: RoundInput): Promise<RoundResult> {
   let firstSlice = NaN;
   const show = async () => {
     if (o.viewSlice === null || !o.featureSlices.includes(o.viewSlice)) return;
-    const uncertainty = new Uint8Array(o.g.rows * o.g.cols);
-    const labels = predictSliceLabels(head, spec, o.g, await o.features(o.viewSlice), uncertainty);
-    await o.onSlice({ index: o.viewSlice, labels, uncertainty });
+    await o.onSlice(predictSliceView(head, spec, o.g, await o.features(o.viewSlice), o.viewSlice));
     if (Number.isNaN(firstSlice)) firstSlice = performance.now() - t0;
   };
   let steps = 0;
