@@ -9,7 +9,6 @@ const CASES = 'cases';
 interface Saved {
   scribbles: Uint8Array;
   strokes: number;
-  preset: 'brats' | 'lesion';
   classes: ScribbleClass[];
 }
 

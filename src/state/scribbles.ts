@@ -9,7 +9,7 @@ import { referenceVolume } from '../core/case/case.ts';
 import { normalAxis, sliceGeometry } from '../core/features/slices.ts';
 import { placeSlice } from '../core/heads/predict.ts';
 import { acceptPrediction } from '../core/scribbles/accept.ts';
-import { addScribbleClass, SCRIBBLE_PRESETS, type ScribbleClass, scribbleCounts } from '../core/scribbles/classes.ts';
+import { addScribbleClass, SCRIBBLE_PRESETS, type ScribbleClass } from '../core/scribbles/classes.ts';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import { scribblesOf } from '../core/scribbles/record.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
@@ -33,7 +33,7 @@ export interface DicePoint {
 }
 
 interface ScribbleState {
-  preset: ScribblePreset;
+  /** Background first, then a preset's classes, then any the user added (see presetOf). */
   classes: ScribbleClass[];
   /** The pen: a class index, or the eraser. */
   tool: number | 'eraser';
@@ -58,7 +58,6 @@ interface ScribbleState {
 }
 
 export const useScribbles = create<ScribbleState>(() => ({
-  preset: 'brats',
   classes: SCRIBBLE_PRESETS.brats.classes,
   tool: 1,
   penSize: 3,
@@ -76,6 +75,12 @@ export const useScribbles = create<ScribbleState>(() => ({
   undoable: 0,
 }));
 
+/**
+ * Scribbles that come from outside the viewer (a case, a file, an experiment, a clear): the viewer
+ * reloads them, and its undo history starts afresh.
+ */
+const fromOutside = (s: ScribbleState) => ({ revision: s.revision + 1, undoable: 0 });
+
 export const undoStroke = () => useScribbles.setState((s) => (s.undoable > 0 ? { undoRequests: s.undoRequests + 1 } : {}));
 
 export const setTool = (tool: number | 'eraser') => useScribbles.setState({ tool, drawing: true });
@@ -88,7 +93,7 @@ export function choosePreset(preset: ScribblePreset): void {
   const { scribbles } = useScribbles.getState();
   const kept = SCRIBBLE_PRESETS[preset].classes.length;
   const cleared = scribbles && scribbles.map((v) => (v > kept ? 0 : v));
-  useScribbles.setState((s) => ({ preset, classes: SCRIBBLE_PRESETS[preset].classes, tool: 1, scribbles: cleared, revision: s.revision + 1, undoable: 0, curve: [], lastRound: null }));
+  useScribbles.setState((s) => ({ classes: SCRIBBLE_PRESETS[preset].classes, tool: 1, scribbles: cleared, ...fromOutside(s), curve: [], lastRound: null }));
   persist();
 }
 
@@ -112,7 +117,7 @@ export function clearScribbles(): void {
   const c = useCase.getState().current;
   if (!c) return;
   const n = referenceVolume(c).data.length;
-  useScribbles.setState((s) => ({ scribbles: new Uint8Array(n), strokes: 0, revision: s.revision + 1, undoable: 0, curve: [], lastRound: null, hint: '' }));
+  useScribbles.setState((s) => ({ scribbles: new Uint8Array(n), strokes: 0, ...fromOutside(s), curve: [], lastRound: null, hint: '' }));
   useTraining.setState({ slice: null, volume: null });
   persist();
 }
@@ -122,7 +127,7 @@ export function replaceScribbles(scribbles: Uint8Array): void {
   const maxValue = scribbles.reduce((m, v) => Math.max(m, v), 0);
   const { classes } = useScribbles.getState();
   if (maxValue > classes.length) report('info', `The scribbles hold values up to ${maxValue}, but there are ${classes.length} classes; values above ${classes.length} are not used.`);
-  useScribbles.setState((s) => ({ scribbles, strokes: 0, revision: s.revision + 1, undoable: 0, curve: [] }));
+  useScribbles.setState((s) => ({ scribbles, strokes: 0, ...fromOutside(s), curve: [] }));
   persist();
 }
 
@@ -230,13 +235,12 @@ export async function importScribbles(file: NamedBytes): Promise<void> {
 /** The prediction's colours: the classes' own, so a custom class shows as it is drawn. */
 const classColours = (classes: ScribbleClass[]) => ({ values: classes.slice(1).map((c) => c.label), rgb: classes.slice(1).map((c) => c.rgb), names: classes.slice(1).map((c) => c.name) });
 
-export const scribbleCountsOf = (s: Pick<ScribbleState, 'scribbles' | 'classes'>) => (s.scribbles ? scribbleCounts(s.scribbles, s.classes.length) : s.classes.map(() => 0));
 
 /** Scribbles belong to the case: kept in IndexedDB under its id after each change (gzipped, a few ms). */
 function persist(): void {
   const c = useCase.getState().current;
-  const { scribbles, strokes, preset, classes } = useScribbles.getState();
-  if (c && scribbles) saveScribbles(c.id, { scribbles, strokes, preset, classes }).catch((e) => report('error', `The scribbles could not be saved in the browser: ${(e as Error).message}`));
+  const { scribbles, strokes, classes } = useScribbles.getState();
+  if (c && scribbles) saveScribbles(c.id, { scribbles, strokes, classes }).catch((e) => report('error', `The scribbles could not be saved in the browser: ${(e as Error).message}`));
 }
 
 // A new case brings its own scribbles back, or none.
@@ -247,11 +251,11 @@ useCase.subscribe(async (s, prev) => {
   const images = (x: typeof c) => (x ? referenceVolume(x).data : undefined);
   if (c && prev.current && c.id === prev.current.id && images(c) === images(prev.current)) return;
   const n = c ? referenceVolume(c).data.length : 0;
-  useScribbles.setState((st) => ({ scribbles: c ? new Uint8Array(n) : null, strokes: 0, curve: [], lastRound: null, labelMap: null, hint: '', revision: st.revision + 1, undoable: 0 }));
+  useScribbles.setState((st) => ({ scribbles: c ? new Uint8Array(n) : null, strokes: 0, curve: [], lastRound: null, labelMap: null, hint: '', ...fromOutside(st) }));
   if (!c) return;
   const saved = await loadScribbles(c.id).catch(() => null);
   if (saved && saved.scribbles.length === n && useCase.getState().current === c) {
-    useScribbles.setState((st) => ({ scribbles: saved.scribbles, strokes: saved.strokes, preset: saved.preset, classes: saved.classes, revision: st.revision + 1, undoable: 0 }));
+    useScribbles.setState((st) => ({ scribbles: saved.scribbles, strokes: saved.strokes, classes: saved.classes, ...fromOutside(st) }));
     report('info', `The scribbles you drew on ${c.id} are back (${saved.strokes} strokes).`);
   }
 });
@@ -279,7 +283,7 @@ export function restoreScribblesFrom(record: ExperimentRecord): void {
     return;
   }
   const { classes, strokes, curve } = record.scribbles;
-  useScribbles.setState((s) => ({ scribbles: saved, classes, strokes, curve, preset: classes.length === SCRIBBLE_PRESETS.lesion.classes.length ? 'lesion' : 'brats', revision: s.revision + 1, undoable: 0 }));
+  useScribbles.setState((s) => ({ scribbles: saved, classes, strokes, curve, ...fromOutside(s) }));
   persist();
   report('info', `The scribbles of “${record.name}” are back: ${strokes} strokes.`);
 }

@@ -20,6 +20,13 @@ export const SCRIBBLE_PRESETS: Record<'brats' | 'lesion', { name: string; classe
   lesion: { name: 'Lesion', classes: [BACKGROUND, { name: 'Lesion', label: 1, rgb: [250, 120, 30] }] },
 };
 
+/** The preset a class list starts from (classes the user added come after the preset's). */
+export function presetOf(classes: ScribbleClass[]): keyof typeof SCRIBBLE_PRESETS {
+  const keys = Object.keys(SCRIBBLE_PRESETS) as (keyof typeof SCRIBBLE_PRESETS)[];
+  const startsWith = (k: keyof typeof SCRIBBLE_PRESETS) => SCRIBBLE_PRESETS[k].classes.every((c, i) => classes[i]?.name === c.name && classes[i].label === c.label);
+  return keys.find(startsWith) ?? 'brats';
+}
+
 /** Colours for classes the user adds, after the presets' own. */
 const PALETTE: [number, number, number][] = [
   [200, 80, 220],

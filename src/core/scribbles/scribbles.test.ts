@@ -5,7 +5,7 @@ import { uncertaintyOf, voxelPixel } from '../heads/predict.ts';
 import { pixelLogits } from '../heads/train.ts';
 import { gaussian, mulberry32 } from '../synthetic/random.ts';
 import { acceptPrediction } from './accept.ts';
-import { addScribbleClass, SCRIBBLE_PRESETS, scribbleCounts, scribbleTask } from './classes.ts';
+import { addScribbleClass, presetOf, SCRIBBLE_PRESETS, scribbleCounts, scribbleTask } from './classes.ts';
 import { fitScribbles } from './fit.ts';
 import { balancedClassWeights, type ScribbleSamples, scribbleSamples } from './samples.ts';
 import { scribbleScores } from './scores.ts';
@@ -119,6 +119,9 @@ describe('scribble classes, scores, uncertainty, accepting', () => {
     expect(() => addScribbleClass(classes, 'cyst')).toThrow(/already/);
     expect(scribbleTask(classes).labels).toEqual([0, 1, 2]);
     expect(scribbleCounts(Uint8Array.of(0, 1, 1, 3, 2, 9), 3)).toEqual([2, 1, 1]);
+    // The preset is read back from the classes, added classes or not (4 classes is not BraTS here).
+    expect(presetOf(addScribbleClass(classes, 'Other'))).toBe('lesion');
+    expect(presetOf(SCRIBBLE_PRESETS.brats.classes)).toBe('brats');
   });
 
   it('scores BraTS classes as regions and other classes one by one', () => {

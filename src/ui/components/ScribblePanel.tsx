@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { SCRIBBLE_PRESETS } from '../../core/scribbles/classes.ts';
+import { useMemo, useState } from 'react';
+import { presetOf, SCRIBBLE_PRESETS, scribbleCounts } from '../../core/scribbles/classes.ts';
 import { useCase } from '../../state/case.ts';
 import { useFeatures } from '../../state/features.ts';
 import {
@@ -11,7 +11,6 @@ import {
   importScribbles,
   saveScribbleExperiment,
   type ScribblePreset,
-  scribbleCountsOf,
   setAutoTrain,
   setDrawing,
   setPenSize,
@@ -37,8 +36,9 @@ export function ScribblePanel() {
   const hasPrediction = useTraining((t) => t.slice !== null || t.volume !== null);
   const hasVolume = useTraining((t) => t.volume !== null);
   const [newClass, setNewClass] = useState('');
+  // A pass over every voxel: once per change of the scribbles, not on every render of the panel.
+  const counts = useMemo(() => (s.scribbles ? scribbleCounts(s.scribbles, s.classes.length) : s.classes.map(() => 0)), [s.scribbles, s.classes]);
   if (!current) return null;
-  const counts = scribbleCountsOf(s);
   const round = s.lastRound;
   const save = (what: 'scribbles' | 'labelMap') => {
     const file = exportVolume(what);
@@ -54,7 +54,7 @@ export function ScribblePanel() {
       <div className="row">
         <label>
           Classes{' '}
-          <select aria-label="Scribble classes" value={s.preset} onChange={(e) => choosePreset(e.currentTarget.value as ScribblePreset)}>
+          <select aria-label="Scribble classes" value={presetOf(s.classes)} onChange={(e) => choosePreset(e.currentTarget.value as ScribblePreset)}>
             {Object.entries(SCRIBBLE_PRESETS).map(([k, p]) => (
               <option key={k} value={k}>
                 {p.name}
