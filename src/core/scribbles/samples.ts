@@ -70,20 +70,20 @@ export async function scribbleSamples(
   let out = new Float32Array(0);
   const targets = new Float32Array(kept.length * classCount);
   const classes = new Uint8Array(kept.length);
-  let n = 0;
-  for (const k of [...new Set(kept.map((s) => s.k))]) {
-    const grid = await features(k);
-    if (dim === 0) {
-      dim = grid.length / (g.grid * g.grid);
-      out = new Float32Array(kept.length * dim);
+  // Samples come slice by slice (sorted above), so each slice's features are read once.
+  let grid: Float32Array | null = null;
+  let gridSlice = -1;
+  for (const [n, s] of kept.entries()) {
+    if (s.k !== gridSlice) {
+      [grid, gridSlice] = [await features(s.k), s.k];
+      if (dim === 0) {
+        dim = grid.length / (g.grid * g.grid);
+        out = new Float32Array(kept.length * dim);
+      }
     }
-    for (const s of kept) {
-      if (s.k !== k) continue;
-      sampleBilinear(grid, g.grid, g.size, dim, Math.floor(s.pixel / g.size), s.pixel % g.size, out.subarray(n * dim, (n + 1) * dim));
-      targets[n * classCount + s.cls] = classWeights[s.cls];
-      classes[n] = s.cls;
-      n++;
-    }
+    sampleBilinear(grid!, g.grid, g.size, dim, Math.floor(s.pixel / g.size), s.pixel % g.size, out.subarray(n * dim, (n + 1) * dim));
+    targets[n * classCount + s.cls] = classWeights[s.cls];
+    classes[n] = s.cls;
   }
   return { dim, features: out, targets, classes, counts, classWeights, ignored };
 }
