@@ -11,9 +11,10 @@ import { contentHash } from '../../core/hash.ts';
 import { loadDinoV2 } from '../../core/models/dinov2/load.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
+import { HEAD_FLAGS, headFlags } from '../headFlags.ts';
 import { useNodeBackend } from '../tfNode.ts';
 
-export const TRAINING_FLAGS = '--weights W.safetensors --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels]';
+export const TRAINING_FLAGS = `--weights W.safetensors --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
 
 export function loadCase(dir: string): BratsCase {
   const { loaded, failed } = readCaseFiles(readCaseInputs([dir]));
@@ -39,6 +40,7 @@ export function trainingFlags(args: ParsedArgs) {
     seed: intFlag(args, 'seed', DEFAULT_SETTINGS.seed),
     learningRate: Number(flag(args, 'lr', String(DEFAULT_SETTINGS.learningRate))),
     task,
+    ...headFlags(args),
   };
 }
 

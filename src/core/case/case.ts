@@ -80,7 +80,11 @@ export function assembleCase(files: CaseFile[], options: { id?: string; conventi
     }
   }
   const mask = byRole.get('brainmask');
-  const brainmask = mask ? Uint8Array.from(mask.volume.data, (v) => (v > 0.5 ? 1 : 0)) : undefined;
+  let brainmask: Uint8Array | undefined;
+  if (mask) {
+    brainmask = new Uint8Array(mask.volume.data.length);
+    for (let i = 0; i < brainmask.length; i++) brainmask[i] = mask.volume.data[i] > 0.5 ? 1 : 0;
+  }
   return { id: options.id ?? caseIdOf(used.map((f) => f.name)), files: used, modalities, labels, brainmask };
 }
 

@@ -10,15 +10,19 @@ import { caseContentHash, type Embed, extractFeatures, normaliseCase } from '../
 import { sliceGeometry, type Plane, type SliceGeometry } from '../features/slices.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { createLinearHead, type LinearHead } from '../heads/linearHead.ts';
+import type { MlpHead } from '../heads/mlpHead.ts';
 import { predictVolume, type RegionScore, scoreVolume } from '../heads/predict.ts';
 import { trainingData } from '../heads/sliceTargets.ts';
 import { type Task, taskSpec } from '../heads/tasks.ts';
 import { type TrainingSlice, trainHead } from '../heads/train.ts';
 import { type SamplingOptions, sliceHasTumour, trainingSchedule } from '../heads/split.ts';
 import { fromF16Array } from '../weights/f16.ts';
+import { DEFAULT_HEAD, type HeadSettings, SEED_HEAD } from '../heads/headSettings.ts';
+import { postprocess } from '../postprocess/postprocess.ts';
+import { runFineExperiment } from './fineExperiment.ts';
 import { meanSd } from './stats.ts';
 
-export interface ExperimentSettings extends SamplingOptions {
+export interface ExperimentSettings extends SamplingOptions, Partial<HeadSettings> {
   mapping: ChannelMapping;
   plane: Plane;
   size: number;
@@ -29,7 +33,7 @@ export interface ExperimentSettings extends SamplingOptions {
   seed: number;
 }
 
-export const DEFAULT_SETTINGS: Omit<ExperimentSettings, 'mapping'> = { plane: 'axial', size: 224, task: 'regions', epochs: 10, batchSize: 8, learningRate: 0.01, seed: 0 };
+export const DEFAULT_SETTINGS: Omit<ExperimentSettings, 'mapping'> & HeadSettings = { plane: 'axial', size: 224, task: 'regions', epochs: 10, batchSize: 8, learningRate: 0.01, seed: 0, ...DEFAULT_HEAD };
 
 export interface CaseResult {
   id: string;
@@ -92,8 +96,10 @@ export async function runExperiment(options: {
   backbone: Backbone;
   store: FeatureStore;
   onProgress?: (text: string) => void;
-}): Promise<{ head: LinearHead; cases: CaseResult[]; losses: number[] }> {
+}): Promise<{ head: LinearHead | MlpHead; cases: CaseResult[]; losses: number[] }> {
   const { settings: s, backbone, store } = options;
+  const h = headOf(s);
+  if (h.head !== 'linear') return runFineExperiment({ ...options, head: h });
   const spec = taskSpec(s.task);
   const trainData: TrainingSlice[] = [];
   for (const c of options.train) trainData.push(...(await trainingSlices(await prepareCase(c, s, backbone, store, options.onProgress), s, store)));
@@ -109,10 +115,16 @@ export async function runExperiment(options: {
   for (const c of options.test) {
     options.signal?.throwIfAborted();
     const p = await prepareCase(c, s, backbone, store, options.onProgress);
-    const prediction = await predictVolume(head, spec, p.g, p.slices, async (k) => fromF16Array((await store.get(p.key, k))!));
+    const raw = await predictVolume(head, spec, p.g, p.slices, async (k) => fromF16Array((await store.get(p.key, k))!));
+    const prediction = postprocess(raw, c.dims, h.postprocess);
     cases.push({ id: c.id, prediction, slices: p.slices, geometry: p.g, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [] });
   }
   return { head, cases, losses };
+}
+
+/** The head settings of a run: what it names, else the seed's (records made before heads had settings). */
+export function headOf(s: Partial<HeadSettings>): HeadSettings {
+  return { ...SEED_HEAD, ...Object.fromEntries(Object.entries(s).filter(([k, v]) => k in SEED_HEAD && v !== undefined)) };
 }
 
 /** Mean and standard deviation per region over cases (HD95 over the finite values). */

@@ -15,7 +15,11 @@ export const CLIP_PERCENTILES: [number, number] = [0.5, 99.5];
 
 /** Voxels that count as brain: the mask where given, else the non-zero voxels. */
 export function brainVoxels(data: Float32Array, mask?: Uint8Array): Uint8Array {
-  return mask ?? Uint8Array.from(data, (v) => (v !== 0 ? 1 : 0));
+  if (mask) return mask;
+  // A loop, not Uint8Array.from with a map function: that is ~20x slower in V8 (2.5 s a volume).
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? 1 : 0;
+  return out;
 }
 
 /** Percentile (0..100) of the selected values, linear between order statistics (numpy's default). */

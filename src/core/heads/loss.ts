@@ -169,3 +169,85 @@ function softmaxBackward(p: Float32Array, targets: Float32Array, weights: Float3
   }
   return g;
 }
+
+/**
+ * The same loss over weighted samples (voxels drawn at different rates, each weighted by the
+ * inverse of its rate): cross-entropy is the weighted mean and the Dice sums are weighted, so both
+ * estimate the loss over every voxel of the volumes sampled. logits, targets [N, C], weights [N].
+ */
+export function weightedSegmentationLoss(spec: TaskSpec, logits: Float32Array, targets: Float32Array, weights: Float32Array, w: LossWeights = DEFAULT_LOSS): LossAndGradient {
+  const C = spec.channels.length;
+  const N = weights.length;
+  const sigmoid = spec.activation === 'sigmoid';
+  const p = new Float32Array(logits.length);
+  let ce = 0;
+  let total = 0;
+  const inter = new Float64Array(C);
+  const predSum = new Float64Array(C);
+  const truthSum = new Float64Array(C);
+  for (let n = 0; n < N; n++) {
+    const m = weights[n];
+    total += m;
+    const o = n * C;
+    if (sigmoid) {
+      for (let c = 0; c < C; c++) {
+        const x = logits[o + c];
+        const t = targets[o + c];
+        const e = Math.exp(-Math.abs(x));
+        p[o + c] = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+        ce += m * ((x > 0 ? x : 0) - x * t + Math.log1p(e));
+      }
+    } else {
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) max = Math.max(max, logits[o + c]);
+      let z = 0;
+      for (let c = 0; c < C; c++) z += Math.exp(logits[o + c] - max);
+      const logZ = Math.log(z) + max;
+      for (let c = 0; c < C; c++) {
+        p[o + c] = Math.exp(logits[o + c] - logZ);
+        ce -= m * targets[o + c] * (logits[o + c] - logZ);
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      inter[c] += m * p[o + c] * targets[o + c];
+      predSum[c] += m * p[o + c];
+      truthSum[c] += m * targets[o + c];
+    }
+  }
+  const ceScale = w.crossEntropy / (Math.max(total, 1e-12) * (sigmoid ? C : 1));
+  let dice = 0;
+  const a = new Float64Array(C);
+  const b = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    const num = 2 * inter[c] + 1;
+    const den = predSum[c] + truthSum[c] + 1;
+    dice += num / den;
+    a[c] = (-w.dice / C) * (2 / den);
+    b[c] = (w.dice / C) * (num / (den * den));
+  }
+  const loss = ce * ceScale + w.dice * (1 - dice / C);
+  const g = new Float32Array(logits.length);
+  for (let n = 0; n < N; n++) {
+    const m = weights[n];
+    const o = n * C;
+    if (sigmoid) {
+      for (let c = 0; c < C; c++) {
+        const q = p[o + c];
+        const t = targets[o + c];
+        g[o + c] = m * (ceScale * (q - t) + (a[c] * t + b[c]) * q * (1 - q));
+      }
+    } else {
+      let s = 0;
+      let tSum = 0;
+      for (let c = 0; c < C; c++) {
+        s += (a[c] * targets[o + c] + b[c]) * p[o + c];
+        tSum += targets[o + c];
+      }
+      for (let c = 0; c < C; c++) {
+        const q = p[o + c];
+        g[o + c] = m * (ceScale * (tSum * q - targets[o + c]) + q * (a[c] * targets[o + c] + b[c] - s));
+      }
+    }
+  }
+  return { loss, gradient: g };
+}

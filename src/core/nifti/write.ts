@@ -41,7 +41,12 @@ export function writeNifti(header: NiftiHeader, values: ArrayLike<number>, optio
   if (!(code in NIFTI_TYPES)) throw new Error(`cannot write datatype ${header.datatype}`);
   const slope = header.sclSlope !== 0 && Number.isFinite(header.sclSlope) ? header.sclSlope : 1;
   const inter = Number.isFinite(header.sclInter) ? header.sclInter : 0;
-  const stored = slope === 1 && inter === 0 ? values : Float64Array.from(values, (v) => (v - inter) / slope);
+  let stored: ArrayLike<number> = values;
+  if (slope !== 1 || inter !== 0) {
+    const scaled = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) scaled[i] = (values[i] - inter) / slope;
+    stored = scaled;
+  }
   const voxels = encodeVoxels(stored, code);
   const out = new Uint8Array(352 + voxels.byteLength);
   const v = new DataView(out.buffer);

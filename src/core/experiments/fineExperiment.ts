@@ -1,0 +1,103 @@
+/**
+ * An experiment with a per-voxel head (heads/fineHead.ts): train on some cases' voxels, predict
+ * other cases' volumes, clean them up in 3D, score them. Cases are handled one at a time, so only
+ * one case's voxel inputs are in memory at once.
+ */
+import type { CaseVolumes } from '../case/case.ts';
+import { MODALITIES, type Modality, ROLE_LABELS } from '../case/roles.ts';
+import { mappingKey } from '../features/channels.ts';
+import { sliceGeometry } from '../features/slices.ts';
+import type { FeatureStore } from '../features/store.ts';
+import { createFineHead, type FineCase, type FineSamples, fineSamples, labelsFromProbabilities, type PatchBlock, predictFineProbabilities, trainFineHead, type VoxelInputs } from '../heads/fineHead.ts';
+import { type HeadSettings, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
+import type { MlpHead } from '../heads/mlpHead.ts';
+import { scoreVolume } from '../heads/predict.ts';
+import { taskSpec, type TaskSpec } from '../heads/tasks.ts';
+import { postprocess } from '../postprocess/postprocess.ts';
+import { computeVoxelFeatures } from '../voxels/voxelFeatures.ts';
+import { fromF16Array } from '../weights/f16.ts';
+import { type Backbone, type CaseResult, type ExperimentSettings, prepareCase } from './experiment.ts';
+
+/** A case ready for a voxel head: its voxel inputs and, when the head reads them, patch features per mapping. */
+export async function fineCase(c: CaseVolumes, s: ExperimentSettings, h: HeadSettings, backbone: Backbone, store: FeatureStore, modalities: Modality[], onProgress?: (text: string) => void): Promise<FineCase & { slices: number[] }> {
+  const missing = modalities.filter((m) => !c.volumes[m]);
+  if (usesVoxelInputs(h.head) && missing.length) throw new Error(`case ${c.id} has no ${missing.map((m) => ROLE_LABELS[m]).join(' or ')}, which the head's voxel inputs were trained on`);
+  const blocks: PatchBlock[] = [];
+  if (usesBackbone(h.head)) {
+    for (const mapping of [s.mapping, ...h.extraMappings]) {
+      const p = await prepareCase(c, { mapping, plane: s.plane, size: s.size }, backbone, store, onProgress);
+      blocks.push({ name: mappingKey(mapping), g: p.g, slices: p.slices, dim: backbone.dim, features: async (k) => fromF16Array((await store.get(p.key, k))!) });
+    }
+  }
+  onProgress?.(`${c.id}: voxel inputs`);
+  const voxels = computeVoxelFeatures(c, { modalities });
+  return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks, slices: blocks[0]?.slices ?? [] };
+}
+
+export const voxelInputsOf = (h: HeadSettings): VoxelInputs => ({ voxels: usesVoxelInputs(h.head), context: h.context });
+
+export function mergeSamples(parts: FineSamples[], C: number): FineSamples {
+  const n = parts.reduce((a, p) => a + p.n, 0);
+  const width = parts[0].width;
+  const out: FineSamples = { n, width, rows: new Float32Array(n * width), targets: new Float32Array(n * C), weights: new Float32Array(n) };
+  let at = 0;
+  for (const p of parts) {
+    out.rows.set(p.rows, at * width);
+    out.targets.set(p.targets, at * C);
+    out.weights.set(p.weights, at);
+    at += p.n;
+  }
+  return out;
+}
+
+/** Labels of a case from a trained voxel head, cleaned up as the settings say. */
+export async function predictFineCase(head: MlpHead, fc: FineCase, spec: TaskSpec, h: HeadSettings): Promise<Uint8Array> {
+  const probs = await predictFineProbabilities(head, fc, spec, voxelInputsOf(h));
+  return postprocess(labelsFromProbabilities(spec, probs, fc.voxels, h.postprocess.hierarchy), fc.dims, h.postprocess);
+}
+
+export async function runFineExperiment(o: {
+  train: CaseVolumes[];
+  test: CaseVolumes[];
+  settings: ExperimentSettings;
+  head: HeadSettings;
+  signal?: AbortSignal;
+  backbone: Backbone;
+  store: FeatureStore;
+  onProgress?: (text: string) => void;
+}): Promise<{ head: MlpHead; cases: CaseResult[]; losses: number[] }> {
+  const { settings: s, head: h } = o;
+  const spec = taskSpec(s.task);
+  const inputs = voxelInputsOf(h);
+  // The voxel inputs of every modality all training cases share; test cases must have them too.
+  const modalities = MODALITIES.filter((m) => o.train.every((c) => c.volumes[m]));
+  const parts: FineSamples[] = [];
+  for (const [i, c] of o.train.entries()) {
+    const fc = await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress);
+    parts.push(await fineSamples(fc, spec, inputs, { seed: s.seed + i }));
+    o.signal?.throwIfAborted();
+  }
+  const samples = mergeSamples(parts, spec.channels.length);
+  parts.length = 0;
+  const head = createFineHead(samples.width, h.hidden, spec, s.seed);
+  const losses: number[] = [];
+  for (const step of trainFineHead(head, samples, { spec, epochs: s.epochs, batchSize: h.voxelBatch, learningRate: s.learningRate, seed: s.seed })) {
+    losses.push(step.loss);
+    if (step.step % 20 === 0) {
+      o.signal?.throwIfAborted();
+      o.onProgress?.(`training: step ${step.step}, epoch ${step.epoch + 1}/${s.epochs}, loss ${step.loss.toFixed(3)}`);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+  const cases: CaseResult[] = [];
+  for (const c of o.test) {
+    o.signal?.throwIfAborted();
+    const fc = await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress);
+    o.onProgress?.(`${c.id}: predicting`);
+    const prediction = await predictFineCase(head, fc, spec, h);
+    const geometry = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, s.plane, s.size);
+    const slices = fc.slices.length ? fc.slices : Array.from({ length: geometry.count }, (_, k) => k);
+    cases.push({ id: c.id, prediction, slices, geometry, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [] });
+  }
+  return { head, cases, losses };
+}

@@ -1,0 +1,333 @@
+/**
+ * Heads that predict each voxel, not each 14-pixel patch: a small network over the voxel's
+ * full-resolution inputs (voxels/voxelFeatures.ts) and the backbone's patch features read at the
+ * voxel's input pixel with the prediction's bilinear taps, optionally those of neighbouring slices
+ * (2.5D) and of several channel mappings. Trained on voxels drawn per label and weighted back, so
+ * the loss estimates the loss over whole volumes; predicted slice by slice with the first layer
+ * applied to the patch grid before the bilinear read (both are linear, so this is exact and
+ * costs a 16 x 16 grid per slice instead of every voxel).
+ */
+import type { SliceGeometry } from '../features/slices.ts';
+import { sliceCoordinates, voxelIndex } from '../features/slices.ts';
+import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
+import type { Dims3 } from '../geometry/orientation.ts';
+import { mulberry32 } from '../synthetic/random.ts';
+import { boxIndex, type VoxelFeatures } from '../voxels/voxelFeatures.ts';
+import { adam } from './adam.ts';
+import { DEFAULT_LOSS, type LossWeights, weightedSegmentationLoss } from './loss.ts';
+import { createMlpHead, fitStandardisation, type MlpHead, mlpBackward, mlpForward } from './mlpHead.ts';
+import { voxelPixel } from './predict.ts';
+import { sampleBilinear } from './resize.ts';
+import { softmaxLabels, targets as taskTargets, type TaskSpec } from './tasks.ts';
+
+/** One mapping's cached patch features on one plane. */
+export interface PatchBlock {
+  name: string;
+  g: SliceGeometry;
+  slices: number[];
+  dim: number;
+  features: (k: number) => Promise<Float32Array>;
+}
+
+/** What a voxel head reads: which inputs, and how many neighbouring slices of patch features. */
+export interface VoxelInputs {
+  voxels: boolean;
+  /** 0: the slice itself; r: slices k - r .. k + r (2.5D). Ignored without patch blocks. */
+  context: number;
+}
+
+export interface FineCase {
+  id: string;
+  dims: Dims3;
+  labels?: Uint8Array;
+  voxels: VoxelFeatures;
+  /** Patch features (empty for a head on voxel inputs alone). */
+  blocks: PatchBlock[];
+}
+
+export interface FineSamples {
+  rows: Float32Array;
+  targets: Float32Array;
+  weights: Float32Array;
+  n: number;
+  width: number;
+}
+
+/** Input columns: the voxel maps, then per block and context offset that block's dim. */
+export function inputWidth(voxelMaps: number, blocks: { dim: number }[], i: VoxelInputs): number {
+  return (i.voxels ? voxelMaps : 0) + blocks.reduce((s, b) => s + b.dim, 0) * (2 * i.context + 1);
+}
+
+/** The nearest slice with features to k + offset (slices without head have none). */
+function neighbour(block: PatchBlock, k: number, offset: number): number {
+  const want = k + offset;
+  let best = block.slices[0];
+  for (const s of block.slices) if (Math.abs(s - want) < Math.abs(best - want)) best = s;
+  return best;
+}
+
+export interface SampleOptions {
+  /** Most voxels drawn per label value (0, 1, 2, 4) a case; fewer when the inputs are wide. */
+  perLabel?: number;
+  /** Whether a voxel's slice (along the first block's plane, or z) may train. */
+  mayTrain?: (slice: number) => boolean;
+  seed: number;
+}
+
+/**
+ * Training voxels of one case: brain voxels, at most `perLabel` per label value, each weighted by
+ * 1 / (its label's drawing rate).
+ */
+export async function fineSamples(c: FineCase, spec: TaskSpec, inputs: VoxelInputs, o: SampleOptions): Promise<FineSamples> {
+  if (!c.labels) throw new Error(`case ${c.id} has no label map to train on`);
+  const v = c.voxels;
+  const width = inputWidth(v.maps.length, c.blocks, inputs);
+  const plane = c.blocks[0]?.g;
+  const sliceOf = (voxel: number) => (plane ? sliceCoordinates(plane, voxel)[0] : Math.floor(voxel / (c.dims[0] * c.dims[1])));
+  // Candidates per label, on the case's grid.
+  const byLabel = new Map<number, number[]>();
+  const [sx, sy, sz] = v.size;
+  const [nx, ny] = c.dims;
+  for (let z = 0; z < sz; z++) {
+    for (let y = 0; y < sy; y++) {
+      for (let x = 0; x < sx; x++) {
+        const b = x + sx * (y + sy * z);
+        if (!v.brain[b]) continue;
+        const voxel = v.origin[0] + x + nx * (v.origin[1] + y + ny * (v.origin[2] + z));
+        if (o.mayTrain && !o.mayTrain(sliceOf(voxel))) continue;
+        const l = c.labels[voxel];
+        let list = byLabel.get(l);
+        if (!list) byLabel.set(l, (list = []));
+        list.push(voxel);
+      }
+    }
+  }
+  // Wide inputs (many patch dims) draw fewer voxels, so samples stay near 100 MB.
+  const perLabel = Math.min(o.perLabel ?? 30000, Math.floor(25e6 / Math.max(width, 1) / Math.max(byLabel.size, 1)));
+  const rand = mulberry32(o.seed);
+  const chosen: { voxel: number; weight: number }[] = [];
+  for (const [, list] of [...byLabel].sort((a, b) => a[0] - b[0])) {
+    const rate = Math.min(1, perLabel / list.length);
+    for (const voxel of list) if (rate === 1 || rand() < rate) chosen.push({ voxel, weight: 1 / rate });
+  }
+  const n = chosen.length;
+  const rows = new Float32Array(n * width);
+  const weights = Float32Array.from(chosen, (s) => s.weight);
+  const targets = taskTargets(spec, chosen.map((s) => c.labels![s.voxel]));
+  await fillRows(c, inputs, chosen.map((s) => s.voxel), rows, width);
+  return { rows, targets, weights, n, width };
+}
+
+/** Writes each voxel's input row: voxel maps, then the patch features read at its input pixel. */
+async function fillRows(c: FineCase, inputs: VoxelInputs, voxels: number[], rows: Float32Array, width: number): Promise<void> {
+  const v = c.voxels;
+  const F = inputs.voxels ? v.maps.length : 0;
+  voxels.forEach((voxel, i) => {
+    const b = boxIndex(v, voxel);
+    for (let f = 0; f < F; f++) rows[i * width + f] = v.maps[f][b];
+  });
+  if (!c.blocks.length) return;
+  let col = F;
+  for (const block of c.blocks) {
+    const g = block.g;
+    // Sorted by slice so each slice's features are read once.
+    const order = voxels.map((voxel, i) => ({ i, at: sliceCoordinates(g, voxel) })).sort((a, b) => a.at[0] - b.at[0]);
+    for (let off = -inputs.context; off <= inputs.context; off++) {
+      let current = -1;
+      let grid: Float32Array | null = null;
+      for (const { i, at } of order) {
+        const k = neighbour(block, at[0], off);
+        if (k !== current) [grid, current] = [await block.features(k), k];
+        const pixel = voxelPixel(g, at[1], at[2]);
+        sampleBilinear(grid!, g.grid, g.size, block.dim, Math.floor(pixel / g.size), pixel % g.size, rows.subarray(i * width + col, i * width + col + block.dim));
+      }
+      col += block.dim;
+    }
+  }
+}
+
+export interface FineTrainOptions {
+  spec: TaskSpec;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  loss?: LossWeights;
+}
+
+/** Adam over random mini-batches of samples; one epoch is one pass. Yields after each step. */
+export function* trainFineHead(head: MlpHead, s: FineSamples, o: FineTrainOptions): Generator<{ step: number; epoch: number; loss: number }> {
+  fitStandardisation(head, s.rows, s.n);
+  const optimizer = adam(o.learningRate);
+  const rand = mulberry32(o.seed);
+  const C = head.channels;
+  const B = Math.min(o.batchSize, s.n);
+  const rows = new Float32Array(B * s.width);
+  const targets = new Float32Array(B * C);
+  const weights = new Float32Array(B);
+  const perEpoch = Math.ceil(s.n / B);
+  let step = 0;
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    for (let it = 0; it < perEpoch; it++) {
+      for (let b = 0; b < B; b++) {
+        const j = Math.floor(rand() * s.n);
+        rows.set(s.rows.subarray(j * s.width, (j + 1) * s.width), b * s.width);
+        targets.set(s.targets.subarray(j * C, (j + 1) * C), b * C);
+        weights[b] = s.weights[j];
+      }
+      const a = mlpForward(head, rows, B);
+      const { loss, gradient } = weightedSegmentationLoss(o.spec, a.logits, targets, weights, o.loss ?? DEFAULT_LOSS);
+      const grads = mlpBackward(head, a, gradient);
+      optimizer.step(head.layers.flatMap((l) => [l.w, l.b]), grads.flatMap((g) => [g.w, g.b]));
+      yield { step: ++step, epoch, loss };
+    }
+  }
+}
+
+export function createFineHead(width: number, hidden: number[], spec: TaskSpec, seed: number): MlpHead {
+  return createMlpHead(width, hidden, spec.channels.length, seed);
+}
+
+/**
+ * Per-voxel probabilities [box voxels, C] over the case's brain (0 elsewhere): sigmoid outputs,
+ * or the softmax. Slice by slice along the first block's plane (or z without blocks).
+ */
+export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec: TaskSpec, inputs: VoxelInputs, onSlice?: (done: number, total: number) => void): Promise<Float32Array> {
+  const v = c.voxels;
+  const C = head.channels;
+  const F = inputs.voxels ? v.maps.length : 0;
+  const first = head.layers[0];
+  const H = first.out;
+  const width = inputWidth(v.maps.length, c.blocks, inputs);
+  if (width !== head.inputs) throw new Error(`the head reads ${head.inputs} inputs a voxel; this case gives ${width}: use the same modalities, backbone and mappings it was trained with`);
+  // Standardisation folded into the first layer: W' = scale * W, b' = b - sum mean * scale * W.
+  const w = new Float32Array(first.w.length);
+  const bias = Float32Array.from(first.b);
+  for (let k = 0; k < head.inputs; k++) {
+    for (let j = 0; j < H; j++) {
+      w[k * H + j] = first.w[k * H + j] * head.scale[k];
+      bias[j] -= head.mean[k] * w[k * H + j];
+    }
+  }
+  const probs = new Float32Array(v.brain.length * C);
+  const rest = { ...head, layers: head.layers.slice(1) };
+  const plane = c.blocks[0]?.g;
+  const count = plane ? plane.count : c.dims[2];
+  const h = new Float32Array(H);
+  const tap = new Float32Array(H);
+  for (let k = 0; k < count; k++) {
+    // The slice's brain voxels, and their box indices.
+    const voxels: number[] = [];
+    if (plane) {
+      for (let r = 0; r < plane.rows; r++) {
+        for (let col = 0; col < plane.cols; col++) {
+          const voxel = voxelIndex(plane, k, r, col);
+          const b = boxIndex(v, voxel);
+          if (b >= 0 && v.brain[b]) voxels.push(voxel);
+        }
+      }
+    } else {
+      const z = k - v.origin[2];
+      if (z >= 0 && z < v.size[2]) {
+        for (let i = 0; i < v.size[0] * v.size[1]; i++) {
+          const b = i + z * v.size[0] * v.size[1];
+          if (v.brain[b]) voxels.push(v.origin[0] + (i % v.size[0]) + c.dims[0] * (v.origin[1] + Math.floor(i / v.size[0]) + c.dims[1] * k));
+        }
+      }
+    }
+    if (voxels.length) {
+      // First layer over each block's patch grid: [g*g, D] x [D, H].
+      const projected: { g: SliceGeometry; grid: Float32Array }[] = [];
+      let col = F;
+      for (const block of c.blocks) {
+        for (let off = -inputs.context; off <= inputs.context; off++) {
+          const grid = await block.features(neighbour(block, k, off));
+          const P = block.g.grid * block.g.grid;
+          const out = new Float32Array(P * H);
+          for (let p = 0; p < P; p++) {
+            for (let d = 0; d < block.dim; d++) {
+              const x = grid[p * block.dim + d];
+              if (x === 0) continue;
+              const wk = (col + d) * H;
+              for (let j = 0; j < H; j++) out[p * H + j] += x * w[wk + j];
+            }
+          }
+          projected.push({ g: block.g, grid: out });
+          col += block.dim;
+        }
+      }
+      const hidden = new Float32Array(voxels.length * H);
+      voxels.forEach((voxel, i) => {
+        const b = boxIndex(v, voxel);
+        h.set(bias);
+        for (let f = 0; f < F; f++) {
+          const x = v.maps[f][b];
+          if (x === 0) continue;
+          for (let j = 0; j < H; j++) h[j] += x * w[f * H + j];
+        }
+        for (const p of projected) {
+          const [, r, cc] = sliceCoordinates(p.g, voxel);
+          const pixel = voxelPixel(p.g, r, cc);
+          sampleBilinear(p.grid, p.g.grid, p.g.size, H, Math.floor(pixel / p.g.size), pixel % p.g.size, tap);
+          for (let j = 0; j < H; j++) h[j] += tap[j];
+        }
+        if (head.layers.length > 1) for (let j = 0; j < H; j++) if (h[j] < 0) h[j] = 0;
+        hidden.set(h, i * H);
+      });
+      const logits = rest.layers.length ? mlpForward({ ...rest, inputs: H, mean: new Float32Array(H), scale: new Float32Array(H).fill(1) }, hidden, voxels.length).logits : hidden;
+      voxels.forEach((voxel, i) => {
+        const b = boxIndex(v, voxel);
+        toProbabilities(spec, logits, i * C, probs, b * C);
+      });
+    }
+    onSlice?.(k + 1, count);
+  }
+  return probs;
+}
+
+function toProbabilities(spec: TaskSpec, logits: Float32Array, o: number, out: Float32Array, at: number): void {
+  const C = spec.channels.length;
+  if (spec.activation === 'sigmoid') {
+    for (let c = 0; c < C; c++) out[at + c] = 1 / (1 + Math.exp(-logits[o + c]));
+    return;
+  }
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) max = Math.max(max, logits[o + c]);
+  let z = 0;
+  for (let c = 0; c < C; c++) z += out[at + c] = Math.exp(logits[o + c] - max);
+  for (let c = 0; c < C; c++) out[at + c] /= z;
+}
+
+/**
+ * Studio labels on the case's grid from box probabilities. For BraTS regions, `hierarchy` keeps
+ * ET only inside TC and TC only inside WT (a voxel is enhancing only if all three outputs say
+ * so); without it each output stands alone and the label is the innermost region that fires.
+ */
+export function labelsFromProbabilities(spec: TaskSpec, probs: Float32Array, v: Pick<VoxelFeatures, 'origin' | 'size' | 'dims' | 'brain'>, hierarchy: boolean): Uint8Array {
+  const C = spec.channels.length;
+  const [nx, ny, nz] = v.dims;
+  const out = new Uint8Array(nx * ny * nz);
+  const [sx, sy, sz] = v.size;
+  const labels = spec.activation === 'softmax' ? softmaxLabels(spec) : [];
+  for (let z = 0; z < sz; z++) {
+    for (let y = 0; y < sy; y++) {
+      for (let x = 0; x < sx; x++) {
+        const b = x + sx * (y + sy * z);
+        if (!v.brain[b]) continue;
+        const o = b * C;
+        let label = 0;
+        if (spec.task === 'regions') {
+          const [wt, tc, et] = [probs[o] > 0.5, probs[o + 1] > 0.5, probs[o + 2] > 0.5];
+          label = hierarchy ? (wt ? (tc ? (et ? LABEL_ET : LABEL_NCR) : LABEL_ED) : 0) : et ? LABEL_ET : tc ? LABEL_NCR : wt ? LABEL_ED : 0;
+        } else if (spec.task === 'binary') label = probs[o] > 0.5 ? 1 : 0;
+        else {
+          let best = 0;
+          for (let c = 1; c < C; c++) if (probs[o + c] > probs[o + best]) best = c;
+          label = labels[best];
+        }
+        out[v.origin[0] + x + nx * (v.origin[1] + y + ny * (v.origin[2] + z))] = label;
+      }
+    }
+  }
+  return out;
+}
