@@ -1,10 +1,11 @@
 /** The head settings as CLI flags: --head, --hidden, --context, --post, --extra-mappings. */
-import { parseMapping } from '../core/features/channels.ts';
-import { DEFAULT_HEAD, HEAD_KINDS, type HeadKind, type HeadSettings } from '../core/heads/headSettings.ts';
+import { type ChannelMapping, parseMapping } from '../core/features/channels.ts';
+import type { Variant } from '../core/experiments/compare.ts';
+import { DEFAULT_HEAD, HEAD_KINDS, HEAD_NAMES, type HeadKind, type HeadSettings } from '../core/heads/headSettings.ts';
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from './args.ts';
 
-export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...]';
+export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--components 16] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...]';
 
 export function parsePostprocess(text: string): PostprocessSettings {
   const steps = text === 'none' ? [] : text.split(',').map((t) => t.trim());
@@ -27,5 +28,46 @@ export function headFlags(args: ParsedArgs): HeadSettings {
   const post = args.flags.has('post') ? parsePostprocess(flag(args, 'post')) : DEFAULT_HEAD.postprocess;
   const context = intFlag(args, 'context', DEFAULT_HEAD.context);
   if (context < 0) throw new UsageError('--context is a number of slices on each side, 0 or more');
-  return { ...DEFAULT_HEAD, head, hidden, context, postprocess: post, extraMappings: (args.flags.get('extra-mappings') ?? []).map(parseMapping) };
+  const components = intFlag(args, 'components', DEFAULT_HEAD.components);
+  return { ...DEFAULT_HEAD, head, hidden, context, components, postprocess: post, extraMappings: (args.flags.get('extra-mappings') ?? []).map(parseMapping) };
+}
+
+/**
+ * One arm of an ablation, as `key=value` pairs joined by ';' (values may hold commas):
+ * "head=linear", "head=fine;context=1", "mapping=flair,flair,flair;post=none". Keys: mapping,
+ * head, hidden, context, components, post, extra (mappings joined by '+'). Unnamed settings
+ * are the command's own.
+ */
+export function parseVariant(text: string, base: { mapping: ChannelMapping; head: HeadSettings }): Variant {
+  let mapping = base.mapping;
+  let head = { ...base.head };
+  const pairs = text.split(';').map((p) => p.trim()).filter(Boolean);
+  for (const pair of pairs) {
+    const [key, value] = pair.split('=', 2).map((s) => s.trim());
+    if (value === undefined) throw new UsageError(`variant "${text}": write each setting as key=value, e.g. head=linear`);
+    if (key === 'mapping') mapping = parseMapping(value);
+    else if (key === 'head') {
+      if (!HEAD_KINDS.includes(value as HeadKind)) throw new UsageError(`variant "${text}": head must be one of ${HEAD_KINDS.join(', ')}`);
+      head = { ...head, head: value as HeadKind, hidden: value === 'linear' ? [] : head.hidden.length ? head.hidden : DEFAULT_HEAD.hidden };
+    } else if (key === 'hidden') head.hidden = parseHidden(value);
+    else if (key === 'context' || key === 'components') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`variant "${text}": ${key} is a whole number, 0 or more`);
+      head[key] = n;
+    } else if (key === 'post') head.postprocess = parsePostprocess(value);
+    else if (key === 'extra') head.extraMappings = value === 'none' ? [] : value.split('+').map(parseMapping);
+    else throw new UsageError(`variant "${text}": unknown setting "${key}" (use mapping, head, hidden, context, components, post, extra)`);
+  }
+  const onlyHead = pairs.length === 1 && pairs[0].startsWith('head=');
+  return { name: onlyHead ? HEAD_NAMES[head.head] : text, mapping, head };
+}
+
+/**
+ * The arms of an ablation: those asked for, plus the voxel inputs alone and the backbone alone
+ * when missing, so what DINOv2 itself adds always shows.
+ */
+export function ablationVariants(texts: string[], base: { mapping: ChannelMapping; head: HeadSettings }): Variant[] {
+  const variants = texts.map((t) => parseVariant(t, base));
+  for (const kind of ['voxels', 'mlp'] as const) if (!variants.some((v) => v.head.head === kind)) variants.push(parseVariant(`head=${kind}`, base));
+  return variants;
 }

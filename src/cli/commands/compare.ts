@@ -5,31 +5,38 @@
 import { writeFileSync } from 'node:fs';
 import { caseVolumes } from '../../core/case/case.ts';
 import { compareExperiments } from '../../core/experiments/comparison.ts';
-import { compareMappings } from '../../core/experiments/compare.ts';
+import { compareVariants, mappingName } from '../../core/experiments/compare.ts';
+import { headOf } from '../../core/experiments/experiment.ts';
+import { ablationVariants } from '../headFlags.ts';
 import { comparisonCsv, comparisonHtml } from '../../core/experiments/report.ts';
 import { parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
+import { describeHead } from '../../core/heads/headSettings.ts';
 import { caseFolders, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
-export const compareHelp = `compare --train DIR... [--test DIR...] --mappings flair,t1ce,t2 flair,flair,flair ... ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
+export const compareHelp = `compare --train DIR... [--test DIR...] (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
 
 const round = (v: number, d = 4) => (Number.isFinite(v) ? +v.toFixed(d) : null);
 
 export async function compare(args: ParsedArgs): Promise<unknown> {
   const mappingTexts = args.flags.get('mappings') ?? [];
-  if (mappingTexts.length < 2) throw new UsageError('give two or more --mappings, e.g. --mappings flair,t1ce,t2 flair,flair,flair');
-  const mappings = mappingTexts.map(parseMapping);
+  const variantTexts = args.flags.get('variants') ?? [];
+  if (mappingTexts.length < 2 && !variantTexts.length) throw new UsageError('give two or more --mappings (e.g. --mappings flair,t1ce,t2 flair,flair,flair) or --variants (e.g. --variants head=linear head=fine)');
+  if (mappingTexts.length && variantTexts.length) throw new UsageError('give --mappings or --variants, not both (a variant can set its own mapping=...)');
+  const settings = { ...trainingFlags(args), validation: 0 };
+  const base = { mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')), head: headOf(settings) };
+  const variants = variantTexts.length ? ablationVariants(variantTexts, base) : mappingTexts.map(parseMapping).map((mapping) => ({ name: mappingName(mapping), mapping, head: base.head }));
   const { train, test } = caseFolders(args, false);
   const validation = Number(flag(args, 'validation', '0.2'));
   if (!(validation > 0 && validation < 1)) throw new UsageError('--validation is a fraction between 0 and 1');
   const { backbone, description } = await loadBackbone(args);
   const start = performance.now();
-  const runs = await compareMappings({
+  const runs = await compareVariants({
     train: train.map(caseVolumes),
     test: test.map(caseVolumes),
-    mappings,
-    settings: { ...trainingFlags(args), validation },
+    variants,
+    settings: { ...settings, validation },
     backbone,
     model: { name: description.weights.join(' + '), randomWeights: description.randomWeights, dim: description.dim },
     store: memoryFeatureStore(),
@@ -50,6 +57,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
     experiments: t.rows.map((r) => ({
       name: r.experiment.name,
       mapping: r.experiment.mapping,
+      head: describeHead(headOf(r.experiment.settings)),
       dice: Object.fromEntries(t.regions.map((g) => [g, stat(r.dice[g])])),
       hd95: Object.fromEntries(t.regions.map((g) => [g, stat(r.hd95[g], 2)])),
       cases: r.experiment.cases.map((c) => ({ case: c.id, ...Object.fromEntries(c.scores.map((s) => [s.region, { dice: round(s.dice), hd95: s.hd95 === null ? null : round(s.hd95, 2) }])) })),

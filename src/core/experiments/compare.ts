@@ -12,14 +12,23 @@ import type { FeatureStore } from '../features/store.ts';
 import { DEFAULT_LOSS } from '../heads/loss.ts';
 import { perSliceDice } from '../metrics/perSlice.ts';
 import { fromF16Array } from '../weights/f16.ts';
-import { type Backbone, type ExperimentSettings, prepareCase, runExperiment } from './experiment.ts';
+import { type Backbone, type ExperimentSettings, headOf, prepareCase, runExperiment } from './experiment.ts';
+import { heldOutFineRun } from './fineExperiment.ts';
+import type { HeadSettings } from '../heads/headSettings.ts';
 import { heldOutRun, type HeldOutSettings } from './heldOut.ts';
 import { type CaseOutcome, EXPERIMENT_FORMAT, type ExperimentRecord, type ModelDescription, scoreRecords } from './record.ts';
 import type { Plane } from '../features/slices.ts';
 
-export interface ComparisonSettings extends HeldOutSettings {
+export interface ComparisonSettings extends HeldOutSettings, Partial<HeadSettings> {
   plane: Plane;
   size: number;
+}
+
+/** One arm of a comparison: a mapping and head settings; everything else is shared. */
+export interface Variant {
+  name: string;
+  mapping: ChannelMapping;
+  head: HeadSettings;
 }
 
 export const PRESET_COMPARISON: { name: string; mapping: ChannelMapping }[] = [
@@ -35,7 +44,7 @@ export function mappingName(m: ChannelMapping): string {
 }
 
 /** Every (case, mapping) pair whose modality is missing, all named at once: none is skipped silently. */
-export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMapping[]): void {
+export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMapping[], atLeast = 2): void {
   const problems: string[] = [];
   for (const c of cases) {
     for (const m of mappings) {
@@ -44,17 +53,19 @@ export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMap
     }
   }
   if (problems.length) throw new Error(`cannot compare: ${problems.join('; ')}`);
-  if (mappings.length < 2) throw new Error('a comparison needs two or more mappings');
+  if (mappings.length < atLeast) throw new Error('a comparison needs two or more mappings');
   const keys = mappings.map(mappingKey);
-  if (new Set(keys).size !== keys.length) throw new Error('the same mapping is listed twice');
+  if (atLeast > 1 && new Set(keys).size !== keys.length) throw new Error('the same mapping is listed twice');
 }
 
-function record(mapping: ChannelMapping, model: ModelDescription, s: ComparisonSettings, cases: CaseOutcome[]): ExperimentRecord {
-  const { plane, size, loss, ...settings } = s;
+function record(v: Variant, model: ModelDescription, s: ComparisonSettings, cases: CaseOutcome[]): ExperimentRecord {
+  const { plane, size, loss, ...rest } = s;
+  const settings = { ...rest, ...v.head };
+  const mapping = v.mapping;
   return {
     format: EXPERIMENT_FORMAT,
     id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-    name: mappingName(mapping),
+    name: v.name,
     createdAt: new Date().toISOString(),
     mapping: mappingKey(mapping),
     model,
@@ -70,10 +81,17 @@ export interface ComparisonRun {
   predictions: Map<string, Uint8Array>;
 }
 
-export async function compareMappings(o: {
+/** Mappings compared with one head: a comparison of variants that differ only in their mapping. */
+export async function compareMappings(o: Omit<Parameters<typeof compareVariants>[0], 'variants'> & { mappings: ChannelMapping[] }): Promise<ComparisonRun[]> {
+  checkCasesForMappings([...o.train, ...o.test], o.mappings);
+  const head = headOf(o.settings);
+  return compareVariants({ ...o, variants: o.mappings.map((mapping) => ({ name: mappingName(mapping), mapping, head })) });
+}
+
+export async function compareVariants(o: {
   train: CaseVolumes[];
   test: CaseVolumes[];
-  mappings: ChannelMapping[];
+  variants: Variant[];
   settings: ComparisonSettings;
   backbone: Backbone;
   model: ModelDescription;
@@ -82,19 +100,30 @@ export async function compareMappings(o: {
   signal?: AbortSignal;
 }): Promise<ComparisonRun[]> {
   const s = o.settings;
-  checkCasesForMappings([...o.train, ...o.test], o.mappings);
+  if (o.variants.length < 2) throw new Error('a comparison needs two or more variants');
+  checkCasesForMappings([...o.train, ...o.test], [...new Map(o.variants.flatMap((v) => [v.mapping, ...v.head.extraMappings]).map((m) => [mappingKey(m), m])).values()], 1);
   for (const c of [...o.train, ...o.test]) if (!c.labels) throw new Error(`case ${c.id} has no label map: a comparison needs one to score against`);
   const runs: ComparisonRun[] = [];
-  for (const [i, mapping] of o.mappings.entries()) {
-    const say = (text: string) => o.onProgress?.(`${mappingName(mapping)} (${i + 1}/${o.mappings.length}): ${text}`);
+  for (const [i, variant] of o.variants.entries()) {
+    const { mapping, head } = variant;
+    const say = (text: string) => o.onProgress?.(`${variant.name} (${i + 1}/${o.variants.length}): ${text}`);
     const outcomes: CaseOutcome[] = [];
     const predictions = new Map<string, Uint8Array>();
     if (o.test.length === 0) {
       for (const c of o.train) {
         o.signal?.throwIfAborted();
+        if (head.head !== 'linear') {
+          const r = await heldOutFineRun({ c, settings: { ...s, mapping }, head, backbone: o.backbone, store: o.store, onProgress: say, onStep: (step) => {
+            o.signal?.throwIfAborted();
+            if (step.step % 20 === 0) say(`training ${c.id}: step ${step.step}, loss ${step.loss.toFixed(3)}`);
+          } });
+          outcomes.push({ id: c.id, evaluation: { kind: 'held-out slices', trainSlices: r.trainSlices, heldOut: r.heldOut }, scores: scoreRecords(r.scores), perSlice: r.perSlice });
+          predictions.set(c.id, r.prediction);
+          continue;
+        }
         const p = await prepareCase(c, { mapping, plane: s.plane, size: s.size }, o.backbone, o.store, say);
         const features = async (k: number) => fromF16Array((await o.store.get(p.key, k))!);
-        const r = await heldOutRun({ id: c.id, labels: c.labels!, geometry: p.g, spacing: c.spacing, slices: p.slices, dim: o.backbone.dim, features }, s, (step) => {
+        const r = await heldOutRun({ id: c.id, labels: c.labels!, geometry: p.g, spacing: c.spacing, slices: p.slices, dim: o.backbone.dim, features }, { ...s, postprocess: head.postprocess }, (step) => {
           o.signal?.throwIfAborted();
           if (step.step % 10 === 0) say(`training ${c.id}: step ${step.step}, loss ${step.loss.toFixed(3)}`);
         });
@@ -102,7 +131,7 @@ export async function compareMappings(o: {
         predictions.set(c.id, r.prediction);
       }
     } else {
-      const settings: ExperimentSettings = { ...s, mapping };
+      const settings: ExperimentSettings = { ...s, ...head, mapping };
       const { cases } = await runExperiment({ train: o.train, test: o.test, settings, backbone: o.backbone, store: o.store, onProgress: say, signal: o.signal });
       for (const [j, r] of cases.entries()) {
         const labels = o.test[j].labels!;
@@ -110,7 +139,7 @@ export async function compareMappings(o: {
         predictions.set(r.id, r.prediction);
       }
     }
-    runs.push({ record: record(mapping, o.model, s, outcomes), predictions });
+    runs.push({ record: record(variant, o.model, s, outcomes), predictions });
   }
   return runs;
 }

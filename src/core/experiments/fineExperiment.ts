@@ -11,10 +11,15 @@ import type { FeatureStore } from '../features/store.ts';
 import { createFineHead, type FineCase, type FineSamples, fineSamples, labelsFromProbabilities, type PatchBlock, predictFineProbabilities, trainFineHead, type VoxelInputs } from '../heads/fineHead.ts';
 import { type HeadSettings, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
 import type { MlpHead } from '../heads/mlpHead.ts';
+import { fitPatchProjection, projectBlock } from '../heads/patchProjection.ts';
 import { scoreVolume } from '../heads/predict.ts';
 import { taskSpec, type TaskSpec } from '../heads/tasks.ts';
 import { postprocess } from '../postprocess/postprocess.ts';
-import { computeVoxelFeatures } from '../voxels/voxelFeatures.ts';
+import { caseBrain, computeVoxelFeatures } from '../voxels/voxelFeatures.ts';
+import { extractSlice } from '../features/slices.ts';
+import { sliceHasTumour, splitSlices } from '../heads/split.ts';
+import { perSliceDice, restrictToSlices } from '../metrics/perSlice.ts';
+import type { HeldOutResult } from './heldOut.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import { type Backbone, type CaseResult, type ExperimentSettings, prepareCase } from './experiment.ts';
 
@@ -71,12 +76,17 @@ export async function runFineExperiment(o: {
   const inputs = voxelInputsOf(h);
   // The voxel inputs of every modality all training cases share; test cases must have them too.
   const modalities = MODALITIES.filter((m) => o.train.every((c) => c.volumes[m]));
-  const parts: FineSamples[] = [];
-  for (const [i, c] of o.train.entries()) {
-    const fc = await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress);
-    parts.push(await fineSamples(fc, spec, inputs, { seed: s.seed + i }));
+  const prepared: (FineCase & { slices: number[] })[] = [];
+  for (const c of o.train) {
+    prepared.push(await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress));
     o.signal?.throwIfAborted();
   }
+  // One projection per mapping, fitted on the training cases and applied to every case.
+  const projections = prepared[0].blocks.length && h.components > 0 ? await Promise.all(prepared[0].blocks.map((_, b) => fitPatchProjection(prepared.map((p) => p.blocks[b]), h.components))) : [];
+  const project = (fc: FineCase & { slices: number[] }) => (projections.length ? { ...fc, blocks: fc.blocks.map((b, i) => projectBlock(b, projections[i])) } : fc);
+  const parts: FineSamples[] = [];
+  for (const [i, fc] of prepared.entries()) parts.push(await fineSamples(project(fc), spec, inputs, { seed: s.seed + i }));
+  prepared.length = 0;
   const samples = mergeSamples(parts, spec.channels.length);
   parts.length = 0;
   const head = createFineHead(samples.width, h.hidden, spec, s.seed);
@@ -92,7 +102,7 @@ export async function runFineExperiment(o: {
   const cases: CaseResult[] = [];
   for (const c of o.test) {
     o.signal?.throwIfAborted();
-    const fc = await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress);
+    const fc = project(await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress));
     o.onProgress?.(`${c.id}: predicting`);
     const prediction = await predictFineCase(head, fc, spec, h);
     const geometry = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, s.plane, s.size);
@@ -100,4 +110,50 @@ export async function runFineExperiment(o: {
     cases.push({ id: c.id, prediction, slices, geometry, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [] });
   }
   return { head, cases, losses };
+}
+
+/**
+ * One case, a voxel head: the same contiguous held-out block of slices the linear probe uses
+ * (heads/split.ts, by labels and seed only), trained on voxels of the other slices, scored on the
+ * held-out block after predicting and cleaning up the whole volume.
+ */
+export async function heldOutFineRun(o: {
+  c: CaseVolumes;
+  settings: ExperimentSettings & { validation: number };
+  head: HeadSettings;
+  backbone: Backbone;
+  store: FeatureStore;
+  onProgress?: (text: string) => void;
+  onStep?: (step: { step: number; epoch: number; loss: number }) => Promise<void> | void;
+}): Promise<HeldOutResult> {
+  const { c, settings: s, head: h } = o;
+  if (!c.labels) throw new Error(`case ${c.id} has no label map to train on`);
+  const spec = taskSpec(s.task);
+  const modalities = MODALITIES.filter((m) => c.volumes[m]);
+  let fc: FineCase & { slices: number[] } = await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress);
+  const g = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, s.plane, s.size);
+  const brain = caseBrainOf(c);
+  const slices = fc.slices.length ? fc.slices : Array.from({ length: g.count }, (_, k) => k).filter((k) => extractSlice(brain, g, k).some(Boolean));
+  const withTumour = slices.filter((k) => sliceHasTumour(c.labels!, g, k));
+  if (withTumour.length < 3) throw new Error(`case ${c.id}: the label map has tumour in fewer than 3 slices, too few to train and validate on`);
+  const split = splitSlices(withTumour, { validation: s.validation, seed: s.seed });
+  if (fc.blocks.length && h.components > 0) {
+    const projections = await Promise.all(fc.blocks.map((b) => fitPatchProjection([{ ...b, slices: b.slices.filter(split.mayTrain) }], h.components)));
+    fc = { ...fc, blocks: fc.blocks.map((b, i) => projectBlock(b, projections[i])) };
+  }
+  const samples = await fineSamples(fc, spec, voxelInputsOf(h), { seed: s.seed, mayTrain: split.mayTrain });
+  const head = createFineHead(samples.width, h.hidden, spec, s.seed);
+  const losses: number[] = [];
+  for (const step of trainFineHead(head, samples, { spec, epochs: s.epochs, batchSize: h.voxelBatch, learningRate: s.learningRate, seed: s.seed })) {
+    losses.push(step.loss);
+    await o.onStep?.(step);
+  }
+  const prediction = await predictFineCase(head, fc, spec, h);
+  const scores = scoreVolume(restrictToSlices(prediction, g, split.validation), restrictToSlices(c.labels, g, split.validation), c.dims, c.spacing);
+  const trainSlices = slices.filter(split.mayTrain);
+  return { caseId: c.id, trainSlices, heldOut: split.validation, scores, perSlice: perSliceDice(prediction, c.labels, g, split.validation), prediction, losses, head };
+}
+
+function caseBrainOf(c: CaseVolumes): Uint8Array {
+  return caseBrain(c.volumes, c.brainmask);
 }

@@ -8,6 +8,8 @@ import type { SliceGeometry } from '../features/slices.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import { createLinearHead, type LinearHead } from '../heads/linearHead.ts';
 import type { LossWeights } from '../heads/loss.ts';
+import type { MlpHead } from '../heads/mlpHead.ts';
+import { NO_POSTPROCESS, postprocess, type PostprocessSettings } from '../postprocess/postprocess.ts';
 import { predictVolume, type RegionScore, scoreVolume } from '../heads/predict.ts';
 import { trainingData } from '../heads/sliceTargets.ts';
 import { type SamplingOptions, sliceHasTumour, splitSlices, trainingSchedule } from '../heads/split.ts';
@@ -16,6 +18,8 @@ import { type TrainingSlice, type TrainStep, trainHead } from '../heads/train.ts
 import { perSliceDice, restrictToSlices, type SliceCurve } from '../metrics/perSlice.ts';
 
 export interface HeldOutSettings extends SamplingOptions {
+  /** 3-D clean-up of the predicted volume before scoring (none when absent). */
+  postprocess?: PostprocessSettings;
   task: Task;
   epochs: number;
   batchSize: number;
@@ -67,7 +71,7 @@ export interface HeldOutResult {
   perSlice: SliceCurve;
   prediction: Uint8Array;
   losses: number[];
-  head: LinearHead;
+  head: LinearHead | MlpHead;
 }
 
 export async function heldOutRun(c: CaseFeatures, s: HeldOutSettings, onStep?: (step: TrainStep) => Promise<void> | void): Promise<HeldOutResult> {
@@ -80,7 +84,7 @@ export async function heldOutRun(c: CaseFeatures, s: HeldOutSettings, onStep?: (
     losses.push(step.loss);
     await onStep?.(step);
   }
-  const prediction = await predictVolume(head, spec, g, c.slices, c.features);
+  const prediction = postprocess(await predictVolume(head, spec, g, c.slices, c.features), g.dims, s.postprocess ?? NO_POSTPROCESS);
   const scores = scoreVolume(restrictToSlices(prediction, g, split.heldOut), restrictToSlices(c.labels, g, split.heldOut), g.dims, c.spacing);
   return { caseId: c.id, trainSlices: split.trainSlices, heldOut: split.heldOut, scores, perSlice: perSliceDice(prediction, c.labels, g, split.heldOut), prediction, losses, head };
 }

@@ -9,6 +9,7 @@ import type { Region } from '../metrics/regions.ts';
 import type { SliceCurve } from '../metrics/perSlice.ts';
 import type { ScribbleClass } from '../scribbles/classes.ts';
 import type { HeldOutSettings } from './heldOut.ts';
+import type { HeadSettings } from '../heads/headSettings.ts';
 
 export const EXPERIMENT_FORMAT = 'dino-seg-studio/experiment@1';
 
@@ -39,7 +40,8 @@ export interface ExperimentRecord {
   mapping: string;
   model: ModelDescription;
   input: { plane: Plane; size: number };
-  settings: Omit<HeldOutSettings, 'loss'> & { loss: { crossEntropy: number; dice: number } };
+  /** Head settings are absent in records made before heads had any: those ran the seed's linear probe. */
+  settings: Omit<HeldOutSettings, 'loss'> & Partial<HeadSettings> & { loss: { crossEntropy: number; dice: number } };
   cases: CaseOutcome[];
   /** A scribble experiment keeps its scribbles (gzipped NIfTI-free voxels, base64) and its Dice-against-strokes curve. */
   scribbles?: ScribbleTrace;

@@ -213,7 +213,6 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
   const rest = { ...head, layers: head.layers.slice(1) };
   const plane = c.blocks[0]?.g;
   const count = plane ? plane.count : c.dims[2];
-  const h = new Float32Array(H);
   const tap = new Float32Array(H);
   for (let k = 0; k < count; k++) {
     // The slice's brain voxels, and their box indices.
@@ -256,29 +255,30 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
           col += block.dim;
         }
       }
-      const hidden = new Float32Array(voxels.length * H);
-      voxels.forEach((voxel, i) => {
+      const m = voxels.length;
+      const hidden = new Float32Array(m * H);
+      const relu = head.layers.length > 1;
+      for (let i = 0; i < m; i++) {
+        const voxel = voxels[i];
         const b = boxIndex(v, voxel);
-        h.set(bias);
+        const o = i * H;
+        for (let j = 0; j < H; j++) hidden[o + j] = bias[j];
         for (let f = 0; f < F; f++) {
           const x = v.maps[f][b];
           if (x === 0) continue;
-          for (let j = 0; j < H; j++) h[j] += x * w[f * H + j];
+          const wf = f * H;
+          for (let j = 0; j < H; j++) hidden[o + j] += x * w[wf + j];
         }
         for (const p of projected) {
           const [, r, cc] = sliceCoordinates(p.g, voxel);
           const pixel = voxelPixel(p.g, r, cc);
           sampleBilinear(p.grid, p.g.grid, p.g.size, H, Math.floor(pixel / p.g.size), pixel % p.g.size, tap);
-          for (let j = 0; j < H; j++) h[j] += tap[j];
+          for (let j = 0; j < H; j++) hidden[o + j] += tap[j];
         }
-        if (head.layers.length > 1) for (let j = 0; j < H; j++) if (h[j] < 0) h[j] = 0;
-        hidden.set(h, i * H);
-      });
-      const logits = rest.layers.length ? mlpForward({ ...rest, inputs: H, mean: new Float32Array(H), scale: new Float32Array(H).fill(1) }, hidden, voxels.length).logits : hidden;
-      voxels.forEach((voxel, i) => {
-        const b = boxIndex(v, voxel);
-        toProbabilities(spec, logits, i * C, probs, b * C);
-      });
+        if (relu) for (let j = 0; j < H; j++) if (hidden[o + j] < 0) hidden[o + j] = 0;
+      }
+      const logits = rest.layers.length ? mlpForward({ ...rest, inputs: H, mean: new Float32Array(H), scale: new Float32Array(H).fill(1) }, hidden, m).logits : hidden;
+      for (let i = 0; i < m; i++) toProbabilities(spec, logits, i * C, probs, boxIndex(v, voxels[i]) * C);
     }
     onSlice?.(k + 1, count);
   }

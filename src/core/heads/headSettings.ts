@@ -24,13 +24,43 @@ export interface HeadSettings {
   postprocess: PostprocessSettings;
   /** More mappings whose features are concatenated per patch (e.g. T1 x 3 beside FLAIR/T1gd/T2). */
   extraMappings: ChannelMapping[];
+  /** Principal components of each mapping's patch features a voxel head reads (0: every dim). */
+  components: number;
   /** Voxels a step for the per-voxel heads. */
   voxelBatch: number;
 }
 
-export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0, postprocess: NO_POSTPROCESS, extraMappings: [], voxelBatch: 4096 };
+export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0, postprocess: NO_POSTPROCESS, extraMappings: [], components: 0, voxelBatch: 4096 };
 
-export const DEFAULT_HEAD: HeadSettings = { head: 'fine', hidden: [32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], voxelBatch: 4096 };
+export const DEFAULT_HEAD: HeadSettings = { head: 'fine', hidden: [32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096 };
 
 export const usesBackbone = (h: HeadKind) => h !== 'voxels';
 export const usesVoxelInputs = (h: HeadKind) => h === 'fine' || h === 'voxels';
+
+/** One line a report or the app shows for a head: what it reads and how its output is cleaned. */
+export function describeHead(h: HeadSettings): string {
+  const post = Object.entries(h.postprocess).filter(([, on]) => on).map(([k]) => k);
+  const parts = [HEAD_NAMES[h.head]];
+  if (h.head !== 'linear') parts.push(h.hidden.length ? `hidden ${h.hidden.join(' x ')} (ReLU)` : 'no hidden layer');
+  if (usesBackbone(h.head) && h.head !== 'linear') {
+    if (h.context) parts.push(`2.5D: ±${h.context} slices of patch features`);
+    if (h.components) parts.push(`patch features reduced to ${h.components} principal components`);
+    if (h.extraMappings.length) parts.push(`plus the features of ${h.extraMappings.map((m) => m.map((c) => c ?? 'none').join('/')).join(', ')}`);
+  }
+  parts.push(post.length ? `post-processing: ${post.join(', ')}` : 'no post-processing');
+  return parts.join('; ');
+}
+
+/** The head settings (and mapping) whose values differ between runs, with each run's value. */
+export function differingSettings(runs: { name: string; mapping: string; head: HeadSettings }[]): string[] {
+  const fields: [string, (r: (typeof runs)[number]) => string][] = [
+    ['mapping', (r) => r.mapping],
+    ['head', (r) => r.head.head],
+    ['hidden', (r) => (r.head.head === 'linear' ? '-' : r.head.hidden.join('x') || 'none')],
+    ['context', (r) => String(r.head.context)],
+    ['components', (r) => String(r.head.components)],
+    ['extra mappings', (r) => r.head.extraMappings.map((m) => m.join(',')).join(' + ') || 'none'],
+    ...(['hierarchy', 'components', 'holes'] as const).map((k): [string, (r: (typeof runs)[number]) => string] => [`post-processing ${k}`, (r) => (r.head.postprocess[k] ? 'on' : 'off')]),
+  ];
+  return fields.filter(([, f]) => new Set(runs.map(f)).size > 1).map(([name, f]) => `${name}: ${runs.map((r) => `${r.name} = ${f(r)}`).join(', ')}`);
+}

@@ -93,17 +93,12 @@ export function downsampleGradient(pixels: Float32Array, g: number, S: number, C
 export function sampleBilinear(grid: Float32Array, g: number, S: number, C: number, y: number, x: number, out: Float32Array): Float32Array {
   const { lower, upper, lerp } = taps(g, S);
   const [wy, wx] = [lerp[y], lerp[x]];
-  const corners: [number, number, number][] = [
-    [lower[y], lower[x], (1 - wy) * (1 - wx)],
-    [lower[y], upper[x], (1 - wy) * wx],
-    [upper[y], lower[x], wy * (1 - wx)],
-    [upper[y], upper[x], wy * wx],
-  ];
-  out.fill(0);
-  for (const [r, c, w] of corners) {
-    if (w === 0) continue;
-    const o = (r * g + c) * C;
-    for (let i = 0; i < C; i++) out[i] += grid[o + i] * w;
-  }
+  // Four corners written out: an array of corners per call costs a GC'd allocation per voxel.
+  const a = (lower[y] * g + lower[x]) * C;
+  const b = (lower[y] * g + upper[x]) * C;
+  const c = (upper[y] * g + lower[x]) * C;
+  const d = (upper[y] * g + upper[x]) * C;
+  const [wa, wb, wc, wd] = [(1 - wy) * (1 - wx), (1 - wy) * wx, wy * (1 - wx), wy * wx];
+  for (let i = 0; i < C; i++) out[i] = grid[a + i] * wa + grid[b + i] * wb + grid[c + i] * wc + grid[d + i] * wd;
   return out;
 }
