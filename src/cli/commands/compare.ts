@@ -25,6 +25,8 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   if (mappingTexts.length < 2 && !variantTexts.length) throw new UsageError('give two or more --mappings (e.g. --mappings flair,t1ce,t2 flair,flair,flair) or --variants (e.g. --variants head=linear head=fine)');
   if (mappingTexts.length && variantTexts.length) throw new UsageError('give --mappings or --variants, not both (a variant can set its own mapping=...)');
   const settings = { ...trainingFlags(args), validation: 0 };
+  // Mappings differ only in what the backbone sees: their default head reads the backbone.
+  if (mappingTexts.length && !args.flags.has('head')) Object.assign(settings, { head: 'fine' });
   const base = { mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')), head: headOf(settings) };
   const variants = variantTexts.length ? ablationVariants(variantTexts, base) : mappingTexts.map(parseMapping).map((mapping) => ({ name: mappingName(mapping), mapping, head: base.head }));
   const { train, test } = caseFolders(args, false);

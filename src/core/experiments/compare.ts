@@ -14,7 +14,7 @@ import { perSliceDice } from '../metrics/perSlice.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import { type Backbone, type ExperimentSettings, headOf, prepareCase, runExperiment } from './experiment.ts';
 import { heldOutFineRun } from './fineExperiment.ts';
-import type { HeadSettings } from '../heads/headSettings.ts';
+import { HEAD_NAMES, type HeadSettings, usesBackbone } from '../heads/headSettings.ts';
 import { heldOutRun, type HeldOutSettings } from './heldOut.ts';
 import { type CaseOutcome, EXPERIMENT_FORMAT, type ExperimentRecord, type ModelDescription, scoreRecords } from './record.ts';
 import type { Plane } from '../features/slices.ts';
@@ -85,6 +85,7 @@ export interface ComparisonRun {
 export async function compareMappings(o: Omit<Parameters<typeof compareVariants>[0], 'variants'> & { mappings: ChannelMapping[] }): Promise<ComparisonRun[]> {
   checkCasesForMappings([...o.train, ...o.test], o.mappings);
   const head = headOf(o.settings);
+  if (!usesBackbone(head.head)) throw new Error(`a comparison of mappings needs a head that reads the backbone's features; ${HEAD_NAMES[head.head]} does not`);
   return compareVariants({ ...o, variants: o.mappings.map((mapping) => ({ name: mappingName(mapping), mapping, head })) });
 }
 

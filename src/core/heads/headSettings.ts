@@ -32,7 +32,7 @@ export interface HeadSettings {
 
 export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0, postprocess: NO_POSTPROCESS, extraMappings: [], components: 0, voxelBatch: 4096 };
 
-export const DEFAULT_HEAD: HeadSettings = { head: 'fine', hidden: [32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096 };
+export const DEFAULT_HEAD: HeadSettings = { head: 'voxels', hidden: [64, 32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096 };
 
 export const usesBackbone = (h: HeadKind) => h !== 'voxels';
 export const usesVoxelInputs = (h: HeadKind) => h === 'fine' || h === 'voxels';
