@@ -13,6 +13,7 @@ test('train the head, watch the chart and the overlay change, predict the volume
   await page.getByLabel('Show labels').uncheck(); // so what changes is the prediction alone
   const before = await canvasPixels(page);
 
+  await page.getByLabel('Head').selectOption('linear'); // the seed's baseline, which saves and loads as JSON
   await page.getByLabel('Epochs').fill('25');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('training-chart')).toBeVisible({ timeout: 60_000 });
@@ -50,4 +51,28 @@ test('train the head, watch the chart and the overlay change, predict the volume
   await expect(page.getByRole('status').last()).toContainText('Head loaded');
   await page.getByRole('button', { name: 'Predict the volume' }).click();
   await expect(table.locator('tbody tr').first().locator('td').nth(1)).toHaveText(shownDice.toFixed(3));
+});
+
+test('the voxel head (the default) trains, predicts the volume with post-processing, and the export gives the Dice shown', async ({ page }) => {
+  await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
+  await page.getByRole('button', { name: 'Axial' }).click();
+  await expect(page.getByLabel('Head')).toHaveValue('voxels');
+  await expect(page.getByLabel('Post-processing: components')).toBeChecked();
+  await page.getByLabel('Hidden layers').fill('16');
+  await page.getByLabel('Epochs').fill('3');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 170_000 });
+  await expect(page.getByTestId('training-status')).toContainText(/validation Dice WT [\d.]+, TC [\d.]+, ET [\d.]+/);
+  const wt = Number(/WT ([\d.]+)/.exec((await page.getByTestId('training-status').textContent())!)![1]);
+  expect(wt).toBeGreaterThan(0.5); // held-out slices of a synthetic tumour with sharp borders
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  const table = page.getByTestId('volume-scores');
+  await expect(table).toContainText('ET', { timeout: 60_000 });
+  const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td')[1].textContent)));
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export prediction (.nii.gz)' }).click();
+  const prediction = loadVolume(new Uint8Array(readFileSync(await (await downloadPromise).path())), 'prediction.nii.gz');
+  const truth = loadVolume(new Uint8Array(readFileSync(caseFiles(SMALL_CASE).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
+  (['WT', 'TC', 'ET'] as const).forEach((region, i) => expect(diceScore(regionMask(prediction.data, region), regionMask(truth.data, region))).toBeCloseTo(shown[i], 3));
+  await page.screenshot({ path: join(SCREENSHOTS, 'voxel-head-synthetic.png') });
 });

@@ -2,6 +2,8 @@
 import { create } from 'zustand';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { defaultTask, type Task } from '../core/heads/tasks.ts';
+import { DEFAULT_HEAD, type HeadKind } from '../core/heads/headSettings.ts';
+import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { distinctValues } from '../core/case/labels.ts';
 import { computeClient } from '../worker/client.ts';
 import type { Progress, WorkerUpdate } from '../worker/protocol.ts';
@@ -26,6 +28,11 @@ interface TrainingState {
   dice: number;
   oversampleTumour: number;
   healthyEvery: number;
+  /** Which head; the seed's linear probe is one choice away. */
+  head: HeadKind;
+  /** Hidden widths of the voxel heads, e.g. "64,32". */
+  hidden: string;
+  postprocess: PostprocessSettings;
   state: 'idle' | 'running' | 'paused' | 'done' | 'stopped';
   curve: CurvePoint[];
   channels: string[];
@@ -47,6 +54,9 @@ export const useTraining = create<TrainingState>(() => ({
   dice: 1,
   oversampleTumour: 1,
   healthyEvery: 4,
+  head: DEFAULT_HEAD.head,
+  hidden: DEFAULT_HEAD.hidden.join(','),
+  postprocess: DEFAULT_HEAD.postprocess,
   state: 'idle',
   curve: [],
   channels: [],
@@ -56,7 +66,7 @@ export const useTraining = create<TrainingState>(() => ({
   progress: null,
 }));
 
-type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery';
+type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery' | 'head' | 'hidden' | 'postprocess';
 export const setTrainingSettings = (s: Partial<Pick<TrainingState, Settings>>) => useTraining.setState(s);
 
 // A new label map suggests the task (regions, or a lesion for a one-label mask); the user may change it.
@@ -78,17 +88,19 @@ function onUpdate(u: WorkerUpdate): void {
     state: u.state,
     channels: u.channels,
     slice: u.slice ?? s.slice,
-    curve: s.curve.at(-1)?.step === u.step ? s.curve : [...s.curve, { step: u.step, loss: u.loss, dice: u.validationDice }],
+    // The last update of a run may repeat the step with the final scores: it replaces the point.
+    curve: [...(s.curve.at(-1)?.step === u.step ? s.curve.slice(0, -1) : s.curve), { step: u.step, loss: u.loss, dice: u.validationDice }],
   }));
 }
 
 export async function startTraining(): Promise<void> {
-  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery } = useTraining.getState();
+  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, postprocess } = useTraining.getState();
+  const widths = hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
   useTraining.setState({ state: 'running', curve: [], slice: null, volume: null, colours: null });
   try {
     const r = await computeClient().request(
       'train',
-      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery },
+      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, postprocess },
       { onUpdate },
     );
     report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => d.toFixed(2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);

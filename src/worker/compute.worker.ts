@@ -94,9 +94,7 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
     return [{}, []];
   },
   async train(settings, { update }) {
-    const labels = theCase().labels;
-    if (!labels) throw new Error('this case has no label map to train on');
-    return [await train(settings, labels, update), []];
+    return [await train(settings, theCase(), update), []];
   },
   trainingControl({ action, slice }) {
     setTrainingControl(action, slice);
@@ -104,7 +102,7 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   },
   async predictVolume(_, { progress }) {
     const c = theCase();
-    const r = await predictWholeVolume(c.labels, c.spacing, (done, total) => progress({ status: 'progress', task: 'Predicting the volume', done, total, unit: 'slices' }));
+    const r = await predictWholeVolume(c, (done, total) => progress({ status: 'progress', task: 'Predicting the volume', done, total, unit: 'slices' }));
     return [r, buffersOf([r.prediction, r.uncertainty])];
   },
   async scribbleTrain(req, { update, signal }) {

@@ -3,17 +3,21 @@
  * prediction of the slice in view; pause, resume and stop arrive between steps.
  */
 import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
+import { mlpToJSON } from '../core/heads/mlpHead.ts';
+import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
 import { predictSliceLabels, predictSliceView, predictVolume, type SlicePrediction, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
 import { type HeldOutSettings, splitCase } from '../core/experiments/heldOut.ts';
 import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
-import type { Dims3 } from '../core/geometry/orientation.ts';
 
 import { extractedFeatures } from './features.ts';
+import type { CaseVolumes } from '../core/case/case.ts';
+import { DEFAULT_HEAD, type HeadSettings } from '../core/heads/headSettings.ts';
+import { dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
 
 /** The interactive run splits and trains as the comparisons do. */
-export type TrainSettings = HeldOutSettings;
+export type TrainSettings = HeldOutSettings & Partial<HeadSettings>;
 
 export interface TrainingUpdate {
   step: number;
@@ -61,7 +65,18 @@ export async function predictViewSlice(k: number): Promise<SlicePrediction | nul
   return predictSliceView(head, spec, g, fromF16Array(await get(k)), k);
 }
 
-export async function train(settings: TrainSettings, labels: Uint8Array, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
+export async function train(settings: TrainSettings, c: CaseVolumes, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
+  const labels = c.labels;
+  if (!labels) throw new Error('this case has no label map to train on');
+  if (settings.head && settings.head !== 'linear') {
+    control = 'run';
+    head = null;
+    const h: HeadSettings = { ...DEFAULT_HEAD, ...Object.fromEntries(Object.entries(settings).filter(([k, v]) => k in DEFAULT_HEAD && v !== undefined)) };
+    const r = await trainVoxelHead(c, { task: settings.task, epochs: settings.epochs, learningRate: settings.learningRate, seed: settings.seed, validation: settings.validation, head: h }, { wanted, viewSlice: () => viewSlice }, update);
+    trainedWith = settings;
+    return r;
+  }
+  dropVoxelHead();
   const { result, geometry: g, get } = extractedFeatures();
   spec = taskSpec(settings.task);
   const split = await splitCase({ id: 'this case', labels, geometry: g, slices: result.slices, features: async (k) => fromF16Array(await get(k)) }, settings);
@@ -96,17 +111,22 @@ export async function train(settings: TrainSettings, labels: Uint8Array, update:
   return { steps: step.step, validationDice: dice, train: split.trainSlices, validation: split.heldOut };
 }
 
-export async function predictWholeVolume(labels: Uint8Array | undefined, spacing: Dims3, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
+export async function predictWholeVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
+  if (voxelHead()) return predictVoxelVolume(c, progress);
+  const { labels, spacing } = c;
   if (!head || !spec) throw new Error('train or load a head first');
   const { result, geometry: g, get } = extractedFeatures();
   if (head.dim !== result.dim) throw new Error(`the head expects ${head.dim} features a patch; the features extracted have ${result.dim}: use the backbone it was trained with`);
   const uncertainty = new Uint8Array(g.dims[0] * g.dims[1] * g.dims[2]);
-  const prediction = await predictVolume(head, spec, g, result.slices, async (k) => fromF16Array(await get(k)), progress, uncertainty);
+  const raw = await predictVolume(head, spec, g, result.slices, async (k) => fromF16Array(await get(k)), progress, uncertainty);
+  const prediction = postprocess(raw, g.dims, (trainedWith as TrainSettings | null)?.postprocess ?? NO_POSTPROCESS);
   return { prediction, uncertainty, scores: labels ? scoreVolume(prediction, labels, g.dims, spacing) : [] };
 }
 
 /** The head with the settings it was trained with, as a small JSON document. */
 export function exportHead(): string {
+  const voxel = voxelHead();
+  if (voxel) return JSON.stringify({ format: 'dino-seg-studio/voxel-head@1', task: voxel.spec.task, channels: voxel.spec.channels, settings: trainedWith, inputs: voxel.fc.voxels.names, head: mlpToJSON(voxel.head) });
   if (!head || !spec) throw new Error('train or load a head first');
   const { result, geometry: g } = extractedFeatures();
   return JSON.stringify({ format: 'dino-seg-studio/linear-head@1', task: spec.task, channels: spec.channels, labels: spec.labels, settings: trainedWith, features: { key: result.key, size: g.size, plane: g.plane, dim: result.dim }, head: head.toJSON() });
@@ -114,7 +134,9 @@ export function exportHead(): string {
 
 export function importHead(json: string): { task: Task; dim: number } {
   const doc = JSON.parse(json);
+  if (doc.format === 'dino-seg-studio/voxel-head@1') throw new Error('this is a voxel head: loading it into another case is not supported yet; train it on this case instead');
   if (doc.format !== 'dino-seg-studio/linear-head@1') throw new Error('not a head saved by the studio');
+  dropVoxelHead();
   // A head over named classes (scribbles) carries its outputs' labels; the built-in tasks do not need to.
   spec = doc.labels && doc.task === 'labels' ? { task: 'labels', channels: doc.channels, activation: 'softmax', labels: doc.labels } : taskSpec(doc.task);
   head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);

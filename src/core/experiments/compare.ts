@@ -6,14 +6,14 @@
  * cached, so rerunning a comparison with other head settings costs only the training.
  */
 import type { CaseVolumes } from '../case/case.ts';
-import { type Modality, ROLE_LABELS, shortRoleLabel } from '../case/roles.ts';
+import { MODALITIES, type Modality, ROLE_LABELS, shortRoleLabel } from '../case/roles.ts';
 import { type ChannelMapping, mappingKey } from '../features/channels.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { DEFAULT_LOSS } from '../heads/loss.ts';
 import { perSliceDice } from '../metrics/perSlice.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import { type Backbone, type ExperimentSettings, headOf, prepareCase, runExperiment } from './experiment.ts';
-import { heldOutFineRun } from './fineExperiment.ts';
+import { fineCase, heldOutFineRun } from './fineExperiment.ts';
 import { HEAD_NAMES, type HeadSettings, usesBackbone } from '../heads/headSettings.ts';
 import { heldOutRun, type HeldOutSettings } from './heldOut.ts';
 import { type CaseOutcome, EXPERIMENT_FORMAT, type ExperimentRecord, type ModelDescription, scoreRecords } from './record.ts';
@@ -114,7 +114,8 @@ export async function compareVariants(o: {
       for (const c of o.train) {
         o.signal?.throwIfAborted();
         if (head.head !== 'linear') {
-          const r = await heldOutFineRun({ c, settings: { ...s, mapping }, head, backbone: o.backbone, store: o.store, onProgress: say, onStep: (step) => {
+          const fc = await fineCase(c, { ...s, mapping }, head, o.backbone, o.store, MODALITIES.filter((m) => c.volumes[m]), say);
+          const r = await heldOutFineRun({ c, fc, settings: s, head, onStep: (step) => {
             o.signal?.throwIfAborted();
             if (step.step % 20 === 0) say(`training ${c.id}: step ${step.step}, loss ${step.loss.toFixed(3)}`);
           } });

@@ -115,24 +115,23 @@ export async function runFineExperiment(o: {
 /**
  * One case, a voxel head: the same contiguous held-out block of slices the linear probe uses
  * (heads/split.ts, by labels and seed only), trained on voxels of the other slices, scored on the
- * held-out block after predicting and cleaning up the whole volume.
+ * held-out block after predicting and cleaning up the whole volume. The caller prepares the case
+ * (fineCase here, the worker from its own cache) and sees the head after each step; returning
+ * 'stop' ends training early.
  */
 export async function heldOutFineRun(o: {
   c: CaseVolumes;
-  settings: ExperimentSettings & { validation: number };
+  fc: FineCase & { slices: number[] };
+  settings: Pick<ExperimentSettings, 'task' | 'epochs' | 'learningRate' | 'seed' | 'plane' | 'size'> & { validation: number };
   head: HeadSettings;
-  backbone: Backbone;
-  store: FeatureStore;
-  onProgress?: (text: string) => void;
-  onStep?: (step: { step: number; epoch: number; loss: number }) => Promise<void> | void;
-}): Promise<HeldOutResult> {
+  onStep?: (step: { step: number; epoch: number; loss: number }, head: MlpHead, fc: FineCase) => Promise<'stop' | void> | 'stop' | void;
+}): Promise<HeldOutResult & { fc: FineCase }> {
   const { c, settings: s, head: h } = o;
   if (!c.labels) throw new Error(`case ${c.id} has no label map to train on`);
   const spec = taskSpec(s.task);
-  const modalities = MODALITIES.filter((m) => c.volumes[m]);
-  let fc: FineCase & { slices: number[] } = await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress);
+  let fc = o.fc;
   const g = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, s.plane, s.size);
-  const brain = caseBrainOf(c);
+  const brain = caseBrain(c.volumes, c.brainmask);
   const slices = fc.slices.length ? fc.slices : Array.from({ length: g.count }, (_, k) => k).filter((k) => extractSlice(brain, g, k).some(Boolean));
   const withTumour = slices.filter((k) => sliceHasTumour(c.labels!, g, k));
   if (withTumour.length < 3) throw new Error(`case ${c.id}: the label map has tumour in fewer than 3 slices, too few to train and validate on`);
@@ -146,14 +145,10 @@ export async function heldOutFineRun(o: {
   const losses: number[] = [];
   for (const step of trainFineHead(head, samples, { spec, epochs: s.epochs, batchSize: h.voxelBatch, learningRate: s.learningRate, seed: s.seed })) {
     losses.push(step.loss);
-    await o.onStep?.(step);
+    if ((await o.onStep?.(step, head, fc)) === 'stop') break;
   }
   const prediction = await predictFineCase(head, fc, spec, h);
   const scores = scoreVolume(restrictToSlices(prediction, g, split.validation), restrictToSlices(c.labels, g, split.validation), c.dims, c.spacing);
   const trainSlices = slices.filter(split.mayTrain);
-  return { caseId: c.id, trainSlices, heldOut: split.validation, scores, perSlice: perSliceDice(prediction, c.labels, g, split.validation), prediction, losses, head };
-}
-
-function caseBrainOf(c: CaseVolumes): Uint8Array {
-  return caseBrain(c.volumes, c.brainmask);
+  return { caseId: c.id, trainSlices, heldOut: split.validation, scores, perSlice: perSliceDice(prediction, c.labels, g, split.validation), prediction, losses, head, fc };
 }

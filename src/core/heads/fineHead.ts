@@ -192,7 +192,7 @@ export function createFineHead(width: number, hidden: number[], spec: TaskSpec, 
  * Per-voxel probabilities [box voxels, C] over the case's brain (0 elsewhere): sigmoid outputs,
  * or the softmax. Slice by slice along the first block's plane (or z without blocks).
  */
-export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec: TaskSpec, inputs: VoxelInputs, onSlice?: (done: number, total: number) => void): Promise<Float32Array> {
+export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec: TaskSpec, inputs: VoxelInputs, onSlice?: (done: number, total: number) => void, only?: number[]): Promise<Float32Array> {
   const v = c.voxels;
   const C = head.channels;
   const F = inputs.voxels ? v.maps.length : 0;
@@ -214,7 +214,9 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
   const plane = c.blocks[0]?.g;
   const count = plane ? plane.count : c.dims[2];
   const tap = new Float32Array(H);
+  const wanted = only ? new Set(only) : null;
   for (let k = 0; k < count; k++) {
+    if (wanted && !wanted.has(k)) continue;
     // The slice's brain voxels, and their box indices.
     const voxels: number[] = [];
     if (plane) {

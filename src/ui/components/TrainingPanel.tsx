@@ -1,4 +1,11 @@
 import type { Task } from '../../core/heads/tasks.ts';
+import { HEAD_KINDS, HEAD_NAMES, type HeadKind, usesBackbone } from '../../core/heads/headSettings.ts';
+
+const POST_HINTS = {
+  hierarchy: 'Enhancing only inside the core, the core only inside the whole tumour (voxel heads)',
+  components: 'Drop tumour components under a tenth of the largest one, in 3D',
+  holes: 'Fill holes inside the core (necrosis) and the whole tumour, slice by slice',
+};
 import { referenceVolume } from '../../core/case/case.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { useCase } from '../../state/case.ts';
@@ -50,6 +57,30 @@ export function TrainingPanel() {
           Seed <input aria-label="Seed" type="number" value={t.seed} disabled={running} onChange={(e) => setTrainingSettings({ seed: Number(e.currentTarget.value) })} />
         </label>
       </div>
+      <div className="row">
+        <label>
+          Head{' '}
+          <select aria-label="Head" value={t.head} disabled={running} onChange={(e) => setTrainingSettings({ head: e.currentTarget.value as HeadKind })}>
+            {HEAD_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {HEAD_NAMES[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {t.head !== 'linear' && (
+          <label>
+            Hidden <input aria-label="Hidden layers" value={t.hidden} disabled={running} size={6} onChange={(e) => setTrainingSettings({ hidden: e.currentTarget.value })} />
+          </label>
+        )}
+      </div>
+      <div className="row" aria-label="Post-processing">
+        {(['hierarchy', 'components', 'holes'] as const).map((k) => (
+          <label key={k} title={POST_HINTS[k]}>
+            <input type="checkbox" aria-label={`Post-processing: ${k}`} checked={t.postprocess[k]} disabled={running || (k === 'hierarchy' && t.head === 'linear')} onChange={(e) => setTrainingSettings({ postprocess: { ...t.postprocess, [k]: e.currentTarget.checked } })} /> {k}
+          </label>
+        ))}
+      </div>
       <details>
         <summary>More settings</summary>
         <div className="row">
@@ -76,7 +107,7 @@ export function TrainingPanel() {
       </details>
       <div className="row">
         {!running && (
-          <button disabled={!current.labels || !result} onClick={() => startTraining()} title={!current.labels ? 'Training needs a label map' : !result ? 'Extract features first' : ''}>
+          <button disabled={!current.labels || (!result && usesBackbone(t.head))} onClick={() => startTraining()} title={!current.labels ? 'Training needs a label map' : !result && usesBackbone(t.head) ? 'Extract features first' : ''}>
             Train
           </button>
         )}

@@ -1,0 +1,114 @@
+/**
+ * Training a voxel head (heads/fineHead.ts) in the worker on the case it holds and the features
+ * last extracted: the core's held-out run, with the live curve, the slice in view re-predicted
+ * every ~1.5 s, and pause / stop between steps.
+ */
+import type { CaseVolumes } from '../core/case/case.ts';
+import { MODALITIES } from '../core/case/roles.ts';
+import { heldOutFineRun, voxelInputsOf } from '../core/experiments/fineExperiment.ts';
+import { extractSlice, sliceGeometry } from '../core/features/slices.ts';
+import { type FineCase, labelsFromProbabilities, predictFineProbabilities } from '../core/heads/fineHead.ts';
+import { type HeadSettings, usesBackbone } from '../core/heads/headSettings.ts';
+import type { MlpHead } from '../core/heads/mlpHead.ts';
+import type { RegionScore } from '../core/heads/predict.ts';
+import { scoreVolume } from '../core/heads/predict.ts';
+import { type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
+import { postprocess } from '../core/postprocess/postprocess.ts';
+import { computeVoxelFeatures } from '../core/voxels/voxelFeatures.ts';
+import { fromF16Array } from '../core/weights/f16.ts';
+import { extractedFeatures } from './features.ts';
+import type { TrainingUpdate } from './training.ts';
+
+export interface VoxelTrainSettings {
+  task: TaskSpec['task'];
+  epochs: number;
+  learningRate: number;
+  seed: number;
+  validation: number;
+  head: HeadSettings;
+}
+
+let trained: { head: MlpHead; fc: FineCase; spec: TaskSpec; settings: HeadSettings } | null = null;
+
+export const voxelHead = () => trained;
+export const dropVoxelHead = () => void (trained = null);
+
+function caseForHead(c: CaseVolumes, h: HeadSettings): FineCase & { slices: number[] } {
+  const voxels = computeVoxelFeatures(c, { modalities: MODALITIES.filter((m) => c.volumes[m]) });
+  if (!usesBackbone(h.head)) return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [], slices: [] };
+  const { result, geometry, get } = extractedFeatures();
+  const block = { name: result.key, g: geometry, slices: result.slices, dim: result.dim, features: async (k: number) => fromF16Array(await get(k)) };
+  return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [block], slices: result.slices };
+}
+
+/** Labels of one slice (rows x cols of the plane), as the viewer overlays them. */
+async function sliceLabels(head: MlpHead, fc: FineCase, spec: TaskSpec, h: HeadSettings, c: CaseVolumes, k: number): Promise<Uint8Array> {
+  const g = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, 'axial', 224);
+  const probs = await predictFineProbabilities(head, fc, spec, voxelInputsOf(h), undefined, [k]);
+  return extractSlice(labelsFromProbabilities(spec, probs, fc.voxels, h.postprocess.hierarchy), g, k);
+}
+
+export async function trainVoxelHead(
+  c: CaseVolumes,
+  s: VoxelTrainSettings,
+  control: { wanted: () => 'run' | 'pause' | 'stop'; viewSlice: () => number },
+  update: (u: TrainingUpdate) => void,
+): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[]; scores: RegionScore[] }> {
+  const spec = taskSpec(s.task);
+  const fc = caseForHead(c, s.head);
+  const plane = s.head.head === 'voxels' ? 'axial' : extractedFeatures().geometry.plane;
+  let last = 0;
+  let steps = 0;
+  const send = async (step: { step: number; epoch: number; loss: number }, head: MlpHead, f: FineCase, state: TrainingUpdate['state']) => {
+    const k = control.viewSlice();
+    update({ ...step, validationDice: [], channels: spec.channels, state, slice: { index: k, labels: await sliceLabels(head, f, spec, s.head, c, k) } });
+  };
+  const r = await heldOutFineRun({
+    c,
+    fc,
+    settings: { task: s.task, epochs: s.epochs, learningRate: s.learningRate, seed: s.seed, validation: s.validation, plane, size: fc.blocks[0]?.g.size ?? 224 },
+    head: s.head,
+    onStep: async (step, head, f) => {
+      steps = step.step;
+      await new Promise((res) => setTimeout(res, 0)); // let pause, stop and the slice in view arrive
+      if (performance.now() - last > 1500) {
+        await send(step, head, f, 'running');
+        last = performance.now();
+      }
+      while (control.wanted() === 'pause') {
+        await send(step, head, f, 'paused');
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      return control.wanted() === 'stop' ? 'stop' : undefined;
+    },
+  });
+  trained = { head: r.head as MlpHead, fc: r.fc, spec, settings: s.head };
+  const dice = r.scores.map((x) => x.dice);
+  update({ step: steps, epoch: s.epochs - 1, loss: r.losses.at(-1) ?? NaN, validationDice: dice, channels: r.scores.map((x) => x.region), state: control.wanted() === 'stop' ? 'stopped' : 'done', slice: { index: control.viewSlice(), labels: await sliceLabels(r.head as MlpHead, r.fc, spec, s.head, c, control.viewSlice()) } });
+  return { steps, validationDice: dice, train: r.trainSlices, validation: r.heldOut, scores: r.scores };
+}
+
+/** The whole volume from the voxel head, cleaned up, with each voxel's uncertainty (largest binary entropy, 0..255). */
+export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
+  if (!trained) throw new Error('train a head first');
+  const { head, fc, spec, settings } = trained;
+  const probs = await predictFineProbabilities(head, fc, spec, voxelInputsOf(settings), progress);
+  const prediction = postprocess(labelsFromProbabilities(spec, probs, fc.voxels, settings.postprocess.hierarchy), c.dims, settings.postprocess);
+  const uncertainty = new Uint8Array(prediction.length);
+  const C = spec.channels.length;
+  const v = fc.voxels;
+  const [nx, ny] = c.dims;
+  for (let b = 0; b < v.brain.length; b++) {
+    if (!v.brain[b]) continue;
+    let worst = 0;
+    for (let ch = 0; ch < C; ch++) {
+      const p = Math.min(1 - 1e-7, Math.max(1e-7, probs[b * C + ch]));
+      worst = Math.max(worst, -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p)));
+    }
+    const x = b % v.size[0];
+    const y = Math.floor(b / v.size[0]) % v.size[1];
+    const z = Math.floor(b / (v.size[0] * v.size[1]));
+    uncertainty[v.origin[0] + x + nx * (v.origin[1] + y + ny * (v.origin[2] + z))] = Math.round(255 * worst);
+  }
+  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [] };
+}
