@@ -14,6 +14,7 @@ import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { benchScribbles } from './scribbles.ts';
 import { benchTraining } from './training.ts';
+import { benchVoxelHeads } from './voxelHeads.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ONNX = join(ROOT, '..', 'shared', 'dinov2-reference', 'onnx');
@@ -27,6 +28,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 async function main() {
   if (process.env.BENCH_HEAD !== '0') console.log(JSON.stringify(await benchTraining(), null, 1));
+  if (process.env.BENCH_HEAD !== '0') console.log(JSON.stringify(await benchVoxelHeads(), null, 1));
   if (process.env.BENCH_SCRIBBLES !== '0') console.log(JSON.stringify(await benchScribbles(), null, 1));
   if (process.env.BENCH_BROWSER === '0') return;
   const server = await createServer({

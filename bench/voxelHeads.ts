@@ -1,0 +1,58 @@
+/**
+ * Voxel heads in Node, plain JavaScript as in the worker: steps/s per head (mini-batches of 4096
+ * voxels drawn from 32 slices of a 240 x 240 x 155 synthetic case, 384-d patch features where the
+ * head reads them), the filter bank's seconds per case, and seconds to predict the whole volume.
+ * Steps are timed interleaved across heads over 15 rounds: medians with min and max.
+ */
+import { sliceGeometry } from '../src/core/features/slices.ts';
+import { createFineHead, type FineCase, fineSamples, predictFineProbabilities, trainFineHead } from '../src/core/heads/fineHead.ts';
+import { DEFAULT_HEAD, HEAD_NAMES, type HeadKind, usesBackbone, usesVoxelInputs } from '../src/core/heads/headSettings.ts';
+import { taskSpec } from '../src/core/heads/tasks.ts';
+import { generateSyntheticCase } from '../src/core/synthetic/brats.ts';
+import { computeVoxelFeatures } from '../src/core/voxels/voxelFeatures.ts';
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: +s[s.length >> 1].toFixed(1), min: +s[0].toFixed(1), max: +s.at(-1)!.toFixed(1) };
+};
+
+export async function benchVoxelHeads() {
+  const c = generateSyntheticCase({ seed: 1 });
+  const spacing: [number, number, number] = [1, 1, 1];
+  const t0 = performance.now();
+  const voxels = computeVoxelFeatures({ dims: c.dims, spacing, volumes: c.modalities });
+  const filterBankSeconds = (performance.now() - t0) / 1000;
+  const g = sliceGeometry(c.dims, spacing, 'axial', 224);
+  const dim = 384;
+  const grid = (k: number) => Float32Array.from({ length: g.grid * g.grid * dim }, (_, i) => Math.sin(i * 0.01 + k));
+  const slices = [...Array(32).keys()].map((i) => 60 + i);
+  const cache = new Map<number, Float32Array>();
+  const features = async (k: number) => cache.get(k) ?? (cache.set(k, grid(k)), cache.get(k)!);
+  const spec = taskSpec('regions');
+  const kinds: HeadKind[] = ['voxels', 'fine', 'mlp'];
+  const runs = await Promise.all(
+    kinds.map(async (kind) => {
+      const fc: FineCase = { id: 'bench', dims: c.dims, labels: c.labels, voxels, blocks: usesBackbone(kind) ? [{ name: 'm', g, slices, dim, features }] : [] };
+      const inputs = { voxels: usesVoxelInputs(kind), context: 0 };
+      const samples = await fineSamples(fc, spec, inputs, { seed: 0, mayTrain: (k) => slices.includes(k) });
+      const head = createFineHead(samples.width, DEFAULT_HEAD.hidden, spec, 0);
+      return { kind, fc, inputs, head, steps: trainFineHead(head, samples, { spec, epochs: 1000, batchSize: DEFAULT_HEAD.voxelBatch, learningRate: 0.01, seed: 0 }), ms: [] as number[] };
+    }),
+  );
+  for (const r of runs) r.steps.next(); // warm-up
+  for (let round = 0; round < 15; round++) {
+    for (const r of runs) {
+      const t = performance.now();
+      r.steps.next();
+      r.ms.push(performance.now() - t);
+    }
+  }
+  const heads = [];
+  for (const r of runs) {
+    const p0 = performance.now();
+    await predictFineProbabilities(r.head, r.fc, spec, r.inputs);
+    const s = stats(r.ms.map((ms) => 1000 / ms));
+    heads.push({ head: HEAD_NAMES[r.kind], hidden: DEFAULT_HEAD.hidden, inputsPerVoxel: r.head.inputs, stepsPerSecond: s, secondsFullVolumePrediction: +((performance.now() - p0) / 1000).toFixed(1) });
+  }
+  return { bench: 'voxel heads', voxelsPerStep: DEFAULT_HEAD.voxelBatch, trainingSlices: 32, filterBankSecondsPerCase: +filterBankSeconds.toFixed(1), filterBankMaps: voxels.maps.length, heads };
+}
