@@ -37,7 +37,8 @@ describe('studio CLI: experiment', () => {
 
   it('on the real BraTS 2015 case: a missing modality is named; FLAIR + T1c runs and exports in the original geometry', () => {
     const bratsDir = join(REAL_CASES, 'brats2015-pat0005');
-    const bad = studio('experiment', '--train', bratsDir, '--test', bratsDir, '--mapping', 'flair,t1ce,t2', '--weights', weights, '--epochs', '1');
+    // The mapping matters to heads that read the backbone (the default voxel head reads every modality itself).
+    const bad = studio('experiment', '--train', bratsDir, '--test', bratsDir, '--mapping', 'flair,t1ce,t2', '--head', 'fine', '--weights', weights, '--epochs', '1');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('case brats2015-pat0005: this case has no T2');
     const out = join(tmp, 'real');
