@@ -4,7 +4,8 @@
  */
 import { create } from 'zustand';
 import { fromBase64, toBase64 } from '../core/base64.ts';
-import { PRESET_COMPARISON, type ComparisonSettings } from '../core/experiments/compare.ts';
+import { PRESET_COMPARISON, type ComparisonSettings, seedAblation, type Variant } from '../core/experiments/compare.ts';
+import { DEFAULT_HEAD } from '../core/heads/headSettings.ts';
 import { type ExperimentRecord, parseExperiments } from '../core/experiments/record.ts';
 import { type ChannelMapping, mappingKey } from '../core/features/channels.ts';
 import { CancelledError, computeClient } from '../worker/client.ts';
@@ -51,7 +52,7 @@ export function toggleSelected(id: string): void {
 let controller: AbortController | null = null;
 
 /** Runs one experiment per mapping on the loaded case, with the training panel's settings, and selects them. */
-export async function runComparison(mappings = useExperiments.getState().mappings): Promise<void> {
+export async function runComparison(mappings = useExperiments.getState().mappings, variants?: Variant[]): Promise<void> {
   const keys = mappings.map(mappingKey);
   if (new Set(keys).size !== keys.length) return report('error', 'The same mapping is listed twice; change or remove one.');
   const t = useTraining.getState();
@@ -73,7 +74,7 @@ export async function runComparison(mappings = useExperiments.getState().mapping
   useExperiments.setState({ running: true, mappings, progress: { status: 'initiate', task: 'Starting the comparison' } });
   try {
     await sendCase();
-    const { runs } = await computeClient().request('compare', { mappings, settings }, { onProgress: (progress) => useExperiments.setState({ progress }), signal: controller.signal });
+    const { runs } = await computeClient().request('compare', { mappings, variants, settings }, { onProgress: (progress) => useExperiments.setState({ progress }), signal: controller.signal });
     for (const r of runs) await addExperiment(r.record, r.prediction);
     const records = runs.map((r) => r.record);
     useExperiments.setState({ selected: records.map((r) => r.id) });
@@ -89,6 +90,14 @@ export async function runComparison(mappings = useExperiments.getState().mapping
 }
 
 export const cancelComparison = () => controller?.abort();
+
+/** The seed's linear probe against the voxel heads, on the mapping in use and the training panel's head settings. */
+export function runAblation(): Promise<void> {
+  const t = useTraining.getState();
+  const mapping = useFeatures.getState().mapping;
+  const hidden = t.hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
+  return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, postprocess: t.postprocess }));
+}
 
 /** Keeps a one-case experiment and its predicted volume, and lists it. */
 export async function addExperiment(record: ExperimentRecord, prediction: Uint8Array): Promise<void> {

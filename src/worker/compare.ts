@@ -1,6 +1,6 @@
-/** Comparisons in the worker: the core's compareMappings on the loaded case and backbone. */
+/** Comparisons in the worker: the core's compareMappings or compareVariants on the loaded case and backbone. */
 import type { CaseVolumes } from '../core/case/case.ts';
-import { compareMappings, type ComparisonSettings } from '../core/experiments/compare.ts';
+import { compareMappings, compareVariants, type ComparisonSettings, type Variant } from '../core/experiments/compare.ts';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import type { ChannelMapping } from '../core/features/channels.ts';
 import { workerBackbone } from './features.ts';
@@ -8,23 +8,24 @@ import type { Progress } from './protocol.ts';
 
 export async function compare(
   c: CaseVolumes,
-  mappings: ChannelMapping[],
+  arms: ChannelMapping[] | Variant[],
   settings: ComparisonSettings,
   progress: (p: Progress) => void,
   notice: (text: string) => void,
   signal: AbortSignal,
 ): Promise<{ runs: { record: ExperimentRecord; prediction: Uint8Array }[] }> {
   const { backbone, info, store } = await workerBackbone(notice);
-  const runs = await compareMappings({
+  const common = {
     train: [c],
     test: [],
-    mappings,
     settings,
     backbone,
     model: { name: info.label, randomWeights: info.randomWeights, dim: info.dim },
     store,
     signal,
-    onProgress: (task) => progress({ status: 'initiate', task }),
-  });
+    onProgress: (task: string) => progress({ status: 'initiate', task }),
+  };
+  const isVariants = (a: ChannelMapping[] | Variant[]): a is Variant[] => a.length > 0 && 'head' in (a[0] as object);
+  const runs = isVariants(arms) ? await compareVariants({ ...common, variants: arms }) : await compareMappings({ ...common, mappings: arms });
   return { runs: runs.map((r) => ({ record: r.record, prediction: r.predictions.get(c.id)! })) };
 }

@@ -121,8 +121,8 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   importHead({ json }) {
     return [importHead(json), []];
   },
-  async compare({ mappings, settings }, { progress, notice, signal }) {
-    const r = await compare(theCase(), mappings, settings, progress, notice, signal);
+  async compare({ mappings, variants, settings }, { progress, notice, signal }) {
+    const r = await compare(theCase(), variants ?? mappings, settings, progress, notice, signal);
     return [r, buffersOf(r.runs.map((x) => x.prediction))];
   },
 };

@@ -13,7 +13,7 @@ import type { ChannelMapping } from '../core/features/channels.ts';
 import type { ExtractionResult } from '../core/features/extract.ts';
 import type { Plane } from '../core/features/slices.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
-import type { ComparisonSettings } from '../core/experiments/compare.ts';
+import type { ComparisonSettings, Variant } from '../core/experiments/compare.ts';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import type { SlicePrediction } from '../core/heads/predict.ts';
@@ -69,7 +69,8 @@ export interface RequestMap {
   exportHead: Record<string, never>;
   importHead: { json: string };
   /** Train and score one head per mapping on the loaded case, with one split and seed. */
-  compare: { mappings: ChannelMapping[]; settings: ComparisonSettings };
+  /** Mappings with one head, or variants (head settings and mapping per arm). */
+  compare: { mappings: ChannelMapping[]; variants?: Variant[]; settings: ComparisonSettings };
   /** A round of the scribble loop; a newer one supersedes it. */
   scribbleTrain: ScribbleRequest;
   /** The slice in view, predicted by the head in use. */

@@ -14,7 +14,7 @@ import { perSliceDice } from '../metrics/perSlice.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import { type Backbone, type ExperimentSettings, headOf, prepareCase, runExperiment } from './experiment.ts';
 import { fineCase, heldOutFineRun } from './fineExperiment.ts';
-import { HEAD_NAMES, type HeadSettings, usesBackbone } from '../heads/headSettings.ts';
+import { DEFAULT_HEAD, HEAD_NAMES, type HeadSettings, SEED_HEAD, usesBackbone } from '../heads/headSettings.ts';
 import { heldOutRun, type HeldOutSettings } from './heldOut.ts';
 import { type CaseOutcome, EXPERIMENT_FORMAT, type ExperimentRecord, type ModelDescription, scoreRecords } from './record.ts';
 import type { Plane } from '../features/slices.ts';
@@ -79,6 +79,19 @@ export interface ComparisonRun {
   record: ExperimentRecord;
   /** Per case: the predicted label volume on the canonical grid. */
   predictions: Map<string, Uint8Array>;
+}
+
+/**
+ * The seed's linear probe (exactly as the seed ran it: no post-processing) against the voxel
+ * heads on one mapping: the fine head, the voxel inputs alone and the backbone alone, so what
+ * the backbone adds and what the voxel inputs add both show.
+ */
+export function seedAblation(mapping: ChannelMapping, head: HeadSettings): Variant[] {
+  const voxelHead = { ...head, hidden: head.hidden.length ? head.hidden : DEFAULT_HEAD.hidden };
+  return [
+    { name: HEAD_NAMES.linear, mapping, head: SEED_HEAD },
+    ...(['fine', 'voxels', 'mlp'] as const).map((kind) => ({ name: HEAD_NAMES[kind], mapping, head: { ...voxelHead, head: kind } })),
+  ];
 }
 
 /** Mappings compared with one head: a comparison of variants that differ only in their mapping. */

@@ -9,6 +9,7 @@ import {
   exportExperiments,
   importExperiments,
   restoreExperiments,
+  runAblation,
   runComparison,
   setMappings,
   toggleSelected,
@@ -55,6 +56,9 @@ export function ComparePanel() {
       <h3>Compare mappings</h3>
       <button type="button" disabled={!ready} onClick={() => void runComparison(PRESET_COMPARISON.map((p) => p.mapping))}>
         Compare 3 modalities vs FLAIR only
+      </button>
+      <button type="button" disabled={!ready} onClick={() => void runAblation()} title="On the mapping in use: the seed's linear probe, the fine head, the voxel inputs alone and the backbone alone">
+        Linear probe (the seed's) vs voxel heads
       </button>
       <details>
         <summary>Other mappings ({mappings.map(mappingName).join(' vs ')})</summary>
