@@ -21,6 +21,11 @@ test('FLAIR only: extract with a test checkpoint, watch progress reach the end, 
   const [, withFeatures, skipped] = /(\d+) slices with features .*, (\d+) slices without head/.exec((await result.textContent())!)!.map(Number);
   expect(withFeatures + skipped).toBe(32);
   expect(skipped).toBeGreaterThan(0);
+  // The estimate counts the same slices the extraction embedded, and shows the other planes too.
+  await page.getByRole('button', { name: 'Estimate the extraction time' }).click();
+  const estimate = page.getByTestId('extraction-estimate');
+  await expect(estimate).toContainText(`axial ${withFeatures} slices ≈`, { timeout: 60_000 });
+  await expect(estimate).toContainText(/coronal \d+ slices ≈ .*sagittal \d+ slices ≈ .*total ≈/);
 
   await page.getByRole('button', { name: 'Axial' }).click();
   const before = await canvasPixels(page);

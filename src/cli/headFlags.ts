@@ -1,11 +1,12 @@
 /** The head settings as CLI flags: --head, --hidden, --context, --post, --extra-mappings. */
 import { type ChannelMapping, parseMapping } from '../core/features/channels.ts';
+import { type Plane, PLANES } from '../core/features/slices.ts';
 import type { Variant } from '../core/experiments/compare.ts';
 import { DEFAULT_HEAD, HEAD_KINDS, HEAD_NAMES, type HeadKind, type HeadSettings } from '../core/heads/headSettings.ts';
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from './args.ts';
 
-export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--components 16] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...]';
+export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--components 16] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...] [--planes axial,coronal,sagittal] [--layers 1|4] [--jitter 0.15]';
 
 export function parsePostprocess(text: string): PostprocessSettings {
   const steps = text === 'none' ? [] : text.split(',').map((t) => t.trim());
@@ -21,6 +22,18 @@ export function parseHidden(text: string): number[] {
   return widths;
 }
 
+export function parseJitter(text: string): number {
+  const j = Number(text);
+  if (!(j >= 0 && j < 1)) throw new UsageError(`jitter is a fraction from 0 to below 1 (0.15: intensities scaled by up to ±15 % and shifted by up to ±0.15 sd), got "${text}"`);
+  return j;
+}
+
+export function parsePlanes(text: string): Plane[] {
+  const planes = text.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const p of planes) if (!PLANES.includes(p as Plane)) throw new UsageError(`unknown plane "${p}" (use ${PLANES.join(', ')})`);
+  return [...new Set(planes)] as Plane[];
+}
+
 export function headFlags(args: ParsedArgs): HeadSettings {
   const head = flag(args, 'head', DEFAULT_HEAD.head) as HeadKind;
   if (!HEAD_KINDS.includes(head)) throw new UsageError(`--head must be one of ${HEAD_KINDS.join(', ')}`);
@@ -29,13 +42,18 @@ export function headFlags(args: ParsedArgs): HeadSettings {
   const context = intFlag(args, 'context', DEFAULT_HEAD.context);
   if (context < 0) throw new UsageError('--context is a number of slices on each side, 0 or more');
   const components = intFlag(args, 'components', DEFAULT_HEAD.components);
-  return { ...DEFAULT_HEAD, head, hidden, context, components, postprocess: post, extraMappings: (args.flags.get('extra-mappings') ?? []).map(parseMapping) };
+  const layers = intFlag(args, 'layers', DEFAULT_HEAD.layers);
+  const jitter = args.flags.has('jitter') ? parseJitter(flag(args, 'jitter')) : DEFAULT_HEAD.jitter;
+  if (layers < 1) throw new UsageError('--layers is how many of the last blocks to read, 1 or more');
+  return { ...DEFAULT_HEAD, head, hidden, context, components, postprocess: post, extraMappings: (args.flags.get('extra-mappings') ?? []).map(parseMapping), planes: args.flags.has('planes') ? parsePlanes(flag(args, 'planes')) : DEFAULT_HEAD.planes, layers, jitter };
 }
 
 /**
  * One arm of an ablation, as `key=value` pairs joined by ';' (values may hold commas):
  * "head=linear", "head=fine;context=1", "mapping=flair,flair,flair;post=none". Keys: mapping,
- * head, hidden, context, components, post, extra (mappings joined by '+'). Unnamed settings
+ * head, hidden, context, components, post, extra (mappings joined by '+'), planes
+ * ("planes=axial,coronal,sagittal": tri-planar patch features), layers ("layers=4": the last 4 blocks), jitter ("jitter=0": no
+ * intensity jitter). Unnamed settings
  * are the command's own.
  */
 export function parseVariant(text: string, base: { mapping: ChannelMapping; head: HeadSettings }): Variant {
@@ -50,13 +68,15 @@ export function parseVariant(text: string, base: { mapping: ChannelMapping; head
       if (!HEAD_KINDS.includes(value as HeadKind)) throw new UsageError(`variant "${text}": head must be one of ${HEAD_KINDS.join(', ')}`);
       head = { ...head, head: value as HeadKind, hidden: value === 'linear' ? [] : head.hidden.length ? head.hidden : DEFAULT_HEAD.hidden };
     } else if (key === 'hidden') head.hidden = parseHidden(value);
-    else if (key === 'context' || key === 'components') {
+    else if (key === 'context' || key === 'components' || key === 'layers') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`variant "${text}": ${key} is a whole number, 0 or more`);
+      if (!Number.isInteger(n) || n < (key === 'layers' ? 1 : 0)) throw new UsageError(`variant "${text}": ${key} is a whole number, 0 or more`);
       head[key] = n;
     } else if (key === 'post') head.postprocess = parsePostprocess(value);
+    else if (key === 'planes') head.planes = parsePlanes(value);
+    else if (key === 'jitter') head.jitter = parseJitter(value);
     else if (key === 'extra') head.extraMappings = value === 'none' ? [] : value.split('+').map(parseMapping);
-    else throw new UsageError(`variant "${text}": unknown setting "${key}" (use mapping, head, hidden, context, components, post, extra)`);
+    else throw new UsageError(`variant "${text}": unknown setting "${key}" (use mapping, head, hidden, context, components, post, extra, planes, layers, jitter)`);
   }
   const onlyHead = pairs.length === 1 && pairs[0].startsWith('head=');
   return { name: onlyHead ? HEAD_NAMES[head.head] : text, mapping, head };

@@ -20,6 +20,8 @@ describe('ablation variants', () => {
     expect(parseVariant('head=linear', base)).toMatchObject({ name: "Linear probe (the seed's baseline)", head: { head: 'linear', hidden: [] } });
     expect(() => parseVariant('head=forest', base)).toThrow(UsageError);
     expect(() => parseVariant('depth=3', base)).toThrow(/unknown setting "depth"/);
+    expect(parseVariant('head=fine;planes=axial,coronal,sagittal', base).head.planes).toEqual(['axial', 'coronal', 'sagittal']);
+    expect(() => parseVariant('planes=axial,oblique', base)).toThrow(/unknown plane "oblique"/);
   });
 
   it('always adds the voxel inputs alone and the backbone alone', () => {
@@ -35,10 +37,17 @@ it('compare --variants: one row per arm, the CSV agrees with the table, the repo
   expect(studio('make-checkpoint', '--preset', 'tiny', '--out', weights).status).toBe(0);
   const csv = join(tmp, 'ablation.csv');
   const html = join(tmp, 'ablation.html');
-  const r = studio('compare', '--train', join(tmp, 'synthetic-31'), '--test', join(tmp, 'synthetic-32'), '--mapping', 'flair,t1ce,t2', '--variants', 'head=linear', 'head=voxels;post=none', '--weights', weights, '--epochs', '2', '--seed', '3', '--csv', csv, '--html', html);
+  const r = studio('compare', '--train', join(tmp, 'synthetic-31'), '--test', join(tmp, 'synthetic-32'), '--mapping', 'flair,t1ce,t2', '--variants', 'head=linear', 'head=voxels;post=none', 'head=fine;planes=axial,sagittal', '--weights', weights, '--epochs', '2', '--seed', '3', '--csv', csv, '--html', html);
   expect(r.status, r.stderr).toBe(0);
   const out = JSON.parse(r.stdout);
-  expect(out.experiments.map((e: { name: string }) => e.name)).toEqual(["Linear probe (the seed's baseline)", 'head=voxels;post=none', 'MLP on backbone features']);
+  expect(out.experiments.map((e: { name: string }) => e.name)).toEqual(["Linear probe (the seed's baseline)", 'head=voxels;post=none', 'head=fine;planes=axial,sagittal', 'MLP on backbone features']);
+  // Announced before it ran: the two planes the runs read, slices with brain at most the grid's.
+  expect(out.extractionEstimate.firstCase.map((p: { plane: string }) => p.plane)).toEqual(['axial', 'sagittal']);
+  const [axial, sagittal] = out.extractionEstimate.firstCase;
+  expect(axial.slices).toBeGreaterThan(10);
+  expect(axial.slices).toBeLessThanOrEqual(48);
+  expect(sagittal.slices).toBeGreaterThan(axial.slices);
+  expect(sagittal.slices).toBeLessThanOrEqual(96);
   const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '')));
   for (const e of out.experiments) {
     for (const region of ['WT', 'TC', 'ET']) {
@@ -49,4 +58,5 @@ it('compare --variants: one row per arm, the CSV agrees with the table, the repo
   const report = readFileSync(html, 'utf8');
   expect(report).toContain('Differs: head: ');
   expect(report).toContain('post-processing hierarchy');
+  expect(report).toContain('planes');
 }, 400_000);

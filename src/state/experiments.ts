@@ -96,7 +96,7 @@ export function runAblation(): Promise<void> {
   const t = useTraining.getState();
   const mapping = useFeatures.getState().mapping;
   const hidden = t.hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
-  return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, postprocess: t.postprocess }));
+  return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, jitter: t.jitter, postprocess: t.postprocess }));
 }
 
 /** Keeps a one-case experiment and its predicted volume, and lists it. */

@@ -14,7 +14,8 @@ interface ModelState {
   info: ModelInfo | null;
   progress: Progress | null;
   busy: boolean;
-  speed: { medianMs: number; backend: string } | null;
+  /** The backbone's measured time per slice, at the input size it was timed at. */
+  speed: { medianMs: number; backend: string; size: number } | null;
   cached: { url: string; bytes: number }[];
 }
 
@@ -79,10 +80,10 @@ export function cancelModelLoad(): void {
   controller?.abort();
 }
 
-export async function measureBackboneSpeed(): Promise<void> {
+export async function measureBackboneSpeed(size = 224): Promise<void> {
   useModel.setState({ busy: true, progress: { status: 'initiate', task: 'Timing the backbone' } });
   try {
-    useModel.setState({ speed: await computeClient().request('measureSpeed', { size: 224, runs: 3 }) });
+    useModel.setState({ speed: { ...(await computeClient().request('measureSpeed', { size, runs: 3 })), size } });
   } catch (e) {
     report('error', `Timing failed: ${(e as Error).message}`);
   } finally {

@@ -32,6 +32,8 @@ interface TrainingState {
   head: HeadKind;
   /** Hidden widths of the voxel heads, e.g. "64,32". */
   hidden: string;
+  /** Intensity jitter of the voxel inputs while training (0: none). */
+  jitter: number;
   postprocess: PostprocessSettings;
   state: 'idle' | 'running' | 'paused' | 'done' | 'stopped';
   curve: CurvePoint[];
@@ -56,6 +58,7 @@ export const useTraining = create<TrainingState>(() => ({
   healthyEvery: 4,
   head: DEFAULT_HEAD.head,
   hidden: DEFAULT_HEAD.hidden.join(','),
+  jitter: DEFAULT_HEAD.jitter,
   postprocess: DEFAULT_HEAD.postprocess,
   state: 'idle',
   curve: [],
@@ -66,7 +69,7 @@ export const useTraining = create<TrainingState>(() => ({
   progress: null,
 }));
 
-type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery' | 'head' | 'hidden' | 'postprocess';
+type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery' | 'head' | 'hidden' | 'jitter' | 'postprocess';
 export const setTrainingSettings = (s: Partial<Pick<TrainingState, Settings>>) => useTraining.setState(s);
 
 // A new label map suggests the task (regions, or a lesion for a one-label mask); the user may change it.
@@ -94,13 +97,13 @@ function onUpdate(u: WorkerUpdate): void {
 }
 
 export async function startTraining(): Promise<void> {
-  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, postprocess } = useTraining.getState();
+  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, jitter, postprocess } = useTraining.getState();
   const widths = hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
   useTraining.setState({ state: 'running', curve: [], slice: null, volume: null, colours: null });
   try {
     const r = await computeClient().request(
       'train',
-      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, postprocess },
+      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, jitter, postprocess },
       { onUpdate },
     );
     report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => d.toFixed(2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);

@@ -122,7 +122,7 @@ export function currentModel(): { model: DinoV2; info: ModelInfo } | null {
 }
 
 /** Runs the backbone; on a backend failure, moves to the next backend and runs again. */
-export async function forward(pixels: Float32Array, shape: [number, number, number, number], onFallback: (message: string) => void): Promise<DinoV2Output> {
+export async function forward(pixels: Float32Array, shape: [number, number, number, number], onFallback: (message: string) => void, options?: { intermediateLayers?: number }): Promise<DinoV2Output> {
   if (!model) throw new Error('no backbone loaded: choose a model first');
   for (;;) {
     try {
@@ -132,7 +132,7 @@ export async function forward(pixels: Float32Array, shape: [number, number, numb
       }
       const input = tf.tensor4d(pixels, shape);
       try {
-        const out = model.forward(input);
+        const out = model.forward(input, options);
         await out.patches.data(); // surfaces asynchronous GPU errors here, inside the try
         return out;
       } finally {

@@ -1,4 +1,5 @@
 /** Feature extraction, previews and PCA inside the worker, over the core's one preprocessing path. */
+import { forwardOptions, patchTokens } from '../core/models/dinov2/layers.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Modality } from '../core/case/roles.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
@@ -33,10 +34,11 @@ async function prepare(c: CaseVolumes, mapping: ChannelMapping): Promise<{ hash:
 
 /** Patch tokens of one input through the worker's backbone (with its backend fallback). */
 function embedWith(notice: (text: string) => void): Embed {
-  return async (input, s) => {
-    const out = await forward(input, [1, 3, s, s], notice);
-    const tokens = (await out.patches.data()) as Float32Array;
-    tf.dispose([out.cls, out.patches, out.prenorm, out.registers, ...out.intermediates.flatMap((l) => [l.cls, l.patches])]);
+  return async (input, s, layers = 1) => {
+    const out = await forward(input, [1, 3, s, s], notice, forwardOptions(layers));
+    const joined = patchTokens(out, layers);
+    const tokens = (await joined.data()) as Float32Array;
+    tf.dispose([joined, out.cls, out.patches, out.prenorm, out.registers, ...out.intermediates.flatMap((l) => [l.cls, l.patches])]);
     return tokens;
   };
 }

@@ -13,7 +13,7 @@ import { parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { describeHead } from '../../core/heads/headSettings.ts';
-import { caseFolders, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, caseFolders, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const compareHelp = `compare --train DIR... [--test DIR...] (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
 
@@ -33,15 +33,17 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   const validation = Number(flag(args, 'validation', '0.2'));
   if (!(validation > 0 && validation < 1)) throw new UsageError('--validation is a fraction between 0 and 1');
   const { backbone, description } = await loadBackbone(args);
+  const cases = { train: train.map(caseVolumes), test: test.map(caseVolumes) };
+  const extractionEstimate = await announceExtraction([...cases.train, ...cases.test], backbone, settings.size, extractionWork(variants, settings.plane));
   const start = performance.now();
+  const store = memoryFeatureStore();
   const runs = await compareVariants({
-    train: train.map(caseVolumes),
-    test: test.map(caseVolumes),
+    ...cases,
     variants,
     settings: { ...settings, validation },
     backbone,
     model: { name: description.weights.join(' + '), randomWeights: description.randomWeights, dim: description.dim },
-    store: memoryFeatureStore(),
+    store,
     onProgress: progressLine,
   });
   process.stderr.write('\n');
@@ -65,6 +67,8 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
       cases: r.experiment.cases.map((c) => ({ case: c.id, ...Object.fromEntries(c.scores.map((s) => [s.region, { dice: round(s.dice), hd95: s.hd95 === null ? null : round(s.hd95, 2) }])) })),
     })),
     differences: t.differences.map((d) => ({ experiment: d.experiment.name, versus: d.versus.name, dice: Object.fromEntries(t.regions.map((g) => [g, stat(d.dice[g])])) })),
+    extractionEstimate,
+    featureCache: await featureCacheUsage(store),
     csv: csvPath,
     html: htmlPath ?? null,
     seconds: Math.round((performance.now() - start) / 100) / 10,

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseVolumes, referenceVolume } from '../../core/case/case.ts';
-import { type ExperimentSettings, runExperiment, summarise } from '../../core/experiments/experiment.ts';
+import { type ExperimentSettings, headOf, runExperiment, summarise } from '../../core/experiments/experiment.ts';
 import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
-import { caseFolders, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, caseFolders, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const experimentHelp = `experiment --train DIR... --test DIR... --mapping flair,t1ce,t2 ${TRAINING_FLAGS} [--out-dir DIR]`;
 
@@ -14,8 +14,11 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
   const { train, test } = caseFolders(args, true);
   const settings: ExperimentSettings = { ...trainingFlags(args), mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')) };
   const { backbone, description } = await loadBackbone(args);
+  const [trainCases, testCases] = [train.map(caseVolumes), test.map(caseVolumes)];
+  const extractionEstimate = await announceExtraction([...trainCases, ...testCases], backbone, settings.size, extractionWork([{ mapping: settings.mapping, head: headOf(settings) }], settings.plane));
   const start = performance.now();
-  const { cases } = await runExperiment({ train: train.map(caseVolumes), test: test.map(caseVolumes), settings, store: memoryFeatureStore(), backbone, onProgress: progressLine });
+  const store = memoryFeatureStore();
+  const { cases } = await runExperiment({ train: trainCases, test: testCases, settings, store, backbone, onProgress: progressLine });
   process.stderr.write('\n');
   const outDir = args.flags.get('out-dir')?.[0];
   if (outDir) {
@@ -30,6 +33,8 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
     settings: { ...settings, mapping: mappingKey(settings.mapping), train: train.map((c) => c.id), test: test.map((c) => c.id) },
     cases: cases.map((r) => ({ case: r.id, regions: Object.fromEntries(r.scores.map((s) => [s.region, { dice: +s.dice.toFixed(4), hd95: hd(s.hd95) }])) })),
     mean: summarise(cases),
+    extractionEstimate,
+    featureCache: await featureCacheUsage(store),
     hd95Convention: 'null when exactly one of prediction and truth is empty; 0 when both are',
     seconds: Math.round((performance.now() - start) / 100) / 10,
     outDir: outDir ?? null,

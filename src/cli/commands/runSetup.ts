@@ -2,12 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { assembleCase, type BratsCase } from '../../core/case/case.ts';
+import { assembleCase, type BratsCase, type CaseVolumes } from '../../core/case/case.ts';
 import { readCaseFiles } from '../../core/case/load.ts';
-import { DEFAULT_SETTINGS } from '../../core/experiments/experiment.ts';
-import type { Backbone } from '../../core/experiments/experiment.ts';
+import { mappingKey, type ChannelMapping } from '../../core/features/channels.ts';
+import type { Plane } from '../../core/features/slices.ts';
+import type { FeatureStore } from '../../core/features/store.ts';
+import { type Backbone, DEFAULT_SETTINGS } from '../../core/experiments/experiment.ts';
+import { describeEstimate, extractionEstimate, secondsPerSlice } from '../../core/features/estimate.ts';
+import { headPlanes, type HeadSettings, usesBackbone } from '../../core/heads/headSettings.ts';
+import { caseBrain } from '../../core/voxels/voxelFeatures.ts';
 import type { Task } from '../../core/heads/tasks.ts';
 import { contentHash } from '../../core/hash.ts';
+import { forwardOptions, patchTokens } from '../../core/models/dinov2/layers.ts';
 import { loadDinoV2 } from '../../core/models/dinov2/load.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
@@ -53,10 +59,42 @@ export async function loadBackbone(args: ParsedArgs) {
   const backbone: Backbone = {
     dim: model.config.dim,
     modelHash: await contentHash(files),
-    embed: async (input, s) => tf.tidy(() => model.forward(tf.tensor4d(input, [1, 3, s, s])).patches.dataSync() as Float32Array),
+    embed: async (input, s, layers = 1) => tf.tidy(() => patchTokens(model.forward(tf.tensor4d(input, [1, 3, s, s]), forwardOptions(layers)), layers).dataSync() as Float32Array),
   };
   const description = { weights: weightPaths.map((p) => basename(p)), randomWeights: model.config.randomWeights, dim: model.config.dim, depth: model.config.depth, backend: backendName };
   return { backbone, description };
 }
 
 export const progressLine = (text: string) => process.stderr.write(`\r${text.slice(0, 100).padEnd(100)}`);
+
+/** The planes and mappings a set of runs extracts features for (each pair once; the cache shares it). */
+export function extractionWork(runs: { mapping: ChannelMapping; head: HeadSettings }[], plane: Plane): { planes: Plane[]; mappings: number } | null {
+  const reading = runs.filter((r) => usesBackbone(r.head.head));
+  if (!reading.length) return null;
+  const planes = [...new Set(reading.flatMap((r) => headPlanes(r.head, plane)))];
+  const mappings = new Set(reading.flatMap((r) => [r.mapping, ...r.head.extraMappings].map(mappingKey)));
+  return { planes, mappings: mappings.size };
+}
+
+/**
+ * The extraction a run is about to do, printed before it starts: per plane for the first case at
+ * the backbone's measured rate, and for all cases and mappings. Null when no head reads the backbone.
+ */
+export async function announceExtraction(cases: CaseVolumes[], backbone: Backbone, size: number, work: { planes: Plane[]; mappings: number } | null) {
+  if (!work) {
+    process.stderr.write('heads on voxel inputs alone: no backbone extraction\n');
+    return null;
+  }
+  const rate = await secondsPerSlice(backbone.embed, size);
+  const perCase = cases.map((c) => extractionEstimate(caseBrain(c.volumes, c.brainmask), c.dims, rate, work.planes));
+  const total = perCase.flat().reduce((s, p) => s + p.seconds, 0) * work.mappings;
+  const many = work.mappings > 1 ? ` (x ${work.mappings} mappings)` : '';
+  process.stderr.write(`extraction estimate at ${rate.toFixed(2)} s a slice: ${cases[0].id}: ${describeEstimate(perCase[0])}${many}; all ${cases.length} cases ≈ ${(total / 60).toFixed(1)} min (cached slices are skipped)\n`);
+  return { secondsPerSlice: +rate.toFixed(3), mappings: work.mappings, firstCase: perCase[0].map((p) => ({ ...p, seconds: Math.round(p.seconds * work.mappings) })), totalSeconds: Math.round(total) };
+}
+
+/** The F16 feature cache a run filled: one entry per case, mapping, plane and layer choice. */
+export async function featureCacheUsage(store: FeatureStore) {
+  const u = await store.usage();
+  return { megabytes: +(u.bytes / 2 ** 20).toFixed(1), entries: u.keys.map((k) => ({ key: k.key, slices: k.slices, megabytes: +(k.bytes / 2 ** 20).toFixed(1) })) };
+}

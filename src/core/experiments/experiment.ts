@@ -58,7 +58,7 @@ export interface PreparedCase {
 }
 
 /** Checks the mapping against the case and extracts (or finds cached) features for it. */
-export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'mapping' | 'plane' | 'size'>, backbone: Backbone, store: FeatureStore, onProgress?: (text: string) => void): Promise<PreparedCase> {
+export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'mapping' | 'plane' | 'size' | 'layers'>, backbone: Backbone, store: FeatureStore, onProgress?: (text: string) => void): Promise<PreparedCase> {
   try {
     checkMapping(s.mapping, MODALITIES.filter((m) => c.volumes[m]));
   } catch (e) {
@@ -73,6 +73,7 @@ export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'm
     modelHash: backbone.modelHash,
     dim: backbone.dim,
     embed: backbone.embed,
+    layers: s.layers ?? 1,
     store,
     onProgress: (p) => onProgress?.(`${c.id}: features ${p.done}/${p.total}`),
   });
@@ -103,7 +104,7 @@ export async function runExperiment(options: {
   const spec = taskSpec(s.task);
   const trainData: TrainingSlice[] = [];
   for (const c of options.train) trainData.push(...(await trainingSlices(await prepareCase(c, s, backbone, store, options.onProgress), s, store)));
-  const head = createLinearHead(backbone.dim, spec.channels.length, s.seed);
+  const head = createLinearHead(backbone.dim * h.layers, spec.channels.length, s.seed);
   const losses: number[] = [];
   const grid = s.size / 14;
   for await (const step of trainHead(head, trainData, { spec, grid, size: s.size, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed })) {

@@ -9,7 +9,7 @@ import { mappingKey } from '../features/channels.ts';
 import { sliceGeometry } from '../features/slices.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { createFineHead, type FineCase, type FineSamples, fineSamples, labelsFromProbabilities, type PatchBlock, predictFineProbabilities, trainFineHead, type VoxelInputs } from '../heads/fineHead.ts';
-import { type HeadSettings, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
+import { headPlanes, type HeadSettings, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
 import type { MlpHead } from '../heads/mlpHead.ts';
 import { fitPatchProjection, projectBlock } from '../heads/patchProjection.ts';
 import { scoreVolume } from '../heads/predict.ts';
@@ -29,9 +29,11 @@ export async function fineCase(c: CaseVolumes, s: ExperimentSettings, h: HeadSet
   if (usesVoxelInputs(h.head) && missing.length) throw new Error(`case ${c.id} has no ${missing.map((m) => ROLE_LABELS[m]).join(' or ')}, which the head's voxel inputs were trained on`);
   const blocks: PatchBlock[] = [];
   if (usesBackbone(h.head)) {
-    for (const mapping of [s.mapping, ...h.extraMappings]) {
-      const p = await prepareCase(c, { mapping, plane: s.plane, size: s.size }, backbone, store, onProgress);
-      blocks.push({ name: mappingKey(mapping), g: p.g, slices: p.slices, dim: backbone.dim, features: async (k) => fromF16Array((await store.get(p.key, k))!) });
+    for (const plane of headPlanes(h, s.plane)) {
+      for (const mapping of [s.mapping, ...h.extraMappings]) {
+        const p = await prepareCase(c, { mapping, plane, size: s.size, layers: h.layers }, backbone, store, onProgress);
+        blocks.push({ name: `${mappingKey(mapping)}@${plane}`, g: p.g, slices: p.slices, dim: backbone.dim * h.layers, features: async (k) => fromF16Array((await store.get(p.key, k))!) });
+      }
     }
   }
   onProgress?.(`${c.id}: voxel inputs`);
@@ -44,7 +46,7 @@ export const voxelInputsOf = (h: HeadSettings): VoxelInputs => ({ voxels: usesVo
 export function mergeSamples(parts: FineSamples[], C: number): FineSamples {
   const n = parts.reduce((a, p) => a + p.n, 0);
   const width = parts[0].width;
-  const out: FineSamples = { n, width, rows: new Float32Array(n * width), targets: new Float32Array(n * C), weights: new Float32Array(n) };
+  const out: FineSamples = { voxelNames: parts[0].voxelNames, n, width, rows: new Float32Array(n * width), targets: new Float32Array(n * C), weights: new Float32Array(n) };
   let at = 0;
   for (const p of parts) {
     out.rows.set(p.rows, at * width);
@@ -91,7 +93,7 @@ export async function runFineExperiment(o: {
   parts.length = 0;
   const head = createFineHead(samples.width, h.hidden, spec, s.seed);
   const losses: number[] = [];
-  for (const step of trainFineHead(head, samples, { spec, epochs: s.epochs, batchSize: h.voxelBatch, learningRate: s.learningRate, seed: s.seed })) {
+  for (const step of trainFineHead(head, samples, { spec, epochs: s.epochs, batchSize: h.voxelBatch, learningRate: s.learningRate, seed: s.seed, jitter: usesVoxelInputs(h.head) ? h.jitter : 0 })) {
     losses.push(step.loss);
     if (step.step % 20 === 0) {
       o.signal?.throwIfAborted();
@@ -143,7 +145,7 @@ export async function heldOutFineRun(o: {
   const samples = await fineSamples(fc, spec, voxelInputsOf(h), { seed: s.seed, mayTrain: split.mayTrain });
   const head = createFineHead(samples.width, h.hidden, spec, s.seed);
   const losses: number[] = [];
-  for (const step of trainFineHead(head, samples, { spec, epochs: s.epochs, batchSize: h.voxelBatch, learningRate: s.learningRate, seed: s.seed })) {
+  for (const step of trainFineHead(head, samples, { spec, epochs: s.epochs, batchSize: h.voxelBatch, learningRate: s.learningRate, seed: s.seed, jitter: usesVoxelInputs(h.head) ? h.jitter : 0 })) {
     losses.push(step.loss);
     if ((await o.onStep?.(step, head, fc)) === 'stop') break;
   }

@@ -2,6 +2,7 @@
  * Patch features of every slice of a case, through the one preprocessing path, cached per slice.
  * The backbone comes in as a function, so the same loop runs in the worker, the CLI and tests.
  */
+import { layersKey } from '../models/dinov2/layers.ts';
 import type { Modality } from '../case/roles.ts';
 import { contentHash } from '../hash.ts';
 import { toF16Array } from '../weights/f16.ts';
@@ -12,7 +13,8 @@ import type { SliceGeometry } from './slices.ts';
 import { featureKey, type FeatureStore } from './store.ts';
 
 /** [grid * grid * dim] patch tokens of one [3, S, S] input. */
-export type Embed = (input: Float32Array, size: number) => Promise<Float32Array>;
+/** Patch tokens [grid * grid, dim * layers] of one [3, size, size] input (layers: last n blocks, concatenated). */
+export type Embed = (input: Float32Array, size: number, layers?: number) => Promise<Float32Array>;
 
 export interface ExtractionProgress {
   done: number;
@@ -57,12 +59,15 @@ export async function extractFeatures(options: {
   modelHash: string;
   dim: number;
   embed: Embed;
+  /** The last n blocks' tokens, concatenated (1: the last block's). */
+  layers?: number;
   store: FeatureStore;
   onProgress?: (p: ExtractionProgress) => void;
   signal?: AbortSignal;
 }): Promise<ExtractionResult> {
   const { norm, mapping, geometry: g, store } = options;
-  const key = featureKey({ caseHash: options.caseHash, mapping, modelHash: options.modelHash, size: g.size, plane: g.plane, layers: 'last' });
+  const layers = options.layers ?? 1;
+  const key = featureKey({ caseHash: options.caseHash, mapping, modelHash: options.modelHash, size: g.size, plane: g.plane, layers: layersKey(layers) });
   const start = performance.now();
   const slices: number[] = [];
   const skipped: number[] = [];
@@ -77,13 +82,13 @@ export async function extractFeatures(options: {
       fromCache++;
       slices.push(k);
     } else {
-      const tokens = await options.embed(sliceInput(norm, mapping, g, k), g.size);
-      if (tokens.length !== g.grid * g.grid * options.dim) throw new Error(`backbone returned ${tokens.length} values, expected ${g.grid}x${g.grid}x${options.dim}`);
+      const tokens = await options.embed(sliceInput(norm, mapping, g, k), g.size, layers);
+      if (tokens.length !== g.grid * g.grid * options.dim * layers) throw new Error(`backbone returned ${tokens.length} values, expected ${g.grid}x${g.grid}x${options.dim * layers}`);
       await store.put(key, k, toF16Array(tokens));
       computed++;
       slices.push(k);
     }
     report(k + 1);
   }
-  return { key, slices, skipped, fromCache, computed, dim: options.dim, seconds: (performance.now() - start) / 1000 };
+  return { key, slices, skipped, fromCache, computed, dim: options.dim * layers, seconds: (performance.now() - start) / 1000 };
 }

@@ -46,6 +46,8 @@ export interface FineCase {
 }
 
 export interface FineSamples {
+  /** Names of the leading voxel-input columns (empty when the head reads none). */
+  voxelNames: string[];
   rows: Float32Array;
   targets: Float32Array;
   weights: Float32Array;
@@ -58,12 +60,22 @@ export function inputWidth(voxelMaps: number, blocks: { dim: number }[], i: Voxe
   return (i.voxels ? voxelMaps : 0) + blocks.reduce((s, b) => s + b.dim, 0) * (2 * i.context + 1);
 }
 
+const nearestTables = new WeakMap<PatchBlock, Int32Array>();
+
 /** The nearest slice with features to k + offset (slices without head have none). */
 function neighbour(block: PatchBlock, k: number, offset: number): number {
-  const want = k + offset;
-  let best = block.slices[0];
-  for (const s of block.slices) if (Math.abs(s - want) < Math.abs(best - want)) best = s;
-  return best;
+  let table = nearestTables.get(block);
+  if (!table) {
+    // One table per block: tri-planar prediction asks once per voxel and tap.
+    table = new Int32Array(block.g.count);
+    for (let want = 0; want < table.length; want++) {
+      let best = block.slices[0];
+      for (const s of block.slices) if (Math.abs(s - want) < Math.abs(best - want)) best = s;
+      table[want] = best;
+    }
+    nearestTables.set(block, table);
+  }
+  return table[Math.max(0, Math.min(table.length - 1, k + offset))];
 }
 
 export interface SampleOptions {
@@ -115,7 +127,7 @@ export async function fineSamples(c: FineCase, spec: TaskSpec, inputs: VoxelInpu
   const weights = Float32Array.from(chosen, (s) => s.weight);
   const targets = taskTargets(spec, chosen.map((s) => c.labels![s.voxel]));
   await fillRows(c, inputs, chosen.map((s) => s.voxel), rows, width);
-  return { rows, targets, weights, n, width };
+  return { voxelNames: inputs.voxels ? v.names : [], rows, targets, weights, n, width };
 }
 
 /** Writes each voxel's input row: voxel maps, then the patch features read at its input pixel. */
@@ -153,6 +165,42 @@ export interface FineTrainOptions {
   learningRate: number;
   seed: number;
   loss?: LossWeights;
+  /** Intensity jitter of the voxel inputs per training row (0: none); see jitterPlan. */
+  jitter?: number;
+}
+
+/**
+ * How each voxel-input column moves when its modality's intensities become a z + b: the
+ * intensity and its smoothings (masked smoothing keeps constants) move affinely, the gradient
+ * and the asymmetry scale, depth stays. Jittering a and b per row teaches the head that a
+ * scanner's or a z-score's offset is not tissue: z-scores shift with how much tumour a brain holds.
+ */
+export type JitterPlan = { group: number; affine: boolean }[];
+
+export function jitterPlan(names: string[]): JitterPlan {
+  const groups = [...new Set(names.map((n) => n.split(':')[0]).filter((g) => g !== 'brain'))];
+  return names.map((n) => {
+    const [m, kind] = n.split(':');
+    return { group: groups.indexOf(m), affine: kind === 'z' || /^g\d/.test(kind) };
+  });
+}
+
+/** Per row and modality, a in [1 - amount, 1 + amount] and b in [-amount, amount], in place. */
+export function jitterRows(rows: Float32Array, n: number, width: number, plan: JitterPlan, amount: number, rand: () => number): void {
+  const groups = Math.max(0, ...plan.map((p) => p.group + 1));
+  const gain = new Float32Array(groups);
+  const shift = new Float32Array(groups);
+  for (let i = 0; i < n; i++) {
+    for (let g = 0; g < groups; g++) {
+      gain[g] = 1 + amount * (2 * rand() - 1);
+      shift[g] = amount * (2 * rand() - 1);
+    }
+    const row = i * width;
+    for (let f = 0; f < plan.length; f++) {
+      const p = plan[f];
+      if (p.group >= 0) rows[row + f] = rows[row + f] * gain[p.group] + (p.affine ? shift[p.group] : 0);
+    }
+  }
 }
 
 /** Adam over random mini-batches of samples; one epoch is one pass. Yields after each step. */
@@ -166,6 +214,7 @@ export function* trainFineHead(head: MlpHead, s: FineSamples, o: FineTrainOption
   const targets = new Float32Array(B * C);
   const weights = new Float32Array(B);
   const perEpoch = Math.ceil(s.n / B);
+  const plan = o.jitter ? jitterPlan(s.voxelNames) : [];
   let step = 0;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     for (let it = 0; it < perEpoch; it++) {
@@ -175,6 +224,7 @@ export function* trainFineHead(head: MlpHead, s: FineSamples, o: FineTrainOption
         targets.set(s.targets.subarray(j * C, (j + 1) * C), b * C);
         weights[b] = s.weights[j];
       }
+      if (plan.length) jitterRows(rows, B, s.width, plan, o.jitter!, rand);
       const a = mlpForward(head, rows, B);
       const { loss, gradient } = weightedSegmentationLoss(o.spec, a.logits, targets, weights, o.loss ?? DEFAULT_LOSS);
       const grads = mlpBackward(head, a, gradient);
@@ -215,6 +265,8 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
   const count = plane ? plane.count : c.dims[2];
   const tap = new Float32Array(H);
   const wanted = only ? new Set(only) : null;
+  // Projected grids of blocks on other planes, kept across slices: each is read by many.
+  const offPlane = new Map<string, Map<number, Float32Array>>();
   for (let k = 0; k < count; k++) {
     if (wanted && !wanted.has(k)) continue;
     // The slice's brain voxels, and their box indices.
@@ -237,23 +289,20 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
       }
     }
     if (voxels.length) {
-      // First layer over each block's patch grid: [g*g, D] x [D, H].
-      const projected: { g: SliceGeometry; grid: Float32Array }[] = [];
+      // Each (block, offset) reads its own columns of the first layer; blocks on another plane
+      // than the slice's read, per voxel, the slice of their own plane through it.
+      const taps: { g: SliceGeometry; grids: Map<number, Float32Array>; sliceOf: (voxel: number) => number }[] = [];
       let col = F;
-      for (const block of c.blocks) {
+      for (const [bi, block] of c.blocks.entries()) {
         for (let off = -inputs.context; off <= inputs.context; off++) {
-          const grid = await block.features(neighbour(block, k, off));
-          const P = block.g.grid * block.g.grid;
-          const out = new Float32Array(P * H);
-          for (let p = 0; p < P; p++) {
-            for (let d = 0; d < block.dim; d++) {
-              const x = grid[p * block.dim + d];
-              if (x === 0) continue;
-              const wk = (col + d) * H;
-              for (let j = 0; j < H; j++) out[p * H + j] += x * w[wk + j];
-            }
-          }
-          projected.push({ g: block.g, grid: out });
+          const key = `${bi}:${off}`;
+          const onPlane = block.g.plane === (plane?.plane ?? block.g.plane);
+          const cache = onPlane ? new Map<number, Float32Array>() : (offPlane.get(key) ?? offPlane.set(key, new Map()).get(key)!);
+          const here = neighbour(block, k, off);
+          const sliceOf = onPlane ? () => here : (voxel: number) => neighbour(block, sliceCoordinates(block.g, voxel)[0], off);
+          const needed = onPlane ? [here] : [...new Set(voxels.map(sliceOf))];
+          for (const kk of needed) if (!cache.has(kk)) cache.set(kk, projectGrid(await block.features(kk), block.g.grid * block.g.grid, block.dim, col, w, H));
+          taps.push({ g: block.g, grids: cache, sliceOf });
           col += block.dim;
         }
       }
@@ -271,10 +320,10 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
           const wf = f * H;
           for (let j = 0; j < H; j++) hidden[o + j] += x * w[wf + j];
         }
-        for (const p of projected) {
-          const [, r, cc] = sliceCoordinates(p.g, voxel);
-          const pixel = voxelPixel(p.g, r, cc);
-          sampleBilinear(p.grid, p.g.grid, p.g.size, H, Math.floor(pixel / p.g.size), pixel % p.g.size, tap);
+        for (const t of taps) {
+          const [, r, cc] = sliceCoordinates(t.g, voxel);
+          const pixel = voxelPixel(t.g, r, cc);
+          sampleBilinear(t.grids.get(t.sliceOf(voxel))!, t.g.grid, t.g.size, H, Math.floor(pixel / t.g.size), pixel % t.g.size, tap);
           for (let j = 0; j < H; j++) hidden[o + j] += tap[j];
         }
         if (relu) for (let j = 0; j < H; j++) if (hidden[o + j] < 0) hidden[o + j] = 0;
@@ -285,6 +334,20 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
     onSlice?.(k + 1, count);
   }
   return probs;
+}
+
+/** The first layer's columns col .. col + D over a patch grid: [P, D] x [D, H]. */
+function projectGrid(grid: Float32Array, P: number, D: number, col: number, w: Float32Array, H: number): Float32Array {
+  const out = new Float32Array(P * H);
+  for (let p = 0; p < P; p++) {
+    for (let d = 0; d < D; d++) {
+      const x = grid[p * D + d];
+      if (x === 0) continue;
+      const wk = (col + d) * H;
+      for (let j = 0; j < H; j++) out[p * H + j] += x * w[wk + j];
+    }
+  }
+  return out;
 }
 
 function toProbabilities(spec: TaskSpec, logits: Float32Array, o: number, out: Float32Array, at: number): void {

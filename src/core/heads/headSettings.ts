@@ -3,6 +3,7 @@
  * CLI accepts and the app shows. The seed's linear probe stays one setting away.
  */
 import type { ChannelMapping } from '../features/channels.ts';
+import type { Plane } from '../features/slices.ts';
 import { NO_POSTPROCESS, type PostprocessSettings } from '../postprocess/postprocess.ts';
 
 export type HeadKind = 'linear' | 'mlp' | 'fine' | 'voxels';
@@ -28,11 +29,25 @@ export interface HeadSettings {
   components: number;
   /** Voxels a step for the per-voxel heads. */
   voxelBatch: number;
+  /**
+   * Planes whose patch features a voxel head reads, each voxel reading its own slice of each
+   * (tri-planar: axial, coronal and sagittal fused per voxel in 3D). Empty: the experiment's plane.
+   */
+  planes: Plane[];
+  /** Backbone blocks whose normed patch tokens are concatenated: 1 (the last), 4 (DINOv2's multi-layer evaluation). */
+  layers: number;
+  /** Voxel heads: per-row intensity jitter of each modality's inputs while training (0: none). */
+  jitter: number;
 }
 
-export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0, postprocess: NO_POSTPROCESS, extraMappings: [], components: 0, voxelBatch: 4096 };
+export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0, postprocess: NO_POSTPROCESS, extraMappings: [], components: 0, voxelBatch: 4096, planes: [], layers: 1, jitter: 0 };
 
-export const DEFAULT_HEAD: HeadSettings = { head: 'voxels', hidden: [64, 32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096 };
+export const DEFAULT_HEAD: HeadSettings = { head: 'voxels', hidden: [64, 32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096, planes: [], layers: 1, jitter: 0.15 };
+
+/** The planes a head reads, the experiment's own first (it orders prediction and the held-out split). */
+export function headPlanes(h: Pick<HeadSettings, 'planes'>, plane: Plane): Plane[] {
+  return [plane, ...h.planes.filter((p) => p !== plane)];
+}
 
 export const usesBackbone = (h: HeadKind) => h !== 'voxels';
 export const usesVoxelInputs = (h: HeadKind) => h === 'fine' || h === 'voxels';
@@ -43,10 +58,13 @@ export function describeHead(h: HeadSettings): string {
   const parts = [HEAD_NAMES[h.head]];
   if (h.head !== 'linear') parts.push(h.hidden.length ? `hidden ${h.hidden.join(' x ')} (ReLU)` : 'no hidden layer');
   if (usesBackbone(h.head) && h.head !== 'linear') {
+    if (h.layers > 1) parts.push(`patch tokens of the last ${h.layers} blocks`);
+    if (h.planes.length > 1) parts.push(`patch features of the ${h.planes.join(', ')} planes read at each voxel`);
     if (h.context) parts.push(`2.5D: ±${h.context} slices of patch features`);
     if (h.components) parts.push(`patch features reduced to ${h.components} principal components`);
     if (h.extraMappings.length) parts.push(`plus the features of ${h.extraMappings.map((m) => m.map((c) => c ?? 'none').join('/')).join(', ')}`);
   }
+  if (usesVoxelInputs(h.head) && h.jitter) parts.push(`intensity jitter ±${h.jitter}`);
   parts.push(post.length ? `post-processing: ${post.join(', ')}` : 'no post-processing');
   return parts.join('; ');
 }
@@ -58,6 +76,9 @@ export function differingSettings(runs: { name: string; mapping: string; head: H
     ['head', (r) => r.head.head],
     ['hidden', (r) => (r.head.head === 'linear' ? '-' : r.head.hidden.join('x') || 'none')],
     ['context', (r) => String(r.head.context)],
+    ['layers', (r) => String(r.head.layers)],
+    ['jitter', (r) => String(r.head.jitter)],
+    ['planes', (r) => (r.head.planes.length ? r.head.planes.join('+') : 'one')],
     ['components', (r) => String(r.head.components)],
     ['extra mappings', (r) => r.head.extraMappings.map((m) => m.join(',')).join(' + ') || 'none'],
     ...(['hierarchy', 'components', 'holes'] as const).map((k): [string, (r: (typeof runs)[number]) => string] => [`post-processing ${k}`, (r) => (r.head.postprocess[k] ? 'on' : 'off')]),

@@ -153,3 +153,4 @@ export function maskCentreX(mask: Uint8Array, dims: Dims3): number {
   }
   return n ? sum / n : (nx - 1) / 2;
 }
+

@@ -1,7 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { MODALITIES, type Modality, ROLE_LABELS } from '../../core/case/roles.ts';
 import { MAPPING_PRESETS } from '../../core/features/channels.ts';
-import { referenceVolume } from '../../core/case/case.ts';
+import { caseVolumes, referenceVolume } from '../../core/case/case.ts';
+import { describeEstimate, extractionEstimate } from '../../core/features/estimate.ts';
+import { caseBrain } from '../../core/voxels/voxelFeatures.ts';
 import { normalAxis, type Plane } from '../../core/features/slices.ts';
 import { useCase } from '../../state/case.ts';
 import {
@@ -17,7 +19,7 @@ import {
   showPca,
   useFeatures,
 } from '../../state/features.ts';
-import { useModel } from '../../state/model.ts';
+import { measureBackboneSpeed, useModel } from '../../state/model.ts';
 import { useView } from '../../state/view.ts';
 import { formatBytes } from '../format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -33,6 +35,29 @@ function Preview({ rgb, size }: { rgb: Uint8Array; size: number }) {
     ctx.putImageData(image, 0, 0);
   }, [rgb, size]);
   return <canvas ref={canvas} width={size} height={size} className="preview" data-testid="mapping-preview" title="What the backbone sees" />;
+}
+
+/** Seconds per plane before the user starts, from the backbone's measured speed at this size. */
+function ExtractionEstimate({ size }: { size: number }) {
+  const current = useCase((s) => s.current);
+  const speed = useModel((s) => s.speed);
+  const busy = useModel((s) => s.busy);
+  const brain = useMemo(() => (current ? { mask: caseBrain(caseVolumes(current).volumes, current.brainmask), dims: referenceVolume(current).dims } : null), [current]);
+  if (!brain) return null;
+  if (!speed || speed.size !== size)
+    return (
+      <p className="hint">
+        <button className="link" disabled={busy} onClick={() => measureBackboneSpeed(size)}>
+          Estimate the extraction time
+        </button>{' '}
+        per plane at {size}×{size}
+      </p>
+    );
+  return (
+    <p className="hint" data-testid="extraction-estimate">
+      Extraction estimate at {Math.round(speed.medianMs)} ms a slice on {speed.backend}: {describeEstimate(extractionEstimate(brain.mask, brain.dims, speed.medianMs / 1000))} (tri-planar heads need all three)
+    </p>
+  );
 }
 
 export function FeaturesPanel() {
@@ -103,6 +128,7 @@ export function FeaturesPanel() {
           </select>
         </label>
       </div>
+      {model && <ExtractionEstimate size={size} />}
       <div className="row">
         <button disabled={busy || !model || !!mappingError} onClick={() => extractFeatures()} title={model ? '' : 'Load a backbone first'}>
           Extract features

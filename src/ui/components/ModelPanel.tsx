@@ -85,7 +85,7 @@ export function ModelPanel() {
             <button disabled={busy} onClick={() => measureBackboneSpeed()}>
               Time one slice
             </button>
-            {speed && <span data-testid="speed">{Math.round(speed.medianMs)} ms per 224×224 slice on {speed.backend}</span>}
+            {speed && <span data-testid="speed">{Math.round(speed.medianMs)} ms per {speed.size}×{speed.size} slice on {speed.backend}</span>}
           </div>
         </div>
       )}

@@ -1,5 +1,5 @@
 import type { Task } from '../../core/heads/tasks.ts';
-import { HEAD_KINDS, HEAD_NAMES, type HeadKind, usesBackbone } from '../../core/heads/headSettings.ts';
+import { HEAD_KINDS, HEAD_NAMES, type HeadKind, usesBackbone, usesVoxelInputs } from '../../core/heads/headSettings.ts';
 
 const POST_HINTS = {
   hierarchy: 'Enhancing only inside the core, the core only inside the whole tumour (voxel heads)',
@@ -71,6 +71,12 @@ export function TrainingPanel() {
         {t.head !== 'linear' && (
           <label>
             Hidden <input aria-label="Hidden layers" value={t.hidden} disabled={running} size={6} onChange={(e) => setTrainingSettings({ hidden: e.currentTarget.value })} />
+          </label>
+        )}
+        {usesVoxelInputs(t.head) && (
+          <label title="While training, each voxel's intensities of each modality are scaled by up to ± this fraction and shifted by up to ± this many sd, so another scanner's or z-score's offset does not read as tissue">
+            Jitter{' '}
+            <input aria-label="Intensity jitter" type="number" min={0} max={0.9} step={0.05} value={t.jitter} disabled={running} style={{ width: '4em' }} onChange={(e) => setTrainingSettings({ jitter: Math.min(0.9, Math.max(0, Number(e.currentTarget.value) || 0)) })} />
           </label>
         )}
       </div>
