@@ -3,9 +3,9 @@ import { expect, test } from '@playwright/test';
 import { diceScore } from '../src/core/metrics/dice.ts';
 import { regionMask } from '../src/core/metrics/regions.ts';
 import { loadVolume } from '../src/core/volume.ts';
-import { canvasPixels, caseFiles, comparePixels, openCaseWithFeatures } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, openCaseWithFeatures, waitForCase } from './helpers.ts';
 import { join } from 'node:path';
-import { SCREENSHOTS, SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
+import { SCREENSHOTS, SMALL_CASE, TINY_CASE, TINY_WEIGHTS } from './paths.ts';
 
 test('train the head, watch the chart and the overlay change, predict the volume, export it and read it back', async ({ page }) => {
   await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
@@ -75,4 +75,25 @@ test('the voxel head (the default) trains, predicts the volume with post-process
   const truth = loadVolume(new Uint8Array(readFileSync(caseFiles(SMALL_CASE).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
   (['WT', 'TC', 'ET'] as const).forEach((region, i) => expect(diceScore(regionMask(prediction.data, region), regionMask(truth.data, region))).toBeCloseTo(shown[i], 3));
   await page.screenshot({ path: join(SCREENSHOTS, 'voxel-head-synthetic.png') });
+
+  // Saved, then applied to another patient: its filter bank is computed for that case, and the
+  // Dice shown is the Dice of what exports.
+  const headDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save head' }).click();
+  const headJson = readFileSync(await (await headDownload).path());
+  await page.getByTestId('file-input').setInputFiles(caseFiles(TINY_CASE));
+  await waitForCase(page, 'synthetic-6');
+  await page.getByTestId('head-input').setInputFiles({ name: 'head.json', mimeType: 'application/json', buffer: headJson });
+  await expect(page.getByRole('status').last()).toContainText('Head loaded');
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  await expect(table).toContainText('ET', { timeout: 60_000 });
+  const other = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td')[1].textContent)));
+  const exported = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export prediction (.nii.gz)' }).click();
+  const otherPrediction = loadVolume(new Uint8Array(readFileSync(await (await exported).path())), 'prediction.nii.gz');
+  const otherTruth = loadVolume(new Uint8Array(readFileSync(caseFiles(TINY_CASE).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
+  expect(otherPrediction.dims).toEqual(otherTruth.dims);
+  const wtOther = diceScore(regionMask(otherPrediction.data, 'WT'), regionMask(otherTruth.data, 'WT'));
+  expect(wtOther).toBeCloseTo(other[0], 3);
+  expect(wtOther).toBeGreaterThan(0.3); // another synthetic tumour, seen by a head that never saw it
 });

@@ -119,7 +119,7 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
     return [{ json: exportHead() }, []];
   },
   importHead({ json }) {
-    return [importHead(json), []];
+    return [importHead(json, currentCase), []];
   },
   async compare({ mappings, variants, settings }, { progress, notice, signal }) {
     const r = await compare(theCase(), variants ?? mappings, settings, progress, notice, signal);

@@ -14,7 +14,7 @@ import { fromF16Array } from '../core/weights/f16.ts';
 import { extractedFeatures } from './features.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
 import { DEFAULT_HEAD, type HeadSettings } from '../core/heads/headSettings.ts';
-import { dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
+import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
 
 /** The interactive run splits and trains as the comparisons do. */
 export type TrainSettings = HeldOutSettings & Partial<HeadSettings>;
@@ -132,9 +132,14 @@ export function exportHead(): string {
   return JSON.stringify({ format: 'dino-seg-studio/linear-head@1', task: spec.task, channels: spec.channels, labels: spec.labels, settings: trainedWith, features: { key: result.key, size: g.size, plane: g.plane, dim: result.dim }, head: head.toJSON() });
 }
 
-export function importHead(json: string): { task: Task; dim: number } {
+export function importHead(json: string, c: CaseVolumes | null): { task: Task; dim: number } {
   const doc = JSON.parse(json);
-  if (doc.format === 'dino-seg-studio/voxel-head@1') throw new Error('this is a voxel head: loading it into another case is not supported yet; train it on this case instead');
+  if (doc.format === 'dino-seg-studio/voxel-head@1') {
+    if (!c) throw new Error('load the case to apply the voxel head to first');
+    bindVoxelHead(c, doc);
+    [head, spec, trainedWith] = [null, null, doc.settings];
+    return { task: doc.task, dim: doc.inputs.length };
+  }
   if (doc.format !== 'dino-seg-studio/linear-head@1') throw new Error('not a head saved by the studio');
   dropVoxelHead();
   // A head over named classes (scribbles) carries its outputs' labels; the built-in tasks do not need to.

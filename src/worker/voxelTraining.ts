@@ -4,12 +4,12 @@
  * every ~1.5 s, and pause / stop between steps.
  */
 import type { CaseVolumes } from '../core/case/case.ts';
-import { MODALITIES } from '../core/case/roles.ts';
+import { MODALITIES, type Modality, ROLE_LABELS } from '../core/case/roles.ts';
 import { heldOutFineRun, voxelInputsOf } from '../core/experiments/fineExperiment.ts';
 import { extractSlice, sliceGeometry } from '../core/features/slices.ts';
 import { type FineCase, labelsFromProbabilities, predictFineProbabilities } from '../core/heads/fineHead.ts';
-import { type HeadSettings, usesBackbone } from '../core/heads/headSettings.ts';
-import type { MlpHead } from '../core/heads/mlpHead.ts';
+import { DEFAULT_HEAD, HEAD_NAMES, type HeadSettings, usesBackbone } from '../core/heads/headSettings.ts';
+import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHead.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { scoreVolume } from '../core/heads/predict.ts';
 import { type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
@@ -33,12 +33,38 @@ let trained: { head: MlpHead; fc: FineCase; spec: TaskSpec; settings: HeadSettin
 export const voxelHead = () => trained;
 export const dropVoxelHead = () => void (trained = null);
 
-function caseForHead(c: CaseVolumes, h: HeadSettings): FineCase & { slices: number[] } {
-  const voxels = computeVoxelFeatures(c, { modalities: MODALITIES.filter((m) => c.volumes[m]) });
+function caseForHead(c: CaseVolumes, h: HeadSettings, inputs?: string[]): FineCase & { slices: number[] } {
+  const voxels = computeVoxelFeatures(c, { modalities: inputs ? modalitiesRead(c, inputs) : MODALITIES.filter((m) => c.volumes[m]) });
+  if (inputs && voxels.names.join() !== inputs.join()) throw new Error(`the head reads ${inputs.length} voxel inputs (${inputs.join(', ')}); this case gives ${voxels.names.length}`);
   if (!usesBackbone(h.head)) return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [], slices: [] };
   const { result, geometry, get } = extractedFeatures();
   const block = { name: result.key, g: geometry, slices: result.slices, dim: result.dim, features: async (k: number) => fromF16Array(await get(k)) };
   return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [block], slices: result.slices };
+}
+
+/** The modalities a saved head's inputs come from; each must be in the case. */
+function modalitiesRead(c: CaseVolumes, inputs: string[]): Modality[] {
+  const read = MODALITIES.filter((m) => inputs.some((n) => n.startsWith(`${m}:`)));
+  const missing = read.filter((m) => !c.volumes[m]);
+  if (missing.length) throw new Error(`the head was trained on ${read.map((m) => ROLE_LABELS[m]).join(', ')}; case ${c.id} has no ${missing.map((m) => ROLE_LABELS[m]).join(' or ')}`);
+  return read;
+}
+
+/**
+ * A voxel head, trained here or saved, applied to the case the worker holds: its filter bank is
+ * computed for this case from the modalities the head reads. Heads that also read patch features
+ * carry a projection fitted on their training case, so they stay with it.
+ */
+export function bindVoxelHead(c: CaseVolumes, saved?: { task: TaskSpec['task']; settings: Partial<HeadSettings>; inputs: string[]; head: MlpHeadJSON }): void {
+  if (saved) {
+    const settings: HeadSettings = { ...DEFAULT_HEAD, ...Object.fromEntries(Object.entries(saved.settings ?? {}).filter(([k, v]) => k in DEFAULT_HEAD && v !== undefined)) };
+    if (usesBackbone(settings.head)) throw new Error(`this head (${HEAD_NAMES[settings.head]}) also reads patch features reduced on its training case; only heads on voxel inputs alone move between cases: train it on this case instead`);
+    trained = { head: mlpFromJSON(saved.head), fc: caseForHead(c, settings, saved.inputs), spec: taskSpec(saved.task), settings };
+    return;
+  }
+  if (!trained || trained.fc.id === c.id) return;
+  if (usesBackbone(trained.settings.head)) throw new Error(`the head was trained on case ${trained.fc.id} with its patch features; train it on this case`);
+  trained = { ...trained, fc: caseForHead(c, trained.settings, trained.fc.voxels.names) };
 }
 
 /** Labels of one slice (rows x cols of the plane), as the viewer overlays them. */
@@ -91,6 +117,7 @@ export async function trainVoxelHead(
 /** The whole volume from the voxel head, cleaned up, with each voxel's uncertainty (largest binary entropy, 0..255). */
 export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
   if (!trained) throw new Error('train a head first');
+  bindVoxelHead(c);
   const { head, fc, spec, settings } = trained;
   const probs = await predictFineProbabilities(head, fc, spec, voxelInputsOf(settings), progress);
   const prediction = postprocess(labelsFromProbabilities(spec, probs, fc.voxels, settings.postprocess.hierarchy), c.dims, settings.postprocess);

@@ -77,7 +77,7 @@ export function differingSettings(runs: { name: string; mapping: string; head: H
     ['hidden', (r) => (r.head.head === 'linear' ? '-' : r.head.hidden.join('x') || 'none')],
     ['context', (r) => String(r.head.context)],
     ['layers', (r) => String(r.head.layers)],
-    ['jitter', (r) => String(r.head.jitter)],
+    ['jitter', (r) => (usesVoxelInputs(r.head.head) ? String(r.head.jitter) : '-')],
     ['planes', (r) => (r.head.planes.length ? r.head.planes.join('+') : 'one')],
     ['components', (r) => String(r.head.components)],
     ['extra mappings', (r) => r.head.extraMappings.map((m) => m.join(',')).join(' + ') || 'none'],
