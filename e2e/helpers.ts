@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
+import { diceScore } from '../src/core/metrics/dice.ts';
+import { regionMask } from '../src/core/metrics/regions.ts';
+import { loadVolume, type Volume } from '../src/core/volume.ts';
 
 export function caseFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -105,4 +108,17 @@ export async function greenPixels(page: Page, png: string): Promise<number> {
     for (let i = 0; i < d.length; i += 4) if (d[i + 1] > d[i] + 40 && d[i + 1] > d[i + 2] + 40) n++;
     return n;
   }, png);
+}
+
+/**
+ * Clicks "Export prediction", reads the downloaded file and the case's label map from disk, and
+ * recomputes each region's Dice from the two files (the truth the page's numbers are checked against).
+ */
+export async function exportedPrediction(page: Page, caseDir: string): Promise<{ prediction: Volume; truth: Volume; dice: Record<'WT' | 'TC' | 'ET', number> }> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export prediction (.nii.gz)' }).click();
+  const prediction = loadVolume(new Uint8Array(readFileSync(await (await download).path())), 'prediction.nii.gz');
+  const truth = loadVolume(new Uint8Array(readFileSync(caseFiles(caseDir).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
+  const dice = Object.fromEntries((['WT', 'TC', 'ET'] as const).map((r) => [r, diceScore(regionMask(prediction.data, r), regionMask(truth.data, r))])) as Record<'WT' | 'TC' | 'ET', number>;
+  return { prediction, truth, dice };
 }

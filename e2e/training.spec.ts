@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { diceScore } from '../src/core/metrics/dice.ts';
-import { regionMask } from '../src/core/metrics/regions.ts';
-import { loadVolume } from '../src/core/volume.ts';
-import { canvasPixels, caseFiles, comparePixels, openCaseWithFeatures, waitForCase } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, exportedPrediction, openCaseWithFeatures, waitForCase } from './helpers.ts';
 import { join } from 'node:path';
 import { SCREENSHOTS, SMALL_CASE, TINY_CASE, TINY_WEIGHTS } from './paths.ts';
 
@@ -32,16 +29,12 @@ test('train the head, watch the chart and the overlay change, predict the volume
   await page.getByLabel('Show labels').check();
   await page.screenshot({ path: join(SCREENSHOTS, 'training-synthetic.png') });
 
-  const downloadPromise = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export prediction (.nii.gz)' }).click();
-  const file = await (await downloadPromise).path();
-  const prediction = loadVolume(new Uint8Array(readFileSync(file)), 'prediction.nii.gz');
-  const truth = loadVolume(new Uint8Array(readFileSync(caseFiles(SMALL_CASE).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
+  const { prediction, truth, dice } = await exportedPrediction(page, SMALL_CASE);
   expect(prediction.dims).toEqual(truth.dims);
   expect(prediction.affine).toEqual(truth.affine);
   expect(new Set(prediction.data).size).toBeLessThanOrEqual(4);
   // The exported file gives the Dice the page showed.
-  expect(diceScore(regionMask(prediction.data, 'WT'), regionMask(truth.data, 'WT'))).toBeCloseTo(shownDice, 3);
+  expect(dice.WT).toBeCloseTo(shownDice, 3);
 
   // Save the head, load it again, predict again: the same numbers.
   const headDownload = page.waitForEvent('download');
@@ -69,11 +62,8 @@ test('the voxel head (the default) trains, predicts the volume with post-process
   const table = page.getByTestId('volume-scores');
   await expect(table).toContainText('ET', { timeout: 60_000 });
   const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td')[1].textContent)));
-  const downloadPromise = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export prediction (.nii.gz)' }).click();
-  const prediction = loadVolume(new Uint8Array(readFileSync(await (await downloadPromise).path())), 'prediction.nii.gz');
-  const truth = loadVolume(new Uint8Array(readFileSync(caseFiles(SMALL_CASE).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
-  (['WT', 'TC', 'ET'] as const).forEach((region, i) => expect(diceScore(regionMask(prediction.data, region), regionMask(truth.data, region))).toBeCloseTo(shown[i], 3));
+  const { dice } = await exportedPrediction(page, SMALL_CASE);
+  (['WT', 'TC', 'ET'] as const).forEach((region, i) => expect(dice[region]).toBeCloseTo(shown[i], 3));
   await page.screenshot({ path: join(SCREENSHOTS, 'voxel-head-synthetic.png') });
 
   // Saved, then applied to another patient: its filter bank is computed for that case, and the
@@ -88,12 +78,9 @@ test('the voxel head (the default) trains, predicts the volume with post-process
   await page.getByRole('button', { name: 'Predict the volume' }).click();
   await expect(table).toContainText('ET', { timeout: 60_000 });
   const other = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td')[1].textContent)));
-  const exported = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export prediction (.nii.gz)' }).click();
-  const otherPrediction = loadVolume(new Uint8Array(readFileSync(await (await exported).path())), 'prediction.nii.gz');
-  const otherTruth = loadVolume(new Uint8Array(readFileSync(caseFiles(TINY_CASE).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
-  expect(otherPrediction.dims).toEqual(otherTruth.dims);
-  const wtOther = diceScore(regionMask(otherPrediction.data, 'WT'), regionMask(otherTruth.data, 'WT'));
+  const onOther = await exportedPrediction(page, TINY_CASE);
+  expect(onOther.prediction.dims).toEqual(onOther.truth.dims);
+  const wtOther = onOther.dice.WT;
   expect(wtOther).toBeCloseTo(other[0], 3);
   expect(wtOther).toBeGreaterThan(0.3); // another synthetic tumour, seen by a head that never saw it
 });

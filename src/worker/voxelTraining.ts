@@ -8,7 +8,7 @@ import { MODALITIES, type Modality, ROLE_LABELS } from '../core/case/roles.ts';
 import { heldOutFineRun, voxelInputsOf } from '../core/experiments/fineExperiment.ts';
 import { extractSlice, sliceGeometry } from '../core/features/slices.ts';
 import { type FineCase, labelsFromProbabilities, predictFineProbabilities } from '../core/heads/fineHead.ts';
-import { DEFAULT_HEAD, HEAD_NAMES, type HeadSettings, usesBackbone } from '../core/heads/headSettings.ts';
+import { DEFAULT_HEAD, HEAD_NAMES, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHead.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { scoreVolume } from '../core/heads/predict.ts';
@@ -57,7 +57,7 @@ function modalitiesRead(c: CaseVolumes, inputs: string[]): Modality[] {
  */
 export function bindVoxelHead(c: CaseVolumes, saved?: { task: TaskSpec['task']; settings: Partial<HeadSettings>; inputs: string[]; head: MlpHeadJSON }): void {
   if (saved) {
-    const settings: HeadSettings = { ...DEFAULT_HEAD, ...Object.fromEntries(Object.entries(saved.settings ?? {}).filter(([k, v]) => k in DEFAULT_HEAD && v !== undefined)) };
+    const settings = headSettingsOver(DEFAULT_HEAD, saved.settings);
     if (usesBackbone(settings.head)) throw new Error(`this head (${HEAD_NAMES[settings.head]}) also reads patch features reduced on its training case; only heads on voxel inputs alone move between cases: train it on this case instead`);
     trained = { head: mlpFromJSON(saved.head), fc: caseForHead(c, settings, saved.inputs), spec: taskSpec(saved.task), settings };
     return;

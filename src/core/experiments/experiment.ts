@@ -17,7 +17,7 @@ import { type Task, taskSpec } from '../heads/tasks.ts';
 import { type TrainingSlice, trainHead } from '../heads/train.ts';
 import { type SamplingOptions, sliceHasTumour, trainingSchedule } from '../heads/split.ts';
 import { fromF16Array } from '../weights/f16.ts';
-import { DEFAULT_HEAD, type HeadSettings, SEED_HEAD } from '../heads/headSettings.ts';
+import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, SEED_HEAD } from '../heads/headSettings.ts';
 import { postprocess } from '../postprocess/postprocess.ts';
 import { runFineExperiment } from './fineExperiment.ts';
 import { meanSd } from './stats.ts';
@@ -125,7 +125,7 @@ export async function runExperiment(options: {
 
 /** The head settings of a run: what it names, else the seed's (records made before heads had settings). */
 export function headOf(s: Partial<HeadSettings>): HeadSettings {
-  return { ...SEED_HEAD, ...Object.fromEntries(Object.entries(s).filter(([k, v]) => k in SEED_HEAD && v !== undefined)) };
+  return headSettingsOver(SEED_HEAD, s);
 }
 
 /** Mean and standard deviation per region over cases (HD95 over the finite values). */

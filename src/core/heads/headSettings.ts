@@ -44,6 +44,11 @@ export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0,
 
 export const DEFAULT_HEAD: HeadSettings = { head: 'voxels', hidden: [64, 32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096, planes: [], layers: 1, jitter: 0.15 };
 
+/** Full settings from a partial record (a saved head, a CLI run, a message): its given fields over `base`. */
+export function headSettingsOver(base: HeadSettings, partial: Partial<HeadSettings> | object = {}): HeadSettings {
+  return { ...base, ...Object.fromEntries(Object.entries(partial).filter(([k, v]) => k in base && v !== undefined)) };
+}
+
 /** The planes a head reads, the experiment's own first (it orders prediction and the held-out split). */
 export function headPlanes(h: Pick<HeadSettings, 'planes'>, plane: Plane): Plane[] {
   return [plane, ...h.planes.filter((p) => p !== plane)];
