@@ -46,6 +46,15 @@ test('FLAIR only: extract with a test checkpoint, watch progress reach the end, 
   await page.getByLabel('Channel preset').selectOption('three-modalities');
   await page.getByRole('button', { name: 'Extract features' }).click();
   await expect(result).toContainText(`${withFeatures} slices with features (0 from the cache)`);
+  // The last two blocks' tokens: another key again, twice the model's dim per patch; more blocks
+  // than the checkpoint has cannot be chosen.
+  const [, depth, dim] = /(\d+) blocks, dim (\d+)/.exec((await page.getByTestId('model-info').textContent())!)!.map(Number);
+  await expect(result).toContainText(`; ${dim} values per patch`);
+  expect(await page.getByRole('option', { name: /last 4 blocks/ }).isDisabled()).toBe(depth < 4);
+  await page.getByLabel('Backbone blocks').selectOption('2');
+  await page.getByRole('button', { name: 'Extract features' }).click();
+  await expect(result).toContainText(`${withFeatures} slices with features (0 from the cache)`);
+  await expect(result).toContainText(`; ${2 * dim} values per patch (the last 2 blocks)`);
 });
 
 test('the page stays responsive during extraction, which can be cancelled', async ({ page }) => {

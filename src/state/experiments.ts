@@ -60,6 +60,7 @@ export async function runComparison(mappings = useExperiments.getState().mapping
   const settings: ComparisonSettings = {
     plane: f.plane,
     size: f.size,
+    layers: f.layers,
     task: t.task,
     epochs: t.epochs,
     batchSize: t.batchSize,
@@ -94,9 +95,9 @@ export const cancelComparison = () => controller?.abort();
 /** The seed's linear probe against the voxel heads, on the mapping in use and the training panel's head settings. */
 export function runAblation(): Promise<void> {
   const t = useTraining.getState();
-  const mapping = useFeatures.getState().mapping;
+  const { mapping, layers } = useFeatures.getState();
   const hidden = t.hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
-  return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, jitter: t.jitter, postprocess: t.postprocess }));
+  return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, jitter: t.jitter, postprocess: t.postprocess, layers }));
 }
 
 /** Keeps a one-case experiment and its predicted volume, and lists it. */

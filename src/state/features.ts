@@ -15,6 +15,8 @@ interface FeaturesState {
   mapping: ChannelMapping;
   plane: Plane;
   size: number;
+  /** Backbone blocks whose normed patch tokens are concatenated: 1 (the last) or 4 (DINOv2's multi-layer evaluation). */
+  layers: number;
   progress: Progress | null;
   busy: boolean;
   result: ExtractionResult | null;
@@ -29,6 +31,7 @@ export const useFeatures = create<FeaturesState>(() => ({
   mapping: ['flair', 't1ce', 't2'],
   plane: 'axial',
   size: 224,
+  layers: 1,
   progress: null,
   busy: false,
   result: null,
@@ -79,6 +82,7 @@ export function setChannel(channel: number, modality: Modality | null): void {
 
 export const setPlane = (plane: Plane) => useFeatures.setState({ plane, result: null, pca: null });
 export const setSize = (size: number) => useFeatures.setState({ size, result: null, pca: null });
+export const setLayers = (layers: number) => useFeatures.setState({ layers, result: null, pca: null });
 
 /** A new case: pick the seed's mapping when it can, else FLAIR alone, else what there is. */
 useCase.subscribe((s, prev) => {
@@ -91,13 +95,13 @@ useCase.subscribe((s, prev) => {
 });
 
 export async function extractFeatures(): Promise<void> {
-  const { mapping, plane, size, mappingError } = useFeatures.getState();
+  const { mapping, plane, size, layers, mappingError } = useFeatures.getState();
   if (mappingError) return report('error', mappingError);
   controller = new AbortController();
   useFeatures.setState({ busy: true, progress: { status: 'initiate', task: 'Preparing the case' }, pca: null });
   try {
     await sendCase();
-    const result = await computeClient().request('extractFeatures', { mapping, plane, size }, { onProgress: (progress) => useFeatures.setState({ progress }), signal: controller.signal });
+    const result = await computeClient().request('extractFeatures', { mapping, plane, size, layers }, { onProgress: (progress) => useFeatures.setState({ progress }), signal: controller.signal });
     useFeatures.setState({ result });
   } catch (e) {
     report(e instanceof CancelledError ? 'info' : 'error', (e as Error).message);

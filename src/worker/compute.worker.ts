@@ -75,8 +75,8 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
     currentCase = c;
     return [{}, []];
   },
-  async extractFeatures({ mapping, plane, size }, { progress, notice, signal }) {
-    return [await extract(theCase(), mapping, plane, size, progress, notice, signal), []];
+  async extractFeatures({ mapping, plane, size, layers }, { progress, notice, signal }) {
+    return [await extract(theCase(), mapping, { plane, size, layers }, progress, notice, signal), []];
   },
   async previewSlice({ mapping, plane, size, slice }) {
     const r = await preview(theCase(), mapping, plane, size, slice);

@@ -53,8 +53,7 @@ export async function workerBackbone(notice: (text: string) => void): Promise<{ 
 export async function extract(
   c: CaseVolumes,
   mapping: ChannelMapping,
-  plane: Plane,
-  size: number,
+  { plane, size, layers }: { plane: Plane; size: number; layers: number },
   progress: (p: Progress) => void,
   notice: (text: string) => void,
   signal: AbortSignal,
@@ -69,6 +68,7 @@ export async function extract(
     caseHash: hash,
     modelHash: backbone.modelHash,
     dim: backbone.dim,
+    layers,
     store,
     signal,
     embed: backbone.embed,

@@ -58,7 +58,7 @@ export interface RequestMap {
   simulateBackendFailure: Record<string, never>;
   /** The case's volumes, sent once per case; later requests refer to it. */
   setCase: CaseVolumes;
-  extractFeatures: { mapping: ChannelMapping; plane: Plane; size: number };
+  extractFeatures: { mapping: ChannelMapping; plane: Plane; size: number; layers: number };
   previewSlice: { mapping: ChannelMapping; plane: Plane; size: number; slice: number };
   pcaOverlay: { scope: 'slice' | 'volume'; slice: number };
   featureCache: Record<string, never>;

@@ -13,7 +13,7 @@ import { fromF16Array } from '../core/weights/f16.ts';
 
 import { extractedFeatures } from './features.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
-import { DEFAULT_HEAD, type HeadSettings, headSettingsOver } from '../core/heads/headSettings.ts';
+import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
 
 /** The interactive run splits and trains as the comparisons do. */
@@ -71,7 +71,8 @@ export async function train(settings: TrainSettings, c: CaseVolumes, update: (u:
   if (settings.head && settings.head !== 'linear') {
     control = 'run';
     head = null;
-    const h = headSettingsOver(DEFAULT_HEAD, settings);
+    // A head on patch features reads those extracted, with their number of blocks.
+    const h = headSettingsOver(DEFAULT_HEAD, { ...settings, layers: usesBackbone(settings.head) ? extractedFeatures().result.layers : 1 });
     const r = await trainVoxelHead(c, { task: settings.task, epochs: settings.epochs, learningRate: settings.learningRate, seed: settings.seed, validation: settings.validation, head: h }, { wanted, viewSlice: () => viewSlice }, update);
     trainedWith = settings;
     return r;

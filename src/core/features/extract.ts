@@ -33,6 +33,8 @@ export interface ExtractionResult {
   fromCache: number;
   computed: number;
   dim: number;
+  /** Backbone blocks whose patch tokens each feature concatenates (dim is the backbone's times this). */
+  layers: number;
   seconds: number;
 }
 
@@ -90,5 +92,5 @@ export async function extractFeatures(options: {
     }
     report(k + 1);
   }
-  return { key, slices, skipped, fromCache, computed, dim: options.dim * layers, seconds: (performance.now() - start) / 1000 };
+  return { key, slices, skipped, fromCache, computed, dim: options.dim * layers, layers, seconds: (performance.now() - start) / 1000 };
 }

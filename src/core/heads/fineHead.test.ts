@@ -15,8 +15,8 @@ function lossOf(head: ReturnType<typeof createMlpHead>, rows: Float32Array, n: n
 }
 
 describe('MLP head', () => {
-  it('has gradients equal to finite differences, through ReLU, standardisation and the weighted loss', () => {
-    const n = 12;
+  // 7 rows: one block of four and a partial block of three (the layers take rows four at a time).
+  it.each([12, 7])('has gradients equal to finite differences, through ReLU, standardisation and the weighted loss (%i rows)', (n) => {
     const F = 5;
     const head = createMlpHead(F, [6, 4], 3, 3);
     const rows = Float32Array.from({ length: n * F }, (_, i) => Math.sin(i * 1.3) * 3 + (i % F));
@@ -42,6 +42,20 @@ describe('MLP head', () => {
           const numeric = (up - down) / (2 * eps);
           expect(grads[li][name][j], `layer ${li} ${name}[${j}]`).toBeCloseTo(numeric, 3);
         }
+      }
+    }
+  });
+
+  it('gives each row the logits of a plain per-row forward pass, for any number of rows', () => {
+    const F = 4;
+    const head = createMlpHead(F, [5], 2, 7);
+    for (const n of [1, 2, 3, 5, 6]) {
+      const rows = Float32Array.from({ length: n * F }, (_, i) => Math.cos(i * 0.9) * 2);
+      const logits = mlpForward(head, rows, n).logits;
+      for (let i = 0; i < n; i++) {
+        const [l1, l2] = head.layers;
+        const hidden = Array.from({ length: 5 }, (_, j) => Math.max(0, l1.b[j] + [0, 1, 2, 3].reduce((a, k) => a + rows[i * F + k] * l1.w[k * 5 + j], 0)));
+        for (let c = 0; c < 2; c++) expect(logits[i * 2 + c]).toBeCloseTo(l2.b[c] + hidden.reduce((a, h, j) => a + h * l2.w[j * 2 + c], 0), 5);
       }
     }
   });

@@ -72,19 +72,38 @@ export interface Activations {
   logits: Float32Array;
 }
 
+// Rows go four at a time, so each weight is read once for four voxels, with float64 sums: ~2x the
+// speed of one row at a time in V8 (the head trains in plain JavaScript in the worker).
 function dense(x: Float32Array, n: number, l: Dense, relu: boolean): Float32Array {
-  const out = new Float32Array(n * l.out);
-  const { w, b } = l;
-  for (let i = 0; i < n; i++) {
-    const o = i * l.out;
-    for (let j = 0; j < l.out; j++) out[o + j] = b[j];
-    for (let k = 0; k < l.in; k++) {
-      const v = x[i * l.in + k];
-      if (v === 0) continue;
-      const wk = k * l.out;
-      for (let j = 0; j < l.out; j++) out[o + j] += v * w[wk + j];
+  const { w, b, in: I, out: O } = l;
+  const out = new Float32Array(n * O);
+  const acc = [0, 1, 2, 3].map(() => new Float64Array(O));
+  const [a0, a1, a2, a3] = acc;
+  for (let i = 0; i < n; i += 4) {
+    const rows = Math.min(4, n - i);
+    for (let j = 0; j < O; j++) a0[j] = a1[j] = a2[j] = a3[j] = b[j];
+    const x0 = i * I;
+    for (let k = 0; k < I; k++) {
+      // Past the last row the missing ones count as 0.
+      const v0 = x[x0 + k];
+      const v1 = rows > 1 ? x[x0 + I + k] : 0;
+      const v2 = rows > 2 ? x[x0 + 2 * I + k] : 0;
+      const v3 = rows > 3 ? x[x0 + 3 * I + k] : 0;
+      if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
+      const wk = k * O;
+      for (let j = 0; j < O; j++) {
+        const wj = w[wk + j];
+        a0[j] += v0 * wj;
+        a1[j] += v1 * wj;
+        a2[j] += v2 * wj;
+        a3[j] += v3 * wj;
+      }
     }
-    if (relu) for (let j = 0; j < l.out; j++) if (out[o + j] < 0) out[o + j] = 0;
+    for (let r = 0; r < rows; r++) {
+      const a = acc[r];
+      const o = (i + r) * O;
+      for (let j = 0; j < O; j++) out[o + j] = relu && a[j] < 0 ? 0 : a[j];
+    }
   }
   return out;
 }
@@ -111,26 +130,47 @@ export function mlpBackward(head: MlpHead, a: Activations, gradLogits: Float32Ar
   const grads = head.layers.map((l) => ({ ...l, w: new Float32Array(l.w.length), b: new Float32Array(l.b.length) }));
   let g = gradLogits;
   for (let li = head.layers.length - 1; li >= 0; li--) {
-    const l = head.layers[li];
+    const { w, in: I, out: O } = head.layers[li];
     const x = a.inputs[li];
     const gw = grads[li].w;
     const gb = grads[li].b;
-    const below = li > 0 ? new Float32Array(a.n * l.in) : null;
-    for (let i = 0; i < a.n; i++) {
-      const go = i * l.out;
-      const xo = i * l.in;
-      for (let j = 0; j < l.out; j++) gb[j] += g[go + j];
-      for (let k = 0; k < l.in; k++) {
-        const v = x[xo + k];
-        const wk = k * l.out;
-        let s = 0;
-        for (let j = 0; j < l.out; j++) {
-          const gj = g[go + j];
-          gw[wk + j] += v * gj;
-          s += l.w[wk + j] * gj;
+    // The first layer passes no gradient down, so only its weights' gradient is computed there.
+    const below = li > 0 ? new Float32Array(a.n * I) : null;
+    for (let i = 0; i < a.n; i++) for (let j = 0; j < O; j++) gb[j] += g[i * O + j];
+    // Four rows at a time, as in dense(); missing rows past the end count as 0.
+    for (let i = 0; i < a.n; i += 4) {
+      const rows = Math.min(4, a.n - i);
+      const [g0, g1, g2, g3] = [0, 1, 2, 3].map((r) => (r < rows ? (i + r) * O : -1));
+      const xo = i * I;
+      for (let k = 0; k < I; k++) {
+        const v0 = x[xo + k];
+        const v1 = rows > 1 ? x[xo + I + k] : 0;
+        const v2 = rows > 2 ? x[xo + 2 * I + k] : 0;
+        const v3 = rows > 3 ? x[xo + 3 * I + k] : 0;
+        // Below the top layer x is a ReLU output: where it is 0, nothing flows through it.
+        if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
+        const wk = k * O;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < O; j++) {
+          const q0 = g[g0 + j];
+          const q1 = g1 < 0 ? 0 : g[g1 + j];
+          const q2 = g2 < 0 ? 0 : g[g2 + j];
+          const q3 = g3 < 0 ? 0 : g[g3 + j];
+          gw[wk + j] += v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3;
+          if (below) {
+            const wj = w[wk + j];
+            s0 += wj * q0;
+            s1 += wj * q1;
+            s2 += wj * q2;
+            s3 += wj * q3;
+          }
         }
-        // x is the ReLU output of the layer below: its gradient passes only where it was positive.
-        if (below) below[xo + k] = v > 0 ? s : 0;
+        if (below) {
+          if (v0 > 0) below[xo + k] = s0;
+          if (v1 > 0) below[xo + I + k] = s1;
+          if (v2 > 0) below[xo + 2 * I + k] = s2;
+          if (v3 > 0) below[xo + 3 * I + k] = s3;
+        }
       }
     }
     if (below) g = below;

@@ -15,6 +15,7 @@ import {
   refreshPreview,
   setChannel,
   setPlane,
+  setLayers,
   setSize,
   showPca,
   useFeatures,
@@ -60,10 +61,17 @@ function ExtractionEstimate({ size }: { size: number }) {
   );
 }
 
+/** How many of the last blocks' patch tokens a feature concatenates; more than the model has are disabled. */
+const BLOCK_CHOICES: [number, string][] = [
+  [1, 'last block'],
+  [2, 'last 2 blocks'],
+  [4, "last 4 blocks (DINOv2's multi-layer evaluation)"],
+];
+
 export function FeaturesPanel() {
   const current = useCase((s) => s.current);
   const model = useModel((s) => s.info);
-  const { preset, mapping, plane, size, progress, busy, result, preview, mappingError, pca, cacheBytes } = useFeatures();
+  const { preset, mapping, plane, size, layers, progress, busy, result, preview, mappingError, pca, cacheBytes } = useFeatures();
   const voxel = useView((s) => s.voxel);
   const slice = voxel ? voxel[normalAxis(plane)] : current ? Math.floor(referenceVolume(current).dims[normalAxis(plane)] / 2) : 0;
   useEffect(() => void refreshFeatureCache().catch(() => undefined), []);
@@ -127,6 +135,16 @@ export function FeaturesPanel() {
             ))}
           </select>
         </label>
+        <label title="DINOv2's multi-layer linear evaluation reads the normed patch tokens of the last 4 blocks; earlier blocks keep more local texture">
+          Blocks{' '}
+          <select aria-label="Backbone blocks" value={layers} onChange={(e) => setLayers(Number(e.currentTarget.value))}>
+            {BLOCK_CHOICES.map(([n, name]) => (
+              <option key={n} value={n} disabled={!!model && n > model.depth}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       {model && <ExtractionEstimate size={size} />}
       <div className="row">
@@ -139,7 +157,7 @@ export function FeaturesPanel() {
       {result && (
         <p data-testid="extraction-result">
           {result.slices.length} slices with features ({result.fromCache} from the cache), {result.skipped.length} slices without head skipped,{' '}
-          {result.seconds.toFixed(1)} s
+          {result.seconds.toFixed(1)} s; {result.dim} values per patch{result.layers > 1 ? ` (the last ${result.layers} blocks)` : ''}
         </p>
       )}
       {result && (
