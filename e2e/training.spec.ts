@@ -84,3 +84,31 @@ test('the voxel head (the default) trains, predicts the volume with post-process
   expect(wtOther).toBeCloseTo(other[0], 3);
   expect(wtOther).toBeGreaterThan(0.3); // another synthetic tumour, seen by a head that never saw it
 });
+
+test('a tri-planar fine head extracts the coronal and sagittal features it reads, trains, predicts, and records its planes', async ({ page }) => {
+  await openCaseWithFeatures(page, TINY_CASE, 'synthetic-6', TINY_WEIGHTS);
+  await page.getByLabel('Head').selectOption('fine');
+  await page.getByLabel('Tri-planar').check();
+  await page.getByLabel('Hidden layers').fill('16');
+  await page.getByLabel('Epochs').fill('20');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 300_000 });
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  await expect(page.getByTestId('volume-scores')).toContainText('ET', { timeout: 120_000 });
+  const { dice } = await exportedPrediction(page, TINY_CASE);
+  expect(dice.WT).toBeGreaterThan(0); // the export is a prediction of this case, not an empty map
+  // The saved head names the planes it reads; both other planes were extracted into the cache,
+  // so asking for them now computes nothing.
+  const headDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save head' }).click();
+  const saved = JSON.parse(readFileSync(await (await headDownload).path(), 'utf8'));
+  expect(saved.settings.planes).toEqual(['axial', 'coronal', 'sagittal']);
+  for (const plane of ['coronal', 'sagittal']) {
+    await page.getByLabel('Plane').selectOption(plane);
+    await page.getByRole('button', { name: 'Extract features' }).click();
+    await expect(page.getByTestId('extraction-result')).toContainText(/(\d+) slices with features \((\d+) from the cache\)/);
+    const [, n, cached] = /(\d+) slices with features \((\d+) from the cache\)/.exec((await page.getByTestId('extraction-result').textContent())!)!.map(Number);
+    expect(cached).toBe(n);
+    expect(n).toBeGreaterThan(0);
+  }
+});

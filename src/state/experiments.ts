@@ -97,7 +97,7 @@ export function runAblation(): Promise<void> {
   const t = useTraining.getState();
   const { mapping, layers } = useFeatures.getState();
   const hidden = t.hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
-  return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, jitter: t.jitter, postprocess: t.postprocess, layers }));
+  return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, jitter: t.jitter, postprocess: t.postprocess, layers, planes: t.planes }));
 }
 
 /** Keeps a one-case experiment and its predicted volume, and lists it. */

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { defaultTask, type Task } from '../core/heads/tasks.ts';
 import { DEFAULT_HEAD, type HeadKind } from '../core/heads/headSettings.ts';
+import type { Plane } from '../core/features/slices.ts';
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { distinctValues } from '../core/case/labels.ts';
 import { computeClient } from '../worker/client.ts';
@@ -34,6 +35,8 @@ interface TrainingState {
   hidden: string;
   /** Intensity jitter of the voxel inputs while training (0: none). */
   jitter: number;
+  /** Tri-planar: the planes a head on patch features reads (empty: the extracted one). */
+  planes: Plane[];
   postprocess: PostprocessSettings;
   state: 'idle' | 'running' | 'paused' | 'done' | 'stopped';
   curve: CurvePoint[];
@@ -59,6 +62,7 @@ export const useTraining = create<TrainingState>(() => ({
   head: DEFAULT_HEAD.head,
   hidden: DEFAULT_HEAD.hidden.join(','),
   jitter: DEFAULT_HEAD.jitter,
+  planes: DEFAULT_HEAD.planes,
   postprocess: DEFAULT_HEAD.postprocess,
   state: 'idle',
   curve: [],
@@ -69,7 +73,7 @@ export const useTraining = create<TrainingState>(() => ({
   progress: null,
 }));
 
-type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery' | 'head' | 'hidden' | 'jitter' | 'postprocess';
+type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery' | 'head' | 'hidden' | 'jitter' | 'planes' | 'postprocess';
 export const setTrainingSettings = (s: Partial<Pick<TrainingState, Settings>>) => useTraining.setState(s);
 
 // A new label map suggests the task (regions, or a lesion for a one-label mask); the user may change it.
@@ -97,19 +101,22 @@ function onUpdate(u: WorkerUpdate): void {
 }
 
 export async function startTraining(): Promise<void> {
-  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, jitter, postprocess } = useTraining.getState();
+  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, jitter, planes, postprocess } = useTraining.getState();
   const widths = hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
   useTraining.setState({ state: 'running', curve: [], slice: null, volume: null, colours: null });
   try {
     const r = await computeClient().request(
       'train',
-      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, jitter, postprocess },
-      { onUpdate },
+      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, jitter, planes, postprocess },
+      // Progress: the other planes' features a tri-planar head extracts before it trains.
+      { onUpdate, onProgress: (progress) => useTraining.setState({ progress }) },
     );
     report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => d.toFixed(2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);
   } catch (e) {
     report('error', `Training failed: ${(e as Error).message}`);
     useTraining.setState({ state: 'idle' });
+  } finally {
+    useTraining.setState({ progress: null });
   }
 }
 

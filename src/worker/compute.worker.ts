@@ -93,8 +93,8 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
     await clearFeatureCache();
     return [{}, []];
   },
-  async train(settings, { update }) {
-    return [await train(settings, theCase(), update), []];
+  async train(settings, { update, progress }) {
+    return [await train(settings, theCase(), update, progress), []];
   },
   trainingControl({ action, slice }) {
     setTrainingControl(action, slice);

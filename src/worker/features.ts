@@ -22,7 +22,13 @@ import type { ModelInfo, Progress } from './protocol.ts';
 
 const store = memoryFeatureStore(indexedDbFeatureStore());
 let prepared: { hash: string; mappingKey: string; norm: NormalisedCase } | null = null;
-let last: { result: ExtractionResult; geometry: SliceGeometry; norm: NormalisedCase } | null = null;
+let last: { result: ExtractionResult; geometry: SliceGeometry; norm: NormalisedCase; mapping: ChannelMapping } | null = null;
+
+export interface PlaneFeatures {
+  result: ExtractionResult;
+  geometry: SliceGeometry;
+  get: (k: number) => Promise<Uint16Array>;
+}
 
 async function prepare(c: CaseVolumes, mapping: ChannelMapping): Promise<{ hash: string; norm: NormalisedCase }> {
   checkMapping(mapping, Object.keys(c.volumes) as Modality[]);
@@ -50,14 +56,15 @@ export async function workerBackbone(notice: (text: string) => void): Promise<{ 
   return { backbone: { dim: loaded.info.dim, modelHash: await modelHash(), embed: embedWith(notice) }, info: loaded.info, store };
 }
 
-export async function extract(
+/** Features of one plane into the shared cache (what is cached already is read, not recomputed). */
+async function extractPlane(
   c: CaseVolumes,
   mapping: ChannelMapping,
   { plane, size, layers }: { plane: Plane; size: number; layers: number },
   progress: (p: Progress) => void,
   notice: (text: string) => void,
-  signal: AbortSignal,
-): Promise<ExtractionResult> {
+  signal?: AbortSignal,
+): Promise<{ result: ExtractionResult; geometry: SliceGeometry; norm: NormalisedCase }> {
   const { backbone } = await workerBackbone(notice);
   const { hash, norm } = await prepare(c, mapping);
   const geometry = sliceGeometry(c.dims, c.spacing, plane, size);
@@ -72,10 +79,39 @@ export async function extract(
     store,
     signal,
     embed: backbone.embed,
-    onProgress: (p) => progress({ status: 'progress', task: 'Extracting features', done: p.done, total: p.total, unit: 'slices', rate: p.slicesPerSecond }),
+    onProgress: (p) => progress({ status: 'progress', task: `Extracting features (${plane})`, done: p.done, total: p.total, unit: 'slices', rate: p.slicesPerSecond }),
   });
-  last = { result, geometry, norm };
-  return result;
+  return { result, geometry, norm };
+}
+
+export async function extract(
+  c: CaseVolumes,
+  mapping: ChannelMapping,
+  options: { plane: Plane; size: number; layers: number },
+  progress: (p: Progress) => void,
+  notice: (text: string) => void,
+  signal: AbortSignal,
+): Promise<ExtractionResult> {
+  const done = await extractPlane(c, mapping, options, progress, notice, signal);
+  last = { ...done, mapping };
+  return done.result;
+}
+
+const reader = (result: ExtractionResult) => async (k: number) => {
+  const v = await store.get(result.key, k);
+  if (!v) throw new Error(`features of slice ${k} are missing from the cache`);
+  return v;
+};
+
+/**
+ * The features of the last extraction's mapping, size and blocks in another plane, extracted
+ * now where the cache lacks them (tri-planar heads); the last extraction stays what it is.
+ */
+export async function planeFeatures(c: CaseVolumes, plane: Plane, progress: (p: Progress) => void, notice: (text: string) => void, signal?: AbortSignal): Promise<PlaneFeatures> {
+  const base = extractedFeatures();
+  if (base.geometry.plane === plane) return base;
+  const { result, geometry } = await extractPlane(c, last!.mapping, { plane, size: base.geometry.size, layers: base.result.layers }, progress, notice, signal);
+  return { result, geometry, get: reader(result) };
 }
 
 /** The pseudo-RGB slice as the backbone sees it, back in 0..255 display values. */
@@ -135,18 +171,10 @@ export async function pcaOverlay(scope: 'slice' | 'volume', k: number): Promise<
 }
 
 /** The last extraction's slices, geometry and a reader of their features, for training. */
-export function extractedFeatures(): { result: ExtractionResult; geometry: SliceGeometry; get: (k: number) => Promise<Uint16Array> } {
+export function extractedFeatures(): PlaneFeatures {
   if (!last) throw new Error('extract features first');
   const { result, geometry } = last;
-  return {
-    result,
-    geometry,
-    get: async (k) => {
-      const v = await store.get(result.key, k);
-      if (!v) throw new Error(`features of slice ${k} are missing from the cache`);
-      return v;
-    },
-  };
+  return { result, geometry, get: reader(result) };
 }
 
 export async function featureCacheUsage() {

@@ -12,6 +12,7 @@ import { trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 
 import { extractedFeatures } from './features.ts';
+import type { Progress } from './protocol.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
 import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
@@ -65,7 +66,7 @@ export async function predictViewSlice(k: number): Promise<SlicePrediction | nul
   return predictSliceView(head, spec, g, fromF16Array(await get(k)), k);
 }
 
-export async function train(settings: TrainSettings, c: CaseVolumes, update: (u: TrainingUpdate) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
+export async function train(settings: TrainSettings, c: CaseVolumes, update: (u: TrainingUpdate) => void, progress?: (p: Progress) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
   const labels = c.labels;
   if (!labels) throw new Error('this case has no label map to train on');
   if (settings.head && settings.head !== 'linear') {
@@ -73,8 +74,8 @@ export async function train(settings: TrainSettings, c: CaseVolumes, update: (u:
     head = null;
     // A head on patch features reads those extracted, with their number of blocks.
     const h = headSettingsOver(DEFAULT_HEAD, { ...settings, layers: usesBackbone(settings.head) ? extractedFeatures().result.layers : 1 });
-    const r = await trainVoxelHead(c, { task: settings.task, epochs: settings.epochs, learningRate: settings.learningRate, seed: settings.seed, validation: settings.validation, head: h }, { wanted, viewSlice: () => viewSlice }, update);
-    trainedWith = settings;
+    const r = await trainVoxelHead(c, { task: settings.task, epochs: settings.epochs, learningRate: settings.learningRate, seed: settings.seed, validation: settings.validation, head: h }, { wanted, viewSlice: () => viewSlice }, update, progress);
+    trainedWith = { ...settings, ...h };
     return r;
   }
   dropVoxelHead();

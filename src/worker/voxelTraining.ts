@@ -7,8 +7,8 @@ import type { CaseVolumes } from '../core/case/case.ts';
 import { MODALITIES, type Modality, ROLE_LABELS } from '../core/case/roles.ts';
 import { heldOutFineRun, voxelInputsOf } from '../core/experiments/fineExperiment.ts';
 import { extractSlice, sliceGeometry } from '../core/features/slices.ts';
-import { type FineCase, labelsFromProbabilities, predictFineProbabilities } from '../core/heads/fineHead.ts';
-import { DEFAULT_HEAD, HEAD_NAMES, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
+import { type FineCase, labelsFromProbabilities, type PatchBlock, predictFineProbabilities } from '../core/heads/fineHead.ts';
+import { DEFAULT_HEAD, HEAD_NAMES, headPlanes, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHead.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { scoreVolume } from '../core/heads/predict.ts';
@@ -16,7 +16,8 @@ import { type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { postprocess } from '../core/postprocess/postprocess.ts';
 import { computeVoxelFeatures } from '../core/voxels/voxelFeatures.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
-import { extractedFeatures } from './features.ts';
+import { extractedFeatures, planeFeatures } from './features.ts';
+import type { Progress } from './protocol.ts';
 import type { TrainingUpdate } from './training.ts';
 
 export interface VoxelTrainSettings {
@@ -33,13 +34,28 @@ let trained: { head: MlpHead; fc: FineCase; spec: TaskSpec; settings: HeadSettin
 export const voxelHead = () => trained;
 export const dropVoxelHead = () => void (trained = null);
 
-function caseForHead(c: CaseVolumes, h: HeadSettings, inputs?: string[]): FineCase & { slices: number[] } {
+/** The case's filter bank for a head on voxel inputs alone (saved heads name the inputs they read). */
+function voxelCase(c: CaseVolumes, inputs?: string[]): FineCase & { slices: number[] } {
   const voxels = computeVoxelFeatures(c, { modalities: inputs ? modalitiesRead(c, inputs) : MODALITIES.filter((m) => c.volumes[m]) });
   if (inputs && voxels.names.join() !== inputs.join()) throw new Error(`the head reads ${inputs.length} voxel inputs (${inputs.join(', ')}); this case gives ${voxels.names.length}`);
-  if (!usesBackbone(h.head)) return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [], slices: [] };
-  const { result, geometry, get } = extractedFeatures();
-  const block = { name: result.key, g: geometry, slices: result.slices, dim: result.dim, features: async (k: number) => fromF16Array(await get(k)) };
-  return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [block], slices: result.slices };
+  return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [], slices: [] };
+}
+
+/**
+ * The case as a head trained here reads it: the filter bank and, for heads on patch features, the
+ * extracted plane's features first, then those of the other planes the head reads (tri-planar),
+ * extracted now with the same mapping, size and blocks where the cache lacks them.
+ */
+async function caseForHead(c: CaseVolumes, h: HeadSettings, progress: (p: Progress) => void): Promise<FineCase & { slices: number[] }> {
+  const fc = voxelCase(c);
+  if (!usesBackbone(h.head)) return fc;
+  const extracted = extractedFeatures();
+  const blocks: PatchBlock[] = [];
+  for (const plane of headPlanes(h, extracted.geometry.plane)) {
+    const { result, geometry, get } = await planeFeatures(c, plane, progress, (task) => progress({ status: 'initiate', task }));
+    blocks.push({ name: `${result.key}@${plane}`, g: geometry, slices: result.slices, dim: result.dim, features: async (k: number) => fromF16Array(await get(k)) });
+  }
+  return { ...fc, blocks, slices: extracted.result.slices };
 }
 
 /** The modalities a saved head's inputs come from; each must be in the case. */
@@ -59,12 +75,12 @@ export function bindVoxelHead(c: CaseVolumes, saved?: { task: TaskSpec['task']; 
   if (saved) {
     const settings = headSettingsOver(DEFAULT_HEAD, saved.settings);
     if (usesBackbone(settings.head)) throw new Error(`this head (${HEAD_NAMES[settings.head]}) also reads patch features reduced on its training case; only heads on voxel inputs alone move between cases: train it on this case instead`);
-    trained = { head: mlpFromJSON(saved.head), fc: caseForHead(c, settings, saved.inputs), spec: taskSpec(saved.task), settings };
+    trained = { head: mlpFromJSON(saved.head), fc: voxelCase(c, saved.inputs), spec: taskSpec(saved.task), settings };
     return;
   }
   if (!trained || trained.fc.id === c.id) return;
   if (usesBackbone(trained.settings.head)) throw new Error(`the head was trained on case ${trained.fc.id} with its patch features; train it on this case`);
-  trained = { ...trained, fc: caseForHead(c, trained.settings, trained.fc.voxels.names) };
+  trained = { ...trained, fc: voxelCase(c, trained.fc.voxels.names) };
 }
 
 /** Labels of one slice (rows x cols of the plane), as the viewer overlays them. */
@@ -79,9 +95,10 @@ export async function trainVoxelHead(
   s: VoxelTrainSettings,
   control: { wanted: () => 'run' | 'pause' | 'stop'; viewSlice: () => number },
   update: (u: TrainingUpdate) => void,
+  progress: (p: Progress) => void = () => undefined,
 ): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[]; scores: RegionScore[] }> {
   const spec = taskSpec(s.task);
-  const fc = caseForHead(c, s.head);
+  const fc = await caseForHead(c, s.head, progress);
   const plane = s.head.head === 'voxels' ? 'axial' : extractedFeatures().geometry.plane;
   let last = 0;
   let steps = 0;

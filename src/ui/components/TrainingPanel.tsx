@@ -1,4 +1,5 @@
 import type { Task } from '../../core/heads/tasks.ts';
+import { PLANES } from '../../core/features/slices.ts';
 import { HEAD_KINDS, HEAD_NAMES, type HeadKind, usesBackbone, usesVoxelInputs } from '../../core/heads/headSettings.ts';
 
 const POST_HINTS = {
@@ -77,6 +78,11 @@ export function TrainingPanel() {
           <label title="While training, each voxel's intensities of each modality are scaled by up to ± this fraction and shifted by up to ± this many sd, so another scanner's or z-score's offset does not read as tissue">
             Jitter{' '}
             <input aria-label="Intensity jitter" type="number" min={0} max={0.9} step={0.05} value={t.jitter} disabled={running} style={{ width: '4em' }} onChange={(e) => setTrainingSettings({ jitter: Math.min(0.9, Math.max(0, Number(e.currentTarget.value) || 0)) })} />
+          </label>
+        )}
+        {usesBackbone(t.head) && t.head !== 'linear' && (
+          <label title="Each voxel also reads the patch features of the slices through it in the other two planes (3-D context from three 2-D stacks); their features are extracted first, with the same channels, size and blocks">
+            <input type="checkbox" aria-label="Tri-planar" checked={t.planes.length > 0} disabled={running} onChange={(e) => setTrainingSettings({ planes: e.currentTarget.checked ? [...PLANES] : [] })} /> tri-planar
           </label>
         )}
       </div>
