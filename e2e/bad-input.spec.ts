@@ -19,8 +19,15 @@ test.describe('bad input keeps what is loaded', () => {
 
   test('a file that is not NIfTI', async ({ page }) => {
     await dropFiles(page, [{ name: 'notes.txt', bytes: new TextEncoder().encode('not an image') }]);
-    await expect(page.getByRole('alert')).toContainText('notes.txt is not a NIfTI file');
+    await expect(page.getByRole('alert')).toContainText('Nothing to open: notes.txt is not a NIfTI file');
     await expectKept(page);
+  });
+
+  test('a case folder with a licence beside its volumes loads, and the licence is listed as skipped', async ({ page }) => {
+    await dropFiles(page, [...caseFiles(SMALL_CASE).map((p) => fileBytes(p)), { name: 'LICENSE.txt', bytes: new TextEncoder().encode('CC BY 4.0') }]);
+    await waitForCase(page, 'synthetic-5');
+    await expect(page.getByRole('status').filter({ hasText: 'Skipped a file that is not a NIfTI image: LICENSE.txt.' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
   });
 
   test('a non-NIfTI file named .nii', async ({ page }) => {

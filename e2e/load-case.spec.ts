@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { canvasPixels, caseFiles, comparePixels, roleOf, waitForCase } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, dropFiles, fileBytes, roleOf, waitForCase } from './helpers.ts';
 import { REAL_CASES, SCREENSHOTS, SMALL_CASE } from './paths.ts';
 
 test.beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));
@@ -52,6 +52,23 @@ test('a role can be changed in the table, and a wrong change is refused with the
   await expect(page.getByRole('alert')).toContainText('two files have the role FLAIR');
   expect(await roleOf(page, 'synthetic-5_t2.nii.gz')).toBe('t2');
   await waitForCase(page, 'synthetic-5');
+  // The next change that gives a valid case clears the refusal: the banner is about a state now gone.
+  await page.getByLabel('Role of synthetic-5_t1.nii.gz').selectOption('t1');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(await roleOf(page, 'synthetic-5_t1.nii.gz')).toBe('t1');
+});
+
+test('a file whose name says no role is named in a banner that goes once the user gives it one', async ({ page }) => {
+  await page.goto('/');
+  const files = caseFiles(SMALL_CASE).map((p) => fileBytes(p, p.endsWith('_t2.nii.gz') ? 'synthetic-5_scan7.nii.gz' : undefined));
+  await dropFiles(page, files);
+  await waitForCase(page, 'synthetic-5');
+  const banner = page.getByRole('status').filter({ hasText: 'No role could be read from synthetic-5_scan7.nii.gz' });
+  await expect(banner).toBeVisible();
+  expect(await roleOf(page, 'synthetic-5_scan7.nii.gz')).toBe('ignore');
+  await page.getByLabel('Role of synthetic-5_scan7.nii.gz').selectOption('t2');
+  await expect(banner).toHaveCount(0);
+  expect(await roleOf(page, 'synthetic-5_scan7.nii.gz')).toBe('t2');
 });
 
 test('the real BraTS 2015 case loads with its roles and label convention', async ({ page }) => {

@@ -10,7 +10,7 @@ import { MODALITIES, type Role } from '../core/case/roles.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 import { computeClient } from '../worker/client.ts';
 import type { Progress } from '../worker/protocol.ts';
-import { clearMessages, report } from './messages.ts';
+import { clearMessages, report, settle } from './messages.ts';
 import { setBackground } from './view.ts';
 
 interface CaseState {
@@ -28,11 +28,20 @@ function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined,
   try {
     const current = assembleCase(files, { convention, id });
     useCase.setState({ current, files, convention });
+    settle('assemble');
     return true;
   } catch (e) {
-    report('error', `${(e as Error).message}. The case shown before is kept.`);
+    report('error', `${(e as Error).message}. The case shown before is kept.`, 'assemble');
     return false;
   }
+}
+
+/** Files loaded without a role read from their name that the user has not given one yet. */
+let roleless = new Set<string>();
+
+function reportRoleless(): void {
+  if (roleless.size) report('info', `No role could be read from ${[...roleless].join(', ')}; choose one in the table.`, 'roles');
+  else settle('roles');
 }
 
 const setProgress = (progress: Progress | null) => useCase.setState({ progress });
@@ -45,8 +54,10 @@ export async function openFiles(files: NamedBytes[], caseId?: string): Promise<v
     return;
   }
   const nifti = files.filter((f) => isNiftiName(f.name));
-  for (const f of files) if (!isNiftiName(f.name)) report('error', `${f.name} is not a NIfTI file (.nii or .nii.gz); it was left out.`);
-  if (nifti.length === 0) return;
+  // Case folders hold licences, notes and spreadsheets beside the volumes: skipped, not an error.
+  const others = files.filter((f) => !isNiftiName(f.name)).map((f) => f.name);
+  if (nifti.length === 0) return report('error', `Nothing to open: ${others.join(', ')} ${others.length > 1 ? 'are not NIfTI files' : 'is not a NIfTI file'} (.nii or .nii.gz).`);
+  if (others.length) report('info', `Skipped ${others.length > 1 ? `${others.length} files that are not NIfTI images` : 'a file that is not a NIfTI image'}: ${others.join(', ')}.`);
   try {
     const { loaded, failed } = await computeClient().request('readFiles', { files: nifti }, { onProgress: setProgress });
     for (const f of failed) report('error', `${f.name}: ${f.error}`);
@@ -58,8 +69,8 @@ export async function openFiles(files: NamedBytes[], caseId?: string): Promise<v
     const candidate = hasImage || !current ? loaded : [...existing.filter((f) => !replaced.has(f.role)), ...loaded];
     if (tryAssemble(candidate, hasImage ? undefined : useCase.getState().convention, hasImage ? caseId : current?.id)) {
       if (hasImage) setBackground(null);
-      const unknown = loaded.filter((f) => f.role === 'ignore').map((f) => f.name);
-      if (unknown.length) report('info', `No role could be read from ${unknown.join(', ')}; choose one in the table.`);
+      roleless = new Set(loaded.filter((f) => f.role === 'ignore').map((f) => f.name));
+      reportRoleless();
     }
   } catch (e) {
     report('error', (e as Error).message);
@@ -71,7 +82,7 @@ export async function openFiles(files: NamedBytes[], caseId?: string): Promise<v
 export function setRole(name: string, role: Role): void {
   const { files, convention, current } = useCase.getState();
   const candidate = files.map((f) => (f.name === name ? { ...f, role } : f));
-  tryAssemble(candidate, role === 'seg' ? undefined : convention, current?.id);
+  if (tryAssemble(candidate, role === 'seg' ? undefined : convention, current?.id) && roleless.delete(name)) reportRoleless();
 }
 
 export function setConvention(convention: LabelConvention): void {

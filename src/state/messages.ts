@@ -4,6 +4,8 @@ export interface Message {
   id: number;
   level: 'error' | 'info';
   text: string;
+  /** What the message is about; a later message on it replaces it, and settling it removes it. */
+  topic?: string;
 }
 
 interface MessagesState {
@@ -14,8 +16,13 @@ export const useMessages = create<MessagesState>(() => ({ messages: [] }));
 
 let nextId = 1;
 
-export function report(level: Message['level'], text: string): void {
-  useMessages.setState((s) => ({ messages: [...s.messages.slice(-5), { id: nextId++, level, text }] }));
+export function report(level: Message['level'], text: string, topic?: string): void {
+  useMessages.setState((s) => ({ messages: [...s.messages.filter((m) => !topic || m.topic !== topic).slice(-5), { id: nextId++, level, text, topic }] }));
+}
+
+/** The problem a topic's message named is fixed: the banner goes. */
+export function settle(topic: string): void {
+  useMessages.setState((s) => ({ messages: s.messages.filter((m) => m.topic !== topic) }));
 }
 
 export function dismiss(id: number): void {
