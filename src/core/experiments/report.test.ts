@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { compareExperiments } from './comparison.ts';
 import { EXPERIMENT_FORMAT, type ExperimentRecord, parseExperiments } from './record.ts';
-import { comparisonCsv, comparisonHtml, comparisonMarkdown, sliceCurvesSvg } from './report.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, formatDifference, formatMeanSd, sliceCurvesSvg } from './report.ts';
 
 function experiment(name: string, mapping: string, dice: Record<string, [number, number, number]>): ExperimentRecord {
   return {
@@ -41,6 +41,14 @@ it('tabulates mean ± sd per region and the paired difference against the first'
   // HD95 null (one mask empty) is left out, not averaged as 0.
   expect(t.rows[0].hd95.TC.n).toBe(0);
   expect(t.rows[0].hd95.WT).toEqual({ mean: 4, sd: 0, n: 2 });
+});
+
+it('writes a spread only where there are two or more values', () => {
+  expect(formatMeanSd({ mean: 0.41234, sd: 0.0312, n: 2 })).toBe('0.412 ± 0.031');
+  expect(formatMeanSd({ mean: 0.41234, sd: 0, n: 1 })).toBe('0.412');
+  expect(formatMeanSd({ mean: 0, sd: 0, n: 0 })).toBe('n/a');
+  expect(formatDifference({ mean: 0.15, sd: 0, n: 1 })).toBe('+0.150');
+  expect(formatDifference({ mean: -0.2, sd: 0.09, n: 3 })).toBe('-0.200 ± 0.090');
 });
 
 it('writes one CSV row per experiment x case x region', () => {

@@ -78,8 +78,11 @@ export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string):
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * REGIONS.length}" height="${H + 28}" font-family="sans-serif" font-size="11" style="background:#fff"><title>Per-slice Dice, case ${escapeXml(caseId)}</title>${panels.join('')}${legend}</svg>`;
 }
 
-/** "0.412 ± 0.031", or n/a without values: how the report and the page write a statistic. */
-export const formatMeanSd = (s: MeanSd, digits = 3) => (s.n ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}` : 'n/a');
+/**
+ * "0.412 ± 0.031", or n/a without values: how the report and the page write a statistic. One
+ * value has no spread to show, so it stands alone ("± 0.000" would claim a certainty one case cannot give).
+ */
+export const formatMeanSd = (s: MeanSd, digits = 3) => (!s.n ? 'n/a' : s.n === 1 ? s.mean.toFixed(digits) : `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`);
 /** A difference, signed: "+0.150 ± 0.092". */
 export const formatDifference = (s: MeanSd) => (s.n && s.mean >= 0 ? '+' : '') + formatMeanSd(s);
 
