@@ -64,6 +64,7 @@ async function extractPlane(
   progress: (p: Progress) => void,
   notice: (text: string) => void,
   signal?: AbortSignal,
+  task = 'Extracting features',
 ): Promise<{ result: ExtractionResult; geometry: SliceGeometry; norm: NormalisedCase }> {
   const { backbone } = await workerBackbone(notice);
   const { hash, norm } = await prepare(c, mapping);
@@ -79,7 +80,7 @@ async function extractPlane(
     store,
     signal,
     embed: backbone.embed,
-    onProgress: (p) => progress({ status: 'progress', task: `Extracting features (${plane})`, done: p.done, total: p.total, unit: 'slices', rate: p.slicesPerSecond }),
+    onProgress: (p) => progress({ status: 'progress', task, done: p.done, total: p.total, unit: 'slices', rate: p.slicesPerSecond }),
   });
   return { result, geometry, norm };
 }
@@ -110,7 +111,7 @@ const reader = (result: ExtractionResult) => async (k: number) => {
 export async function planeFeatures(c: CaseVolumes, plane: Plane, progress: (p: Progress) => void, notice: (text: string) => void, signal?: AbortSignal): Promise<PlaneFeatures> {
   const base = extractedFeatures();
   if (base.geometry.plane === plane) return base;
-  const { result, geometry } = await extractPlane(c, last!.mapping, { plane, size: base.geometry.size, layers: base.result.layers }, progress, notice, signal);
+  const { result, geometry } = await extractPlane(c, last!.mapping, { plane, size: base.geometry.size, layers: base.result.layers }, progress, notice, signal, `Extracting ${plane} features for the tri-planar head`);
   return { result, geometry, get: reader(result) };
 }
 
