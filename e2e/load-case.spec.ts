@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { canvasPixels, caseFiles, comparePixels, dropFiles, fileBytes, roleOf, waitForCase } from './helpers.ts';
-import { REAL_CASES, SCREENSHOTS, SMALL_CASE } from './paths.ts';
+import { writeNifti } from '../src/core/nifti/write.ts';
+import { loadVolume } from '../src/core/volume.ts';
+import { REAL_CASES, SCREENSHOTS, SMALL_CASE, TINY_CASE } from './paths.ts';
 
 test.beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));
 
@@ -69,6 +71,34 @@ test('a file whose name says no role is named in a banner that goes once the use
   await page.getByLabel('Role of synthetic-5_scan7.nii.gz').selectOption('t2');
   await expect(banner).toHaveCount(0);
   expect(await roleOf(page, 'synthetic-5_scan7.nii.gz')).toBe('t2');
+});
+
+test('a folder with several label maps loads with the best one scored against and the others to switch to', async ({ page }) => {
+  await page.goto('/');
+  const images = caseFiles(SMALL_CASE).filter((p) => !p.endsWith('_seg.nii.gz')).map((p) => fileBytes(p));
+  const seg = fileBytes(join(SMALL_CASE, 'synthetic-5_seg.nii.gz'));
+  // A fusion that knows only oedema (values 0 and 2), and one algorithm's output on another case's grid.
+  const truth = loadVolume(seg.bytes, seg.name);
+  const fusion = { name: 'fusion_mav.nii.gz', bytes: writeNifti(truth.source.header, truth.data.map((v) => (v ? 2 : 0))) };
+  const algorithm = fileBytes(join(TINY_CASE, 'synthetic-6_seg.nii.gz'), 'seg_deepmedic.nii.gz');
+  await dropFiles(page, [algorithm, ...images, fusion, seg]);
+  await waitForCase(page, 'synthetic-5');
+  await expect(page.getByRole('status').filter({ hasText: '3 label maps: scoring against synthetic-5_seg.nii.gz' })).toBeVisible();
+  expect([await roleOf(page, 'fusion_mav.nii.gz'), await roleOf(page, 'seg_deepmedic.nii.gz'), await roleOf(page, 'synthetic-5_seg.nii.gz')]).toEqual(['altseg', 'altseg', 'seg']);
+  await expect(page.getByText('Values in the file: 0, 1, 2, 4')).toBeVisible();
+  // Rows show where the names differ, not the case id they share.
+  await expect(page.locator('tr[data-file="synthetic-5_flair.nii.gz"] td.file-name')).toHaveText('…_flair.nii.gz');
+
+  await page.getByLabel('Label map file').selectOption('fusion_mav.nii.gz');
+  await expect(page.getByText('Values in the file: 0, 2')).toBeVisible();
+  expect([await roleOf(page, 'fusion_mav.nii.gz'), await roleOf(page, 'synthetic-5_seg.nii.gz')]).toEqual(['seg', 'altseg']);
+  await expect(page.getByRole('status').filter({ hasText: 'scoring against fusion_mav.nii.gz (its name reads as a fusion of algorithms)' })).toBeVisible();
+
+  // The map on another grid is refused when chosen, and the one in use stays.
+  await page.getByLabel('Label map file').selectOption('seg_deepmedic.nii.gz');
+  await expect(page.getByRole('alert')).toContainText('seg_deepmedic.nii.gz: dimensions');
+  expect(await page.getByLabel('Label map file').inputValue()).toBe('fusion_mav.nii.gz');
+  await expect(page.getByText('Values in the file: 0, 2')).toBeVisible();
 });
 
 test('the real BraTS 2015 case loads with its roles and label convention', async ({ page }) => {

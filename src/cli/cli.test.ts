@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,28 @@ describe('studio CLI', () => {
     const out = JSON.parse(studio('info', dir).stdout);
     expect(out.files.map((f: { role: string }) => f.role).sort()).toEqual(['flair', 'seg', 't1', 't1ce', 't2']);
     expect(out.labels.fileValues).toEqual([0, 1, 2, 4]);
+  });
+
+  it('a folder with several label maps and one the names do not reveal: the best is chosen, --role sets one by hand, checks come before any work', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maps-'));
+    expect(studio('synth', '--out', dir, '--dims', '48,48,24', '--seed', '12').code).toBe(0);
+    const caseDir = dir;
+    const seg = readdirSync(caseDir).find((f) => f.endsWith('_seg.nii.gz'))!;
+    renameSync(join(caseDir, seg), join(caseDir, 'reference_voxels.nii.gz'));
+    copyFileSync(join(caseDir, 'reference_voxels.nii.gz'), join(caseDir, 'seg_deepmedic.nii.gz'));
+    copyFileSync(join(caseDir, 'reference_voxels.nii.gz'), join(caseDir, 'fusion_mav.nii.gz'));
+    const chosen = JSON.parse(studio('info', caseDir).stdout);
+    expect([chosen.labels.file, chosen.labels.source, chosen.otherLabelMaps]).toEqual(['fusion_mav.nii.gz', 'fusion', ['seg_deepmedic.nii.gz']]);
+    expect(chosen.files.find((f: { name: string }) => f.name === 'reference_voxels.nii.gz').role).toBe('ignore');
+    const byHand = JSON.parse(studio('info', caseDir, '--role', 'REFERENCE_*=seg').stdout);
+    expect([byHand.labels.file, byHand.otherLabelMaps]).toEqual(['reference_voxels.nii.gz', ['fusion_mav.nii.gz', 'seg_deepmedic.nii.gz']]);
+    expect(studio('info', caseDir, '--role', 'nothing*=seg').stderr).toContain('--role pattern "nothing*" matches no file');
+    expect(studio('info', caseDir, '--role', 'x=label').stderr).toContain('unknown role "label"');
+    // Without any label map, experiment names the files and the way out before loading weights (none given here).
+    for (const f of ['seg_deepmedic.nii.gz', 'fusion_mav.nii.gz']) unlinkSync(join(caseDir, f));
+    const none = studio('experiment', '--train', caseDir, '--test', caseDir, '--weights', 'missing.safetensors');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/has no label map \(files: .*reference_voxels.nii.gz \(ignore\).*\); give its role by hand, e.g. --role 'NAME\*=seg'/);
   });
 
   it('bad input: a clear message on stderr and a non-zero exit', () => {

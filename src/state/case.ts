@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import { assembleCase, type BratsCase, type CaseFile } from '../core/case/case.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
+import { LABEL_SOURCE_TEXT, labelSource, withRole } from '../core/case/labelCandidates.ts';
 import { isNiftiName } from '../core/case/load.ts';
 import { MODALITIES, type Role } from '../core/case/roles.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
@@ -64,11 +65,15 @@ export async function openFiles(files: NamedBytes[], caseId?: string): Promise<v
     if (loaded.length === 0) return;
     const hasImage = loaded.some((f) => (MODALITIES as readonly string[]).includes(f.role));
     const { current, files: existing } = useCase.getState();
-    // A label map or mask dropped alone joins the current case, replacing one of the same role.
+    // A label map or mask dropped alone joins the current case: it replaces a mask, and the label
+    // map it replaces stays as an alternative to switch back to.
     const replaced = new Set(loaded.map((f) => f.role));
-    const candidate = hasImage || !current ? loaded : [...existing.filter((f) => !replaced.has(f.role)), ...loaded];
+    const names = new Set(loaded.map((f) => f.name));
+    const kept = existing.filter((f) => !names.has(f.name) && (f.role === 'seg' || !replaced.has(f.role))).map((f): CaseFile => (f.role === 'seg' && replaced.has('seg') ? { ...f, role: 'altseg' } : f));
+    const candidate = hasImage || !current ? loaded : [...kept, ...loaded];
     if (tryAssemble(candidate, hasImage ? undefined : useCase.getState().convention, hasImage ? caseId : current?.id)) {
       if (hasImage) setBackground(null);
+      reportAlternatives();
       roleless = new Set(loaded.filter((f) => f.role === 'ignore').map((f) => f.name));
       reportRoleless();
     }
@@ -79,10 +84,20 @@ export async function openFiles(files: NamedBytes[], caseId?: string): Promise<v
   }
 }
 
+/** Several label maps: which one is scored against, and where to switch. */
+function reportAlternatives(): void {
+  const c = useCase.getState().current;
+  if (!c?.labels || !c.labelAlternatives.length) return;
+  const n = c.labelAlternatives.length;
+  report('info', `${n + 1} label maps: scoring against ${c.labels.fileName} (${LABEL_SOURCE_TEXT[labelSource(c.labels.fileName)]}). ${n > 1 ? 'The others are' : 'The other is'} listed as "Other label map" in the table; choose "Label map" there to switch.`, 'labels');
+}
+
 export function setRole(name: string, role: Role): void {
   const { files, convention, current } = useCase.getState();
-  const candidate = files.map((f) => (f.name === name ? { ...f, role } : f));
-  if (tryAssemble(candidate, role === 'seg' ? undefined : convention, current?.id) && roleless.delete(name)) reportRoleless();
+  const candidate = withRole(files, name, role);
+  if (!tryAssemble(candidate, role === 'seg' ? undefined : convention, current?.id)) return;
+  if (roleless.delete(name)) reportRoleless();
+  if (role === 'seg' || role === 'altseg') reportAlternatives();
 }
 
 export function setConvention(convention: LabelConvention): void {

@@ -1,18 +1,23 @@
 import { assembleCase, referenceVolume } from '../../core/case/case.ts';
+import { labelSource } from '../../core/case/labelCandidates.ts';
 import { readCaseFiles } from '../../core/case/load.ts';
+import { applyRoleOverrides } from '../../core/case/roleOverrides.ts';
 import type { LabelConvention } from '../../core/case/labels.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
 import type { ParsedArgs } from '../args.ts';
 import { UsageError } from '../args.ts';
+import { ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
-export const infoHelp = 'info PATH... [--convention brats2015|brats2021|brats2023]   load a case (folder or files) and describe it';
+export const infoHelp = `info PATH... [--convention brats2015|brats2021|brats2023] ${ROLE_FLAG}   load a case (folder or files) and describe it`;
 
 export class InputError extends Error {}
 
 export function info(args: ParsedArgs): unknown {
   if (args.positionals.length === 0) throw new UsageError('info needs a folder or files');
-  const { loaded, failed } = readCaseFiles(readCaseInputs(args.positionals));
-  if (failed.length > 0) throw new InputError(failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
+  const read = readCaseFiles(readCaseInputs(args.positionals));
+  if (read.failed.length > 0) throw new InputError(read.failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
+  const { files: loaded, unmatched } = applyRoleOverrides(read.loaded, roleOverrides(args));
+  if (unmatched.length) throw new UsageError(`--role pattern ${unmatched.map((p) => `"${p}"`).join(', ')} matches no file`);
   const convention = args.flags.get('convention')?.[0] as LabelConvention | undefined;
   const c = assembleCase(loaded, { convention, id: caseIdOfInputs(args.positionals) });
   const counts: Record<string, number> = {};
@@ -28,6 +33,7 @@ export function info(args: ParsedArgs): unknown {
       datatype: f.volume.source.header.datatype,
       storedOrientation: f.volume.source.reorientation,
     })),
-    labels: c.labels ? { file: c.labels.fileName, convention: c.labels.convention, fileValues: c.labels.fileValues, voxels: counts } : null,
+    labels: c.labels ? { file: c.labels.fileName, source: labelSource(c.labels.fileName), convention: c.labels.convention, fileValues: c.labels.fileValues, voxels: counts } : null,
+    otherLabelMaps: c.labelAlternatives,
   };
 }

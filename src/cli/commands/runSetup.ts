@@ -2,9 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { assembleCase, type BratsCase, type CaseVolumes } from '../../core/case/case.ts';
+import { assembleCase, type BratsCase, type CaseFile, type CaseVolumes } from '../../core/case/case.ts';
+import { LABEL_SOURCE_TEXT, labelSource } from '../../core/case/labelCandidates.ts';
 import { readCaseFiles } from '../../core/case/load.ts';
+import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../core/case/roleOverrides.ts';
 import { mappingKey, type ChannelMapping } from '../../core/features/channels.ts';
+import { mappingProblems } from '../../core/experiments/compare.ts';
 import type { Plane } from '../../core/features/slices.ts';
 import type { FeatureStore } from '../../core/features/store.ts';
 import { type Backbone, DEFAULT_SETTINGS } from '../../core/experiments/experiment.ts';
@@ -20,19 +23,62 @@ import { caseIdOfInputs, readCaseInputs } from '../files.ts';
 import { HEAD_FLAGS, headFlags } from '../headFlags.ts';
 import { useNodeBackend } from '../tfNode.ts';
 
-export const TRAINING_FLAGS = `--weights W.safetensors --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
+export const ROLE_FLAG = `[--role 'PATTERN=ROLE' ...]`;
+export const TRAINING_FLAGS = `${ROLE_FLAG} --weights W.safetensors --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
 
-export function loadCase(dir: string): BratsCase {
-  const { loaded, failed } = readCaseFiles(readCaseInputs([dir]));
-  if (failed.length) throw new Error(failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
-  return assembleCase(loaded, { id: caseIdOfInputs([dir]) ?? basename(dir) });
+/** `--role 'GOLD_STANDARD*=seg'`: roles by hand, for names the reader does not recognise. */
+export function roleOverrides(args: ParsedArgs): RoleOverride[] {
+  return (args.flags.get('role') ?? []).map((text) => {
+    try {
+      return parseRoleOverride(text);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  });
 }
 
-export function caseFolders(args: ParsedArgs, testRequired: boolean): { train: BratsCase[]; test: BratsCase[] } {
+const describeFiles = (files: CaseFile[]) => files.map((f) => `${f.name} (${f.role})`).join(', ');
+
+/** One case folder, read, given roles (by name, then by --role) and assembled; the label-map choice goes to stderr. */
+export function loadCase(dir: string, overrides: RoleOverride[] = []): BratsCase {
+  return readCase(dir, overrides).c;
+}
+
+function readCase(dir: string, overrides: RoleOverride[]): { dir: string; c: BratsCase; files: CaseFile[] } {
+  const { loaded, failed } = readCaseFiles(readCaseInputs([dir]));
+  if (failed.length) throw new Error(failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
+  const { files, unmatched } = applyRoleOverrides(loaded, overrides);
+  for (const p of unmatched) process.stderr.write(`${dir}: --role pattern "${p}" matches no file\n`);
+  const c = assembleCase(files, { id: caseIdOfInputs([dir]) ?? basename(dir) });
+  if (c.labels && c.labelAlternatives.length) {
+    process.stderr.write(`${dir}: scoring against ${c.labels.fileName} (${LABEL_SOURCE_TEXT[labelSource(c.labels.fileName)]}); other label maps: ${c.labelAlternatives.join(', ')} (choose one with --role 'NAME=seg')\n`);
+  }
+  return { dir, c, files };
+}
+
+/**
+ * Every case checked before the backbone loads or a slice is extracted: a missing label map or
+ * modality should fail in a second, not after minutes of features.
+ */
+export function checkCases(cases: { dir: string; c: BratsCase; files: CaseFile[] }[], mappings: ChannelMapping[]): void {
+  const problems = cases.filter(({ c }) => !c.labels).map(({ dir, c, files }) => `case ${c.id} (${dir}) has no label map (files: ${describeFiles(files)}); give its role by hand, e.g. --role 'NAME*=seg'`);
+  problems.push(...mappingProblems(cases.map(({ c }) => ({ id: c.id, volumes: c.modalities })), mappings));
+  if (problems.length) throw new Error(problems.join('\n'));
+}
+
+/** The mappings to check on every case: only heads that read the backbone use one (a voxel head reads every modality). */
+export const backboneMappings = (runs: { mapping: ChannelMapping; head: HeadSettings }[]) =>
+  runs.filter((r) => usesBackbone(r.head.head)).flatMap((r) => [r.mapping, ...r.head.extraMappings]);
+
+export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: ChannelMapping[]): { train: BratsCase[]; test: BratsCase[] } {
   const trainDirs = args.flags.get('train') ?? [];
   const testDirs = args.flags.get('test') ?? [];
   if (!trainDirs.length || (testRequired && !testDirs.length)) throw new UsageError(testRequired ? 'give --train and --test folders' : 'give --train folders (and --test folders, or none to hold out slices)');
-  return { train: trainDirs.map(loadCase), test: testDirs.map(loadCase) };
+  const overrides = roleOverrides(args);
+  const load = (dir: string) => readCase(dir, overrides);
+  const [train, test] = [trainDirs.map(load), testDirs.map(load)];
+  checkCases([...train, ...test], mappings);
+  return { train: train.map((t) => t.c), test: test.map((t) => t.c) };
 }
 
 export function trainingFlags(args: ParsedArgs) {

@@ -16,9 +16,9 @@ import { scribbleScores } from '../../core/scribbles/scores.ts';
 import { fromF16Array } from '../../core/weights/f16.ts';
 import { compareGrids, exportLikeSource, loadVolume } from '../../core/volume.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
-import { loadBackbone, loadCase, progressLine } from './runSetup.ts';
+import { loadBackbone, loadCase, progressLine, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
-export const scribblesHelp = 'scribbles --case DIR... --scribbles FILE... --weights W.safetensors [--mapping flair,t1ce,t2] [--classes brats|lesion] [--size 224] [--steps 300] [--out-dir DIR]';
+export const scribblesHelp = `scribbles --case DIR... --scribbles FILE... --weights W.safetensors [--mapping flair,t1ce,t2] [--classes brats|lesion] [--size 224] [--steps 300] [--out-dir DIR] ${ROLE_FLAG}`;
 
 export async function scribbles(args: ParsedArgs): Promise<unknown> {
   const dirs = args.flags.get('case') ?? [];
@@ -30,9 +30,10 @@ export async function scribbles(args: ParsedArgs): Promise<unknown> {
   const mapping = parseMapping(flag(args, 'mapping', 'flair,t1ce,t2'));
   const size = intFlag(args, 'size', 224);
   const steps = intFlag(args, 'steps', ROUND_DEFAULTS.steps);
+  const overrides = roleOverrides(args);
   // Every file is read and checked before the backbone loads: a wrong grid should not wait for it.
   const inputs = dirs.map((dir, i) => {
-    const c = loadCase(dir);
+    const c = loadCase(dir, overrides);
     const s = loadVolume(new Uint8Array(readFileSync(files[i])), files[i]);
     const mismatch = compareGrids(referenceVolume(c), s);
     if (mismatch) throw new Error(`${files[i]} is not on the grid of case ${c.id}: ${mismatch.detail}`);
@@ -56,7 +57,7 @@ export async function scribbles(args: ParsedArgs): Promise<unknown> {
       scribbled: Object.fromEntries(classes.map((cls, i) => [cls.name, round.samples.counts[i]])),
       ignoredVoxels: round.samples.ignored,
       loss: +round.loss.toFixed(4),
-      dice: c.labels ? Object.fromEntries(scribbleScores(prediction, c.labels.data, classes).map((s) => [s.name, +s.dice.toFixed(4)])) : null,
+      dice: c.labels ? Object.fromEntries(scribbleScores(prediction, c.labels.data, classes).map((s) => [s.name, s.dice === null ? null : +s.dice.toFixed(4)])) : null,
     });
   }
   process.stderr.write('\n');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REAL_CASES } from '../../../test/nibabel.ts';
 import { headerFor, writeNifti } from '../nifti/write.ts';
 import { loadVolume } from '../volume.ts';
-import { assembleCase, caseIdOf, type CaseFile } from './case.ts';
+import { assembleCase, caseIdOf, type CaseFile, nameWithinCase } from './case.ts';
 import { detectRole } from './roles.ts';
 
 function volumeFile(name: string, dims: [number, number, number], values: (i: number) => number, shift = 0): CaseFile {
@@ -39,6 +39,12 @@ describe('assembleCase', () => {
   });
   it('reports a label map with unexpected values', () => {
     expect(() => assembleCase([volumeFile('p_flair.nii', d, () => 1), volumeFile('p_seg.nii', d, (i) => i % 7)])).toThrow(/p_seg.nii: label map has unexpected values 5, 6/);
+  });
+  it('nameWithinCase drops the shared prefix, only where one exists', () => {
+    const names = ['BraTS-GLI-00001-000-t2f.nii.gz', 'BraTS-GLI-00001-000-t1n.nii.gz', 'BraTS-GLI-00001-000-seg.nii.gz'];
+    expect(names.map((n) => nameWithinCase(n, names))).toEqual(['…-t2f.nii.gz', '…-t1n.nii.gz', '…-seg.nii.gz']);
+    expect(nameWithinCase('Flair.nii.gz', ['Flair.nii.gz', 'OT.nii.gz'])).toBe('Flair.nii.gz');
+    expect(nameWithinCase('case_flair.nii', ['case_flair.nii'])).toBe('case_flair.nii');
   });
   it('caseIdOf trims the shared prefix', () => {
     expect(caseIdOf(['BraTS2021_00042_flair.nii.gz', 'BraTS2021_00042_t1.nii.gz'])).toBe('BraTS2021_00042');

@@ -1,6 +1,7 @@
 import type { Dims3 } from '../geometry/orientation.ts';
 import { compareGrids, type Volume } from '../volume.ts';
 import { distinctValues, inferConvention, type LabelConvention, toStudioLabels } from './labels.ts';
+import { rankLabelMaps } from './labelCandidates.ts';
 import { caseNamingScheme, MODALITIES, type Modality, type Role, ROLE_LABELS, stripNiftiExtension } from './roles.ts';
 
 export interface CaseFile {
@@ -24,6 +25,8 @@ export interface BratsCase {
   files: CaseFile[];
   modalities: Partial<Record<Modality, Volume>>;
   labels?: LabelMap;
+  /** Other label maps of the case (role 'altseg'), best first, to switch to. */
+  labelAlternatives: string[];
   brainmask?: Uint8Array;
 }
 
@@ -48,11 +51,23 @@ export function caseIdOf(names: string[]): string {
 }
 
 /**
+ * A file's name without the prefix all its case's files share: "…-t2f.nii.gz" for
+ * "BraTS-GLI-00001-000-t2f.nii.gz", so a narrow table shows where names differ.
+ */
+export function nameWithinCase(name: string, names: string[]): string {
+  const prefix = caseIdOf(names);
+  const rest = name.slice(prefix.length);
+  return names.length > 1 && prefix.length > 3 && name.startsWith(prefix) && rest.length > 3 ? `…${rest}` : name;
+}
+
+/**
  * Puts files together as one case: one file per role, every volume on the first image's grid
  * (dims and affine), and the label map in the studio's convention.
  */
 export function assembleCase(files: CaseFile[], options: { id?: string; convention?: LabelConvention } = {}): BratsCase {
-  const used = files.filter((f) => f.role !== 'ignore');
+  // Alternatives are checked when chosen: a stray one on another grid must not refuse the case.
+  const used = files.filter((f) => f.role !== 'ignore' && f.role !== 'altseg');
+  const labelAlternatives = rankLabelMaps(files.filter((f) => f.role === 'altseg').map((f) => f.name));
   const byRole = new Map<Role, CaseFile>();
   for (const f of used) {
     const other = byRole.get(f.role);
@@ -85,7 +100,7 @@ export function assembleCase(files: CaseFile[], options: { id?: string; conventi
     brainmask = new Uint8Array(mask.volume.data.length);
     for (let i = 0; i < brainmask.length; i++) brainmask[i] = mask.volume.data[i] > 0.5 ? 1 : 0;
   }
-  return { id: options.id ?? caseIdOf(used.map((f) => f.name)), files: used, modalities, labels, brainmask };
+  return { id: options.id ?? caseIdOf(used.map((f) => f.name)), files: used, modalities, labels, labelAlternatives, brainmask };
 }
 
 /** The arrays of a case that computing needs (no headers, no file names): what the worker holds. */

@@ -1,6 +1,7 @@
 import type { NamedBytes } from '../synthetic/files.ts';
 import { loadVolume } from '../volume.ts';
 import type { CaseFile } from './case.ts';
+import { chooseLabelMap } from './labelCandidates.ts';
 import { detectRole } from './roles.ts';
 
 export interface FileFailure {
@@ -14,7 +15,8 @@ export function isNiftiName(name: string): boolean {
 
 /**
  * Reads every file and gives it the role its name suggests ("ignore" when none). A file that
- * cannot be read is reported with the reason and left out; the others still load.
+ * cannot be read is reported with the reason and left out; the others still load. Of several label
+ * maps the best by name is taken, the others kept as alternatives.
  */
 export function readCaseFiles(files: NamedBytes[]): { loaded: CaseFile[]; failed: FileFailure[] } {
   const loaded: CaseFile[] = [];
@@ -26,5 +28,5 @@ export function readCaseFiles(files: NamedBytes[]): { loaded: CaseFile[]; failed
       failed.push({ name, error: (e as Error).message });
     }
   }
-  return { loaded, failed };
+  return { loaded: chooseLabelMap(loaded), failed };
 }

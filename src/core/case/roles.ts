@@ -1,9 +1,10 @@
 /** What a file of a case holds. */
 export type Modality = 'flair' | 't1' | 't1ce' | 't2';
-export type Role = Modality | 'seg' | 'brainmask' | 'ignore';
+/** 'altseg': another label map of the case (an algorithm's output, a second rater), kept to switch to. */
+export type Role = Modality | 'seg' | 'altseg' | 'brainmask' | 'ignore';
 
 export const MODALITIES: readonly Modality[] = ['flair', 't1', 't1ce', 't2'];
-export const ROLES: readonly Role[] = [...MODALITIES, 'seg', 'brainmask', 'ignore'];
+export const ROLES: readonly Role[] = [...MODALITIES, 'seg', 'altseg', 'brainmask', 'ignore'];
 
 export const ROLE_LABELS: Record<Role, string> = {
   flair: 'FLAIR',
@@ -11,6 +12,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   t1ce: 'T1gd (T1ce)',
   t2: 'T2',
   seg: 'Label map',
+  altseg: 'Other label map',
   brainmask: 'Brain mask',
   ignore: 'Ignore',
 };
@@ -46,6 +48,20 @@ const TOKENS: Record<string, { role: Role; scheme: NamingScheme }> = {
   labels: { role: 'seg', scheme: 'generic' },
   mask: { role: 'seg', scheme: 'generic' },
   segmentation: { role: 'seg', scheme: 'generic' },
+  roi: { role: 'seg', scheme: 'generic' },
+  lesion: { role: 'seg', scheme: 'generic' },
+  annotation: { role: 'seg', scheme: 'generic' },
+  annotations: { role: 'seg', scheme: 'generic' },
+  goldstandard: { role: 'seg', scheme: 'generic' },
+  groundtruth: { role: 'seg', scheme: 'generic' },
+  truth: { role: 'seg', scheme: 'generic' },
+  gt: { role: 'seg', scheme: 'generic' },
+  manual: { role: 'seg', scheme: 'generic' },
+  manuallycorrected: { role: 'seg', scheme: 'generic' },
+  consensus: { role: 'seg', scheme: 'generic' },
+  fusion: { role: 'seg', scheme: 'generic' },
+  mav: { role: 'seg', scheme: 'generic' },
+  staple: { role: 'seg', scheme: 'generic' },
   brainmask: { role: 'brainmask', scheme: 'generic' },
 };
 
@@ -57,7 +73,14 @@ const PAIRS: Record<string, string> = {
   't1 post': 't1post',
   't1 c': 't1c',
   'brain mask': 'brainmask',
+  'gold standard': 'goldstandard',
+  'ground truth': 'groundtruth',
 };
+
+/** The lower-case word tokens of a file's stem: "BraTS-GLI-00001-000-t2f.nii.gz" -> brats, gli, 00001, 000, t2f. */
+export function nameTokens(fileName: string): string[] {
+  return stripNiftiExtension(fileName).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
 
 export function stripNiftiExtension(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
@@ -72,7 +95,7 @@ export function stripNiftiExtension(fileName: string): string {
  */
 export function detectRole(fileName: string): { role: Role; scheme: NamingScheme } | null {
   const stem = stripNiftiExtension(fileName);
-  const tokens = stem.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const tokens = nameTokens(fileName);
   for (let i = tokens.length - 1; i >= 0; i--) {
     const pair = i > 0 ? PAIRS[`${tokens[i - 1]} ${tokens[i]}`] : undefined;
     const hit = (pair && TOKENS[pair]) || TOKENS[tokens[i]];

@@ -44,7 +44,7 @@ export function mappingName(m: ChannelMapping): string {
 }
 
 /** Every (case, mapping) pair whose modality is missing, all named at once: none is skipped silently. */
-export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMapping[], atLeast = 2): void {
+export function mappingProblems(cases: { id: string; volumes: Partial<Record<Modality, unknown>> }[], mappings: ChannelMapping[]): string[] {
   const problems: string[] = [];
   for (const c of cases) {
     for (const m of mappings) {
@@ -52,6 +52,11 @@ export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMap
       if (missing.length) problems.push(`case ${c.id} has no ${missing.map((x) => ROLE_LABELS[x]).join(' or ')}, which the mapping ${mappingName(m)} needs`);
     }
   }
+  return problems;
+}
+
+export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMapping[], atLeast = 2): void {
+  const problems = mappingProblems(cases, mappings);
   if (problems.length) throw new Error(`cannot compare: ${problems.join('; ')}`);
   if (mappings.length < atLeast) throw new Error('a comparison needs two or more mappings');
   const keys = mappings.map(mappingKey);

@@ -1,10 +1,12 @@
 import { BRATS_CLASSES, LABEL_CONVENTIONS, type LabelConvention } from '../../core/case/labels.ts';
-import { setConvention, useCase } from '../../state/case.ts';
+import { labelSource } from '../../core/case/labelCandidates.ts';
+import { setConvention, setRole, useCase } from '../../state/case.ts';
 import { setLabelOpacity, setLabelStyle, setLabelsVisible, useView } from '../../state/view.ts';
 import type { LabelStyle } from '../niivue/adapter.ts';
 
 export function LabelControls() {
   const labels = useCase((s) => s.current?.labels);
+  const alternatives = useCase((s) => s.current?.labelAlternatives ?? []);
   const visible = useView((s) => s.labelsVisible);
   const opacity = useView((s) => s.labelOpacity);
   const style = useView((s) => s.labelStyle);
@@ -12,6 +14,22 @@ export function LabelControls() {
   return (
     <section className="labels" aria-label="Label map">
       <h3>Label map</h3>
+      {alternatives.length ? (
+        <label>
+          Score against{' '}
+          <select aria-label="Label map file" value={labels.fileName} onChange={(e) => setRole(e.currentTarget.value, 'seg')}>
+            {[labels.fileName, ...alternatives].map((name) => (
+              <option key={name} value={name}>
+                {name} ({labelSource(name)})
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <p className="hint" data-testid="label-file">
+          {labels.fileName}
+        </p>
+      )}
       <label>
         Convention{' '}
         <select aria-label="Label convention" value={labels.convention} onChange={(e) => setConvention(e.currentTarget.value as LabelConvention)}>

@@ -1,9 +1,11 @@
+import { nameWithinCase } from '../../core/case/case.ts';
 import { ROLE_LABELS, ROLES, type Role } from '../../core/case/roles.ts';
 import { NIFTI_TYPES } from '../../core/nifti/datatypes.ts';
 import { setRole, useCase } from '../../state/case.ts';
 
 export function RoleTable() {
   const files = useCase((s) => s.files);
+  const names = files.map((f) => f.name);
   return (
     <table className="roles" data-testid="role-table">
       <thead>
@@ -17,7 +19,7 @@ export function RoleTable() {
         {files.map((f) => (
           <tr key={f.name} data-file={f.name}>
             <td className="file-name" title={f.name}>
-              {f.name}
+              {nameWithinCase(f.name, names)}
             </td>
             <td>
               <select aria-label={`Role of ${f.name}`} value={f.role} onChange={(e) => setRole(f.name, e.currentTarget.value as Role)}>
