@@ -114,11 +114,11 @@ export async function greenPixels(page: Page, png: string): Promise<number> {
  * Clicks "Export prediction", reads the downloaded file and the case's label map from disk, and
  * recomputes each region's Dice from the two files (the truth the page's numbers are checked against).
  */
-export async function exportedPrediction(page: Page, caseDir: string): Promise<{ prediction: Volume; truth: Volume; dice: Record<'WT' | 'TC' | 'ET', number> }> {
+export async function exportedPrediction(page: Page, caseDir: string): Promise<{ prediction: Volume; truth: Volume; dice: Record<'WT' | 'TC' | 'ET', number | null> }> {
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export prediction (.nii.gz)' }).click();
   const prediction = loadVolume(new Uint8Array(readFileSync(await (await download).path())), 'prediction.nii.gz');
   const truth = loadVolume(new Uint8Array(readFileSync(caseFiles(caseDir).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
-  const dice = Object.fromEntries((['WT', 'TC', 'ET'] as const).map((r) => [r, diceScore(regionMask(prediction.data, r), regionMask(truth.data, r))])) as Record<'WT' | 'TC' | 'ET', number>;
+  const dice = Object.fromEntries((['WT', 'TC', 'ET'] as const).map((r) => [r, diceScore(regionMask(prediction.data, r), regionMask(truth.data, r))])) as Record<'WT' | 'TC' | 'ET', number | null>;
   return { prediction, truth, dice };
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { canvasPixels, caseFiles, comparePixels, exportedPrediction, openCaseWithFeatures, waitForCase } from './helpers.ts';
+import { writeNifti } from '../src/core/nifti/write.ts';
+import { loadVolume } from '../src/core/volume.ts';
+import { canvasPixels, caseFiles, comparePixels, dropFiles, exportedPrediction, fileBytes, openCaseWithFeatures, waitForCase } from './helpers.ts';
 import { join } from 'node:path';
 import { SCREENSHOTS, SMALL_CASE, TINY_CASE, TINY_WEIGHTS } from './paths.ts';
 
@@ -55,7 +57,7 @@ test('the voxel head (the default) trains, predicts the volume with post-process
   await page.getByLabel('Epochs').fill('3');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 170_000 });
-  await expect(page.getByTestId('training-status')).toContainText(/validation Dice WT [\d.]+, TC [\d.]+, ET [\d.]+/);
+  await expect(page.getByTestId('training-status')).toContainText(/validation Dice WT [\d.]+, TC ([\d.]+|absent), ET ([\d.]+|absent)/);
   const wt = Number(/WT ([\d.]+)/.exec((await page.getByTestId('training-status').textContent())!)![1]);
   expect(wt).toBeGreaterThan(0.5); // held-out slices of a synthetic tumour with sharp borders
   await page.getByRole('button', { name: 'Predict the volume' }).click();
@@ -111,4 +113,28 @@ test('a tri-planar fine head extracts the coronal and sagittal features it reads
     expect(cached).toBe(n);
     expect(n).toBeGreaterThan(0);
   }
+});
+
+test('a region in neither the label map nor the prediction reads "absent (not scored)", never a perfect 1.000', async ({ page }) => {
+  await page.goto('/');
+  // A label map that marks no enhancing tumour (4 -> 1): the head never learns it, so neither mask has any.
+  const seg = join(TINY_CASE, 'synthetic-6_seg.nii.gz');
+  const truth = loadVolume(new Uint8Array(readFileSync(seg)), seg);
+  const noEt = { name: 'synthetic-6_seg.nii.gz', bytes: writeNifti(truth.source.header, truth.data.map((v) => (v === 4 ? 1 : v))) };
+  await dropFiles(page, [...caseFiles(TINY_CASE).filter((p) => p !== seg).map((p) => fileBytes(p)), noEt]);
+  await waitForCase(page, 'synthetic-6');
+  await expect(page.getByText('Values in the file: 0, 1, 2')).toBeVisible();
+  await expect(page.getByLabel('Head')).toHaveValue('voxels');
+  await page.getByLabel('Hidden layers').fill('16');
+  await page.getByLabel('Epochs').fill('3');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 170_000 });
+  await expect(page.getByTestId('training-status')).toContainText('ET absent');
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  const et = page.getByTestId('volume-scores').locator('tbody tr').filter({ hasText: 'ET' });
+  await expect(et.locator('td').nth(1)).toHaveText('absent (not scored)', { timeout: 60_000 });
+  // The file agrees: no enhancing voxel in the export, none in the truth.
+  const { prediction, dice } = await exportedPrediction(page, TINY_CASE);
+  expect(prediction.data.some((v) => v === 4)).toBe(false);
+  expect(dice.WT).toBeGreaterThan(0.3);
 });

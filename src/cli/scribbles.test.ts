@@ -53,7 +53,7 @@ it('scribbles: saved scribbles train a head per case, the prediction is written 
   const voxels = [1, 2, 3, 4].map((v) => scribbles.filter((s) => s === v).length);
   expect(Object.values(result.cases[0].scribbled)).toEqual(voxels);
   const prediction = loadVolume(new Uint8Array(readFileSync(join(out, `${c.id}.nii.gz`))), 'prediction');
-  const wt = diceScore(regionMask(prediction.data, 'WT'), regionMask(c.labels, 'WT'));
+  const wt = diceScore(regionMask(prediction.data, 'WT'), regionMask(c.labels, 'WT'))!;
   console.log(`scribbled ${voxels.join('/')} voxels on slices ${slices}; Dice ${JSON.stringify(result.cases[0].dice)}`);
   // The printed Dice is the file's, against the label map; the head never saw it.
   expect(result.cases[0].dice.WT).toBeCloseTo(wt, 3);

@@ -1,4 +1,5 @@
 /** Training the head: settings, the live curve, the slice prediction, the volume and its scores. */
+import { formatDice } from '../core/experiments/report.ts';
 import { create } from 'zustand';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { defaultTask, type Task } from '../core/heads/tasks.ts';
@@ -15,7 +16,8 @@ import { report } from './messages.ts';
 export interface CurvePoint {
   step: number;
   loss: number;
-  dice: number[];
+  /** Per output; null where the region is in neither the prediction nor the truth (absent). */
+  dice: (number | null)[];
 }
 
 interface TrainingState {
@@ -111,7 +113,7 @@ export async function startTraining(): Promise<void> {
       // Progress: the other planes' features a tri-planar head extracts before it trains.
       { onUpdate, onProgress: (progress) => useTraining.setState({ progress }) },
     );
-    report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => d.toFixed(2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);
+    report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => formatDice(d, 2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);
   } catch (e) {
     report('error', `Training failed: ${(e as Error).message}`);
     useTraining.setState({ state: 'idle' });

@@ -93,7 +93,7 @@ export interface ResultMap {
   pcaOverlay: { rgba: Uint8Array; dims: Dims3 };
   featureCache: { bytes: number; keys: { key: string; slices: number; bytes: number }[] };
   clearFeatureCache: Record<string, never>;
-  train: { steps: number; validationDice: number[]; train: number[]; validation: number[] };
+  train: { steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] };
   trainingControl: Record<string, never>;
   predictVolume: { prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] };
   exportHead: { json: string };

@@ -24,7 +24,7 @@ export interface TrainingUpdate {
   step: number;
   epoch: number;
   loss: number;
-  validationDice: number[];
+  validationDice: (number | null)[];
   channels: string[];
   /** Predicted labels of the slice in view, on the canonical grid's slice (rows x cols), or null. */
   slice: { index: number; labels: Uint8Array } | null;
@@ -66,7 +66,7 @@ export async function predictViewSlice(k: number): Promise<SlicePrediction | nul
   return predictSliceView(head, spec, g, fromF16Array(await get(k)), k);
 }
 
-export async function train(settings: TrainSettings, c: CaseVolumes, update: (u: TrainingUpdate) => void, progress?: (p: Progress) => void): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[] }> {
+export async function train(settings: TrainSettings, c: CaseVolumes, update: (u: TrainingUpdate) => void, progress?: (p: Progress) => void): Promise<{ steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] }> {
   const labels = c.labels;
   if (!labels) throw new Error('this case has no label map to train on');
   if (settings.head && settings.head !== 'linear') {

@@ -96,7 +96,7 @@ export async function trainVoxelHead(
   control: { wanted: () => 'run' | 'pause' | 'stop'; viewSlice: () => number },
   update: (u: TrainingUpdate) => void,
   progress: (p: Progress) => void = () => undefined,
-): Promise<{ steps: number; validationDice: number[]; train: number[]; validation: number[]; scores: RegionScore[] }> {
+): Promise<{ steps: number; validationDice: (number | null)[]; train: number[]; validation: number[]; scores: RegionScore[] }> {
   const spec = taskSpec(s.task);
   const fc = await caseForHead(c, s.head, progress);
   const plane = s.head.head === 'voxels' ? 'axial' : extractedFeatures().geometry.plane;

@@ -13,7 +13,7 @@ import { parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { describeHead } from '../../core/heads/headSettings.ts';
-import { announceExtraction, caseFolders, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const compareHelp = `compare --train DIR... [--test DIR...] (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
 
@@ -29,7 +29,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   if (mappingTexts.length && !args.flags.has('head')) Object.assign(settings, { head: 'fine' });
   const base = { mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')), head: headOf(settings) };
   const variants = variantTexts.length ? ablationVariants(variantTexts, base) : mappingTexts.map(parseMapping).map((mapping) => ({ name: mappingName(mapping), mapping, head: base.head }));
-  const { train, test } = caseFolders(args, false);
+  const { train, test } = caseFolders(args, false, backboneMappings(variants));
   const validation = Number(flag(args, 'validation', '0.2'));
   if (!(validation > 0 && validation < 1)) throw new UsageError('--validation is a fraction between 0 and 1');
   const { backbone, description } = await loadBackbone(args);
@@ -64,7 +64,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
       head: describeHead(headOf(r.experiment.settings)),
       dice: Object.fromEntries(t.regions.map((g) => [g, stat(r.dice[g])])),
       hd95: Object.fromEntries(t.regions.map((g) => [g, stat(r.hd95[g], 2)])),
-      cases: r.experiment.cases.map((c) => ({ case: c.id, ...Object.fromEntries(c.scores.map((s) => [s.region, { dice: round(s.dice), hd95: s.hd95 === null ? null : round(s.hd95, 2) }])) })),
+      cases: r.experiment.cases.map((c) => ({ case: c.id, ...Object.fromEntries(c.scores.map((s) => [s.region, { dice: s.dice === null ? null : round(s.dice), hd95: s.hd95 === null ? null : round(s.hd95, 2) }])) })),
     })),
     differences: t.differences.map((d) => ({ experiment: d.experiment.name, versus: d.versus.name, dice: Object.fromEntries(t.regions.map((g) => [g, stat(d.dice[g])])) })),
     extractionEstimate,

@@ -6,13 +6,13 @@ import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
-import { announceExtraction, caseFolders, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const experimentHelp = `experiment --train DIR... --test DIR... --mapping flair,t1ce,t2 ${TRAINING_FLAGS} [--out-dir DIR]`;
 
 export async function experiment(args: ParsedArgs): Promise<unknown> {
-  const { train, test } = caseFolders(args, true);
   const settings: ExperimentSettings = { ...trainingFlags(args), mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')) };
+  const { train, test } = caseFolders(args, true, backboneMappings([{ mapping: settings.mapping, head: headOf(settings) }]));
   const { backbone, description } = await loadBackbone(args);
   const [trainCases, testCases] = [train.map(caseVolumes), test.map(caseVolumes)];
   const extractionEstimate = await announceExtraction([...trainCases, ...testCases], backbone, settings.size, extractionWork([{ mapping: settings.mapping, head: headOf(settings) }], settings.plane));
@@ -31,10 +31,11 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
   return {
     model: description,
     settings: { ...settings, mapping: mappingKey(settings.mapping), train: train.map((c) => c.id), test: test.map((c) => c.id) },
-    cases: cases.map((r) => ({ case: r.id, regions: Object.fromEntries(r.scores.map((s) => [s.region, { dice: +s.dice.toFixed(4), hd95: hd(s.hd95) }])) })),
+    cases: cases.map((r) => ({ case: r.id, regions: Object.fromEntries(r.scores.map((s) => [s.region, { dice: s.dice === null ? null : +s.dice.toFixed(4), hd95: hd(s.hd95) }])) })),
     mean: summarise(cases),
     extractionEstimate,
     featureCache: await featureCacheUsage(store),
+    diceConvention: 'null when the region is in neither the prediction nor the truth (absent, not scored); means leave it out and count it as absent',
     hd95Convention: 'null when exactly one of prediction and truth is empty; 0 when both are',
     seconds: Math.round((performance.now() - start) / 100) / 10,
     outDir: outDir ?? null,

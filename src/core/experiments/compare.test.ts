@@ -48,7 +48,7 @@ it('3 modalities beat FLAIR only on the enhancing rim, which FLAIR cannot tell f
   // Same split for both: the held-out block depends on labels and seed only.
   expect(flair.cases.map((c) => c.evaluation)).toEqual(three.cases.map((c) => c.evaluation));
   const t = compareExperiments([three, flair]);
-  const dice = (e: typeof three, id: string, r: string) => e.cases.find((c) => c.id === id)!.scores.find((s) => s.region === r)!.dice;
+  const dice = (e: typeof three, id: string, r: string) => e.cases.find((c) => c.id === id)!.scores.find((s) => s.region === r)!.dice!;
   console.log(
     `ET Dice 3-mod vs FLAIR-only: ${three.cases.map((c) => `${c.id} ${dice(three, c.id, 'ET').toFixed(3)} vs ${dice(flair, c.id, 'ET').toFixed(3)}`).join('; ')}; ` +
       `mean difference (FLAIR-only - 3-mod) ET ${t.differences[0].dice.ET.mean.toFixed(3)}, TC ${t.differences[0].dice.TC.mean.toFixed(3)}, WT ${t.differences[0].dice.WT.mean.toFixed(3)}`,

@@ -5,7 +5,7 @@
  */
 import { REGIONS, type Region } from '../metrics/regions.ts';
 import type { ExperimentRecord } from './record.ts';
-import { type MeanSd, meanSd } from './stats.ts';
+import { type MeanSd, meanSd, scoredMeanSd } from './stats.ts';
 
 export interface ComparisonRow {
   experiment: ExperimentRecord;
@@ -34,7 +34,7 @@ export function compareExperiments(experiments: ExperimentRecord[]): ComparisonT
   const rows = experiments.map((e) => ({
     experiment: e,
     // A case may lack a region's score (a scribble run without a label map): it is left out, not counted as 0.
-    dice: byRegion((r) => meanSd(e.cases.flatMap((c) => score(e, c.id, r)?.dice ?? []))),
+    dice: byRegion((r) => scoredMeanSd(e.cases.flatMap((c) => { const s = score(e, c.id, r); return s ? [s.dice] : []; }))),
     hd95: byRegion((r) => meanSd(e.cases.flatMap((c) => score(e, c.id, r)?.hd95 ?? []))),
   }));
   const [first, ...rest] = experiments;
@@ -42,8 +42,9 @@ export function compareExperiments(experiments: ExperimentRecord[]): ComparisonT
     experiment: e,
     versus: first,
     dice: byRegion((r) => {
-      const paired = cases.filter((id) => score(e, id, r) && score(first, id, r));
-      return meanSd(paired.map((id) => score(e, id, r)!.dice - score(first, id, r)!.dice));
+      // A difference needs a score on both sides: a region absent from one run's case is not paired.
+      const paired = cases.filter((id) => typeof score(e, id, r)?.dice === 'number' && typeof score(first, id, r)?.dice === 'number');
+      return meanSd(paired.map((id) => score(e, id, r)!.dice! - score(first, id, r)!.dice!));
     }),
   }));
   return { regions: REGIONS.map((r) => r.id), cases, rows, differences };

@@ -20,7 +20,7 @@ import { fromF16Array } from '../weights/f16.ts';
 import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, SEED_HEAD } from '../heads/headSettings.ts';
 import { postprocess } from '../postprocess/postprocess.ts';
 import { runFineExperiment } from './fineExperiment.ts';
-import { meanSd } from './stats.ts';
+import { meanSd, scoredMeanSd } from './stats.ts';
 
 export interface ExperimentSettings extends SamplingOptions, Partial<HeadSettings> {
   mapping: ChannelMapping;
@@ -129,13 +129,13 @@ export function headOf(s: Partial<HeadSettings>): HeadSettings {
 }
 
 /** Mean and standard deviation per region over cases (HD95 over the finite values). */
-export function summarise(cases: CaseResult[]): Record<string, { dice: { mean: number; sd: number }; hd95: { mean: number | null; sd: number | null; n: number } }> {
+export function summarise(cases: CaseResult[]): Record<string, { dice: { mean: number | null; sd: number | null; n: number; absent: number }; hd95: { mean: number | null; sd: number | null; n: number } }> {
   const out: ReturnType<typeof summarise> = {};
   for (const region of cases[0]?.scores.map((s) => s.region) ?? []) {
     const all = cases.map((c) => c.scores.find((s) => s.region === region)!);
-    const dice = meanSd(all.map((s) => s.dice));
+    const dice = scoredMeanSd(all.map((s) => s.dice));
     const hd = meanSd(all.map((s) => s.hd95).filter(Number.isFinite));
-    out[region] = { dice: { mean: dice.mean, sd: dice.sd }, hd95: hd.n ? hd : { mean: null, sd: null, n: 0 } };
+    out[region] = { dice: dice.n ? { mean: dice.mean, sd: dice.sd, n: dice.n, absent: dice.absent ?? 0 } : { mean: null, sd: null, n: 0, absent: dice.absent ?? 0 }, hd95: hd.n ? hd : { mean: null, sd: null, n: 0 } };
   }
   return out;
 }

@@ -27,7 +27,8 @@ export interface CaseOutcome {
     | { kind: 'test case'; trainCases: string[] }
     /** Trained on scribbles, scored against the whole label map (never trained on). */
     | { kind: 'scribbles'; strokes: number; scribbled: number[] };
-  scores: { region: Region; dice: number; hd95: number | null }[];
+  /** dice null: the region is in neither the prediction nor the truth (absent, not scored). */
+  scores: { region: Region; dice: number | null; hd95: number | null }[];
   perSlice: SliceCurve;
 }
 
@@ -51,7 +52,7 @@ export interface ScribbleTrace {
   classes: ScribbleClass[];
   strokes: number;
   /** Dice after each stroke count, when the case had a label map. */
-  curve: { strokes: number; scores: { name: string; dice: number }[] }[];
+  curve: { strokes: number; scores: { name: string; dice: number | null }[] }[];
   /** The scribble volume on the canonical grid (class i = value i + 1), gzipped, base64. */
   volume: string;
 }

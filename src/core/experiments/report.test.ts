@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { compareExperiments } from './comparison.ts';
 import { EXPERIMENT_FORMAT, type ExperimentRecord, parseExperiments } from './record.ts';
-import { comparisonCsv, comparisonHtml, comparisonMarkdown, formatDifference, formatMeanSd, sliceCurvesSvg } from './report.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, formatDice, formatDifference, formatMeanSd, sliceCurvesSvg, tableCaption } from './report.ts';
 
 function experiment(name: string, mapping: string, dice: Record<string, [number, number, number]>): ExperimentRecord {
   return {
@@ -86,4 +86,30 @@ it('imports what it exports and names what is wrong in a bad file', () => {
   expect(() => parseExperiments([{ ...a, format: 'x' }])).toThrow("experiment 1 is not in the studio's format");
   const { cases: _, ...noCases } = a;
   expect(() => parseExperiments([noCases])).toThrow('experiment 1 (FLAIR / T1gd / T2) lacks "cases"');
+});
+
+it('a region absent from both masks is not scored: left out of means, counted, written as absent', () => {
+  // c2 has no enhancing tumour in either run (null); c3 has it in both.
+  const withAbsent = (e: ExperimentRecord, et: (number | null)[]) => ({ ...e, cases: e.cases.map((c, i) => ({ ...c, scores: c.scores.map((s) => (s.region === 'ET' ? { ...s, dice: et[i] } : s)) })) });
+  const x = withAbsent(experiment('x', 'flair,t1ce,t2', { c1: [0.9, 0.6, 0.5], c2: [0.8, 0.4, 0], c3: [0.7, 0.5, 0.3] }), [0.5, null, 0.3]);
+  const y = withAbsent(experiment('y', 'flair,flair,flair', { c1: [0.9, 0.6, 0.2], c2: [0.8, 0.4, 0], c3: [0.7, 0.5, 0.2] }), [0.2, null, 0.2]);
+  const t = compareExperiments([x, y]);
+  // ET of x: 0.5 and 0.3 -> 0.4 over 2 scored cases, not (0.5 + 1 + 0.3) / 3 as BraTS's "empty = 1" would give.
+  expect(t.rows[0].dice.ET).toMatchObject({ n: 2, absent: 1 });
+  expect(t.rows[0].dice.ET.mean).toBeCloseTo(0.4);
+  // Differences pair only cases scored in both: -0.3 and -0.1.
+  expect(t.differences[0].dice.ET.n).toBe(2);
+  expect(t.differences[0].dice.ET.mean).toBeCloseTo(-0.2);
+  expect(formatMeanSd(t.rows[0].dice.ET)).toBe('0.400 ± 0.141 (2 scored, 1 absent)');
+  expect(formatMeanSd({ mean: NaN, sd: NaN, n: 0, absent: 3 })).toBe('absent');
+  expect(formatDice(null)).toBe('absent');
+  // The CSV leaves the cell empty (a number column stays numeric); the Markdown per-case table says absent.
+  expect(comparisonCsv([x]).split('\n')).toContain('x,"flair,t1ce,t2",tiny,true,regions,3,c2,held-out slices 10-12,ET,,2.00');
+  expect(comparisonMarkdown([x, y])).toMatch(/\| x \| c2 \| held-out slices 10-12 \| 0\.800 \| 0\.400 \| absent \|/);
+});
+
+it('the caption says when there is one case and so no spread', () => {
+  const one = (e: ExperimentRecord) => ({ ...e, cases: e.cases.slice(0, 1) });
+  expect(tableCaption(compareExperiments([one(a), one(b)]))).toMatch(/^Scores of one case \(c1\): no spread to show; differences are per region;/);
+  expect(tableCaption(compareExperiments([a, b]))).toMatch(/^Mean ± sd over 2 cases; differences are paired by case;/);
 });

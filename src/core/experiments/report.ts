@@ -30,7 +30,7 @@ export function comparisonCsv(experiments: ExperimentRecord[]): string {
     for (const c of e.cases) {
       for (const s of c.scores) {
         lines.push(
-          [e.name, e.mapping, e.model.name, e.model.randomWeights, e.settings.task, e.settings.seed, c.id, evaluationText(c), s.region, s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2)]
+          [e.name, e.mapping, e.model.name, e.model.randomWeights, e.settings.task, e.settings.seed, c.id, evaluationText(c), s.region, s.dice === null ? null : s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2)]
             .map(csvCell)
             .join(','),
         );
@@ -82,7 +82,12 @@ export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string):
  * "0.412 ± 0.031", or n/a without values: how the report and the page write a statistic. One
  * value has no spread to show, so it stands alone ("± 0.000" would claim a certainty one case cannot give).
  */
-export const formatMeanSd = (s: MeanSd, digits = 3) => (!s.n ? 'n/a' : s.n === 1 ? s.mean.toFixed(digits) : `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`);
+export const formatMeanSd = (s: MeanSd, digits = 3) => {
+  const value = !s.n ? (s.absent ? 'absent' : 'n/a') : s.n === 1 ? s.mean.toFixed(digits) : `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`;
+  return s.absent && s.n ? `${value} (${s.n} scored, ${s.absent} absent)` : value;
+};
+/** One Dice: a region in neither mask is "absent" (not scored), never a perfect 1.00. */
+export const formatDice = (d: number | null, digits = 3) => (d === null ? 'absent' : d.toFixed(digits));
 /** A difference, signed: "+0.150 ± 0.092". */
 export const formatDifference = (s: MeanSd) => (s.n && s.mean >= 0 ? '+' : '') + formatMeanSd(s);
 
@@ -108,6 +113,13 @@ function summaryFacts(experiments: ExperimentRecord[]): string[] {
   ];
 }
 
+/** What the table's numbers are: one case has no spread; absent regions are not in the means. */
+export function tableCaption(t: ComparisonTable): string {
+  const over = t.cases.length === 1 ? `Scores of one case (${t.cases[0]}): no spread to show` : `Mean ± sd over ${t.cases.length} cases`;
+  const pairing = t.cases.length === 1 ? 'differences are per region' : 'differences are paired by case';
+  return `${over}; ${pairing}; a region in neither the prediction nor the truth is "absent", not scored, and left out of the means.`;
+}
+
 function tableRows(t: ComparisonTable): { head: string[]; rows: string[][] } {
   const head = ['Experiment', ...t.regions.map((r) => `Dice ${r}`), ...t.regions.map((r) => `HD95 ${r} (mm)`)];
   const rows = t.rows.map((r) => [r.experiment.name, ...t.regions.map((g) => formatMeanSd(r.dice[g])), ...t.regions.map((g) => formatMeanSd(r.hd95[g], 1))]);
@@ -116,7 +128,10 @@ function tableRows(t: ComparisonTable): { head: string[]; rows: string[][] } {
 }
 
 function perCaseRows(experiments: ExperimentRecord[]): string[][] {
-  return experiments.flatMap((e) => e.cases.map((c) => [e.name, c.id, evaluationText(c), ...REGIONS.map(({ id }) => c.scores.find((s) => s.region === id)?.dice.toFixed(3) ?? '')]));
+  return experiments.flatMap((e) => e.cases.map((c) => [e.name, c.id, evaluationText(c), ...REGIONS.map(({ id }) => {
+    const s = c.scores.find((x) => x.region === id);
+    return s ? formatDice(s.dice) : '';
+  })]));
 }
 
 export function comparisonMarkdown(experiments: ExperimentRecord[]): string {
@@ -128,7 +143,7 @@ export function comparisonMarkdown(experiments: ExperimentRecord[]): string {
     '',
     ...summaryFacts(experiments).map((f) => `- ${f}`),
     '',
-    `Mean ± sd over ${t.cases.length} case(s); differences are paired by case.`,
+    tableCaption(t),
     '',
     md(head, rows),
     '',
@@ -151,7 +166,7 @@ export function comparisonHtml(experiments: ExperimentRecord[]): string {
 </head><body>
 <h1>Comparison</h1>
 <ul>${summaryFacts(experiments).map((f) => `<li${/RANDOM/.test(f) ? ' class="warn"' : ''}>${esc(f)}</li>`).join('')}</ul>
-<p>Mean ± sd over ${t.cases.length} case(s); differences are paired by case.</p>
+<p>${escapeXml(tableCaption(t))}</p>
 ${table(head, rows)}
 <h2>Per-slice Dice</h2>
 ${t.cases.map((id) => `<h3>${esc(id)}</h3>${sliceCurvesSvg(experiments, id)}`).join('\n')}

@@ -3,6 +3,15 @@ export interface MeanSd {
   mean: number;
   sd: number;
   n: number;
+  /** Values left out because the region was in neither mask (absent, not scored). */
+  absent?: number;
+}
+
+/** Mean and sd over the scored values; absent ones (null) are counted, not averaged in. */
+export function scoredMeanSd(xs: (number | null)[]): MeanSd {
+  const scored = xs.filter((x): x is number => x !== null);
+  const absent = xs.length - scored.length;
+  return absent ? { ...meanSd(scored), absent } : meanSd(scored);
 }
 
 export function meanSd(xs: number[]): MeanSd {

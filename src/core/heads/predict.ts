@@ -117,7 +117,8 @@ export function placeSlice(volume: Uint8Array, slice: Uint8Array, g: SliceGeomet
 
 export interface RegionScore {
   region: Region;
-  dice: number;
+  /** null: the region is in neither mask (absent, not scored). */
+  dice: number | null;
   /** mm; Infinity when exactly one of the two masks is empty. */
   hd95: number;
 }

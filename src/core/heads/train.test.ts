@@ -47,11 +47,11 @@ it('training a linear head on cached features lowers the loss and raises validat
     Promise.all(slices.map(async (k) => ({ slice: k, features: fromF16Array((await store.get(result.key, k))!), ...sliceTargets(c.labels, g, k, spec) })));
   const [trainData, valData] = [await data(train), await data(validation)];
   const head = createLinearHead(64, 3, 7);
-  const before = validationDice(head, valData, { spec, grid: 16, size: 224 });
+  const before = validationDice(head, valData, { spec, grid: 16, size: 224 }).map((d) => d ?? NaN);
   const losses: number[] = [];
   for await (const s of trainHead(head, trainData, { spec, grid: 16, size: 224, epochs: 15, batchSize: 4, learningRate: 0.02, seed: 3 })) losses.push(s.loss);
-  const after = validationDice(head, valData, { spec, grid: 16, size: 224 });
-  console.log(`train ${train.length} slices, validation ${validation.length}; loss ${losses[0].toFixed(3)} -> ${losses.at(-1)!.toFixed(3)}; validation Dice WT/TC/ET ${before.map((d) => d.toFixed(2))} -> ${after.map((d) => d.toFixed(2))}`);
+  const after = validationDice(head, valData, { spec, grid: 16, size: 224 }).map((d) => d ?? NaN);
+  console.log(`train ${train.length} slices, validation ${validation.length}; loss ${losses[0].toFixed(3)} -> ${losses.at(-1)!.toFixed(3)}; validation Dice WT/TC/ET ${before.map((d) => d?.toFixed(2))} -> ${after.map((d) => d?.toFixed(2))}`);
   const firstEpoch = losses.slice(0, Math.ceil(train.length / 4));
   const lastEpoch = losses.slice(-Math.ceil(train.length / 4));
   expect(lastEpoch.reduce((a, b) => a + b) / lastEpoch.length).toBeLessThan(0.8 * (firstEpoch.reduce((a, b) => a + b) / firstEpoch.length));

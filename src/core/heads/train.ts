@@ -112,7 +112,7 @@ export function predictSlice(head: LinearHead, spec: TaskSpec, features: Float32
 }
 
 /** Dice per output channel over the validation slices (in-slice pixels only), with the studio's one diceScore. */
-export function validationDice(head: LinearHead, data: TrainingSlice[], o: Pick<TrainOptions, 'spec' | 'grid' | 'size'>): number[] {
+export function validationDice(head: LinearHead, data: TrainingSlice[], o: Pick<TrainOptions, 'spec' | 'grid' | 'size'>): (number | null)[] {
   const C = o.spec.channels.length;
   const px = o.size * o.size;
   const inSlice = data.reduce((n, s) => n + s.weights.reduce((a, w) => a + (w ? 1 : 0), 0), 0);

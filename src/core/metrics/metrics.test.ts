@@ -7,7 +7,7 @@ describe('diceScore', () => {
   it('hand-computed cases', () => {
     expect(diceScore([1, 1, 0, 0], [1, 0, 1, 0])).toBeCloseTo(0.5, 12); // 2*1 / (2+2)
     expect(diceScore([1, 1, 1, 0], [1, 1, 0, 0])).toBeCloseTo(0.8, 12); // 2*2 / (3+2)
-    expect(diceScore([0, 0, 0], [0, 0, 0])).toBe(1); // empty vs empty: BraTS convention
+    expect(diceScore([0, 0, 0], [0, 0, 0])).toBeNull(); // empty vs empty: absent, not scored
     expect(diceScore([0, 1, 0], [0, 0, 0])).toBe(0);
     expect(diceScore([0, 0, 0], [0, 1, 0])).toBe(0);
     expect(diceScore([0, 1, 0], [0, 1, 0])).toBe(1); // one-voxel region found

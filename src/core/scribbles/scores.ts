@@ -8,7 +8,7 @@ import type { ScribbleClass } from './classes.ts';
 
 export interface ClassScore {
   name: string;
-  dice: number;
+  dice: number | null;
 }
 
 export function scribbleScores(prediction: Uint8Array, truth: Uint8Array, classes: ScribbleClass[]): ClassScore[] {

@@ -17,7 +17,7 @@ import {
 } from '../../state/experiments.ts';
 import { useModel } from '../../state/model.ts';
 import { download } from '../download.ts';
-import { meanSd } from '../../core/experiments/stats.ts';
+import { scoredMeanSd } from '../../core/experiments/stats.ts';
 import { restoreScribblesFrom } from '../../state/scribbles.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { TextFileButton } from './TextFileButton.tsx';
@@ -110,8 +110,8 @@ export function ComparePanel() {
                   {e.model.randomWeights && <span className="warning"> (random)</span>}
                 </td>
                 {(['WT', 'TC', 'ET'] as const).map((r) => {
-                  const d = meanSd(e.cases.flatMap((c) => c.scores.filter((s) => s.region === r).map((s) => s.dice)));
-                  return <td key={r}>{d.n ? d.mean.toFixed(2) : '–'}</td>;
+                  const d = scoredMeanSd(e.cases.flatMap((c) => c.scores.filter((s) => s.region === r).map((s) => s.dice)));
+                  return <td key={r}>{d.n ? d.mean.toFixed(2) : d.absent ? 'absent' : '–'}</td>;
                 })}
                 <td>
                   {e.scribbles && (

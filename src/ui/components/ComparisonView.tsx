@@ -1,6 +1,6 @@
 /** The comparison of the selected experiments: table, per-slice curves, reports, side by side. */
 import { compareExperiments } from '../../core/experiments/comparison.ts';
-import { comparisonCsv, comparisonHtml, comparisonMarkdown, formatDifference, formatMeanSd, sliceCurvesSvg } from '../../core/experiments/report.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, formatDifference, formatMeanSd, sliceCurvesSvg, tableCaption } from '../../core/experiments/report.ts';
 import { useExperiments } from '../../state/experiments.ts';
 import { report } from '../../state/messages.ts';
 import { download } from '../download.ts';
@@ -87,7 +87,7 @@ export function ComparisonView() {
         </tbody>
       </table>
       <p className="hint">
-        Mean ± sd over {t.cases.length} case(s) ({t.cases.join(', ')}), scored on each case’s held-out slices; the difference is paired by case.
+        {tableCaption(t)} Cases: {t.cases.join(', ')}.
       </p>
       <h3>Per-slice Dice along the held-out slices</h3>
       {svgs.map((svg, i) => (

@@ -1,3 +1,4 @@
+import { formatDice } from '../../core/experiments/report.ts';
 import { useMemo, useState } from 'react';
 import { presetOf, SCRIBBLE_PRESETS, scribbleCounts } from '../../core/scribbles/classes.ts';
 import { useCase } from '../../state/case.ts';
@@ -193,7 +194,7 @@ function DiceAgainstStrokes() {
             <tr key={p.strokes}>
               <td>{p.strokes}</td>
               {p.scores.map((x) => (
-                <td key={x.name}>{x.dice.toFixed(3)}</td>
+                <td key={x.name}>{formatDice(x.dice)}</td>
               ))}
             </tr>
           ))}

@@ -13,12 +13,26 @@ export function TrainingChart({ curve, channels, xLabel = 'step', testId = 'trai
   const maxLoss = Math.max(...losses, 1e-6);
   const x = (s: number) => ((s - minStep) / Math.max(maxStep - minStep, 1)) * (W - 10) + 5;
   const line = (ys: number[]) => curve.map((p, i) => `${x(p.step).toFixed(1)},${ys[i].toFixed(1)}`).join(' ');
+  // A region absent from both prediction and truth has no Dice: the line breaks there instead of dropping to 0.
+  const diceLine = (c: number) => {
+    let d = '';
+    let pen = false;
+    for (const p of curve) {
+      const v = p.dice[c];
+      if (v === null || v === undefined) pen = false;
+      else {
+        d += `${pen ? 'L' : 'M'}${x(p.step).toFixed(1)},${(H - 5 - v * (H - 10)).toFixed(1)}`;
+        pen = true;
+      }
+    }
+    return d;
+  };
   return (
     <svg width={W} height={H} className="chart" data-testid={testId} role="img" aria-label={`Dice against ${xLabel}`}>
       <rect x={0} y={0} width={W} height={H} fill="#11141b" />
       {losses.length > 0 && <polyline fill="none" stroke="#9aa3b5" strokeDasharray="3 2" points={line(curve.map((p) => H - 5 - (Number.isFinite(p.loss) ? p.loss / maxLoss : 0) * (H - 10)))} />}
       {channels.map((name, c) => (
-        <polyline key={name} fill="none" stroke={COLOURS[c % COLOURS.length]} strokeWidth={2} points={line(curve.map((p) => H - 5 - (p.dice[c] ?? 0) * (H - 10)))} />
+        <path key={name} fill="none" stroke={COLOURS[c % COLOURS.length]} strokeWidth={2} d={diceLine(c)} />
       ))}
       <text x={6} y={14} fill="#9aa3b5" fontSize={11}>
         Dice 1.0{losses.length ? ' · loss (dashed)' : ''} · {xLabel} {maxStep}

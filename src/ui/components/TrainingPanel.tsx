@@ -1,3 +1,4 @@
+import { formatDice } from '../../core/experiments/report.ts';
 import type { Task } from '../../core/heads/tasks.ts';
 import { PLANES } from '../../core/features/slices.ts';
 import { HEAD_KINDS, HEAD_NAMES, type HeadKind, usesBackbone, usesVoxelInputs } from '../../core/heads/headSettings.ts';
@@ -132,7 +133,7 @@ export function TrainingPanel() {
       {t.curve.length > 0 && (
         <p data-testid="training-status">
           Step {t.curve.at(-1)!.step}, loss {t.curve.at(-1)!.loss.toFixed(3)}, validation Dice{' '}
-          {t.channels.map((c, i) => `${c} ${(t.curve.at(-1)!.dice[i] ?? 0).toFixed(2)}`).join(', ')}
+          {t.channels.map((c, i) => `${c} ${formatDice(t.curve.at(-1)!.dice[i] ?? null, 2)}`).join(', ')}
         </p>
       )}
       {(t.state === 'done' || t.state === 'stopped') && (
@@ -160,7 +161,7 @@ export function TrainingPanel() {
                 {t.volume.scores.map((s) => (
                   <tr key={s.region}>
                     <td>{s.region}</td>
-                    <td>{s.dice.toFixed(3)}</td>
+                    <td title={s.dice === null ? 'in neither the prediction nor the label map: not scored' : undefined}>{s.dice === null ? 'absent (not scored)' : s.dice.toFixed(3)}</td>
                     <td>{hd(s.hd95)}</td>
                   </tr>
                 ))}
