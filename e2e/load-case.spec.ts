@@ -20,13 +20,24 @@ test('a generated case opened from the file dialog shows its roles, image and la
   expect(await roleOf(page, 'synthetic-5_t1ce.nii.gz')).toBe('t1ce');
   expect(await roleOf(page, 'synthetic-5_t2.nii.gz')).toBe('t2');
   expect(await roleOf(page, 'synthetic-5_seg.nii.gz')).toBe('seg');
+  // Rows show where the names differ, not the case id they all share (the full name is the tooltip).
+  await expect(page.locator('tr[data-file="synthetic-5_flair.nii.gz"] td.file-name')).toHaveText('…_flair.nii.gz');
   await expect(page.getByTestId('legend')).toContainText('Enhancing tumour');
+  // The viewer goes to the lesion once a label map loads; the status line names what is under the crosshair.
+  const location = page.getByTestId('location');
+  const inLesion = /voxel \d+, \d+, \d+ · [-\d.]+, [-\d.]+, [-\d.]+ mm · FLAIR [-\d.]+, T1 [-\d.]+, T1gd [-\d.]+, T2 [-\d.]+ · label (Necrosis|Oedema|Enhancing)/;
+  await expect(location).toContainText(inLesion);
 
   // The viewer shows an image: far more pixel variance than the empty canvas.
   await expect.poll(async () => (await canvasPixels(page)).variance, { timeout: 30_000 }).toBeGreaterThan(before.variance + 100);
 
-  // Put the crosshair in the tumour, so every view cuts through the labels.
+  // Away from the tumour, and back with one click.
   await page.getByRole('button', { name: 'Axial' }).click();
+  const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.04);
+  await expect(location).toContainText('label background');
+  await page.getByRole('button', { name: 'Go to lesion' }).click();
+  await expect(location).toContainText(inLesion);
   const withLabels = await canvasPixels(page);
   await page.getByLabel('Show labels').uncheck();
   await expect.poll(async () => (await comparePixels(page, withLabels.png, (await canvasPixels(page)).png)).changed).toBeGreaterThan(50);
@@ -86,8 +97,6 @@ test('a folder with several label maps loads with the best one scored against an
   await expect(page.getByRole('status').filter({ hasText: '3 label maps: scoring against synthetic-5_seg.nii.gz' })).toBeVisible();
   expect([await roleOf(page, 'fusion_mav.nii.gz'), await roleOf(page, 'seg_deepmedic.nii.gz'), await roleOf(page, 'synthetic-5_seg.nii.gz')]).toEqual(['altseg', 'altseg', 'seg']);
   await expect(page.getByText('Values in the file: 0, 1, 2, 4')).toBeVisible();
-  // Rows show where the names differ, not the case id they share.
-  await expect(page.locator('tr[data-file="synthetic-5_flair.nii.gz"] td.file-name')).toHaveText('…_flair.nii.gz');
 
   await page.getByLabel('Label map file').selectOption('fusion_mav.nii.gz');
   await expect(page.getByText('Values in the file: 0, 2')).toBeVisible();

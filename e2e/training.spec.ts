@@ -63,6 +63,8 @@ test('the voxel head (the default) trains, predicts the volume with post-process
   await page.getByRole('button', { name: 'Predict the volume' }).click();
   const table = page.getByTestId('volume-scores');
   await expect(table).toContainText('ET', { timeout: 60_000 });
+  // After predicting, the viewer shows the predicted tumour, not whatever slice was in view.
+  await expect(page.getByTestId('location')).toContainText(/predicted (Necrosis|Oedema|Enhancing)/);
   const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td')[1].textContent)));
   const { dice } = await exportedPrediction(page, SMALL_CASE);
   (['WT', 'TC', 'ET'] as const).forEach((region, i) => expect(dice[region]).toBeCloseTo(shown[i], 3));

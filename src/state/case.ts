@@ -3,7 +3,8 @@
  * valid candidate replaces the current one, so bad input never loses what the user already has.
  */
 import { create } from 'zustand';
-import { assembleCase, type BratsCase, type CaseFile } from '../core/case/case.ts';
+import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '../core/case/case.ts';
+import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
 import { LABEL_SOURCE_TEXT, labelSource, withRole } from '../core/case/labelCandidates.ts';
 import { isNiftiName } from '../core/case/load.ts';
@@ -12,7 +13,7 @@ import type { NamedBytes } from '../core/synthetic/files.ts';
 import { computeClient } from '../worker/client.ts';
 import type { Progress } from '../worker/protocol.ts';
 import { clearMessages, report, settle } from './messages.ts';
-import { setBackground } from './view.ts';
+import { goTo, setBackground } from './view.ts';
 
 interface CaseState {
   current: BratsCase | null;
@@ -28,7 +29,10 @@ export const useCase = create<CaseState>(() => ({ current: null, files: [], conv
 function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined, id?: string): boolean {
   try {
     const current = assembleCase(files, { convention, id });
+    const before = useCase.getState().current;
     useCase.setState({ current, files, convention });
+    // A label map that is new to the view: show where it marks the tumour, not an empty slice.
+    if (current.labels && (before?.id !== current.id || before.labels?.fileName !== current.labels.fileName)) goTo(lesionFocus(current.labels.data, referenceVolume(current).dims));
     settle('assemble');
     return true;
   } catch (e) {

@@ -7,11 +7,14 @@ import { DEFAULT_HEAD, type HeadKind } from '../core/heads/headSettings.ts';
 import type { Plane } from '../core/features/slices.ts';
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { distinctValues } from '../core/case/labels.ts';
+import { referenceVolume } from '../core/case/case.ts';
+import { lesionFocus } from '../core/case/location.ts';
 import { computeClient } from '../worker/client.ts';
 import type { Progress, WorkerUpdate } from '../worker/protocol.ts';
 import { useCase } from './case.ts';
 import { useFeatures } from './features.ts';
 import { report } from './messages.ts';
+import { goTo } from './view.ts';
 
 export interface CurvePoint {
   step: number;
@@ -140,6 +143,7 @@ export async function predictWholeVolume(): Promise<void> {
   try {
     const volume = await computeClient().request('predictVolume', {}, { onProgress: (progress) => useTraining.setState({ progress }) });
     useTraining.setState({ volume });
+    goToLesion();
   } catch (e) {
     report('error', `Prediction failed: ${(e as Error).message}`);
   } finally {
@@ -159,4 +163,13 @@ export async function importHeadJson(json: string): Promise<void> {
   } catch (e) {
     report('error', `The head could not be loaded: ${(e as Error).message}`);
   }
+}
+
+/** The crosshair into the lesion: the prediction's, once there is one, else the label map's. */
+export function goToLesion(): void {
+  const c = useCase.getState().current;
+  if (!c) return;
+  const dims = referenceVolume(c).dims;
+  const predicted = useTraining.getState().volume?.prediction;
+  goTo((predicted && lesionFocus(predicted, dims)) ?? (c.labels ? lesionFocus(c.labels.data, dims) : null));
 }

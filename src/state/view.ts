@@ -17,6 +17,8 @@ interface ViewState {
   voxel: [number, number, number] | null;
   /** What the head's overlay shows: its labels, or how unsure it is (where a stroke helps most). */
   overlay: 'prediction' | 'uncertainty';
+  /** Where the viewer was asked to go (the lesion, a held-out block); n counts requests, so one place can be asked twice. */
+  target: { voxel: [number, number, number]; n: number } | null;
 }
 
 export const useView = create<ViewState>(() => ({
@@ -29,6 +31,7 @@ export const useView = create<ViewState>(() => ({
   location: '',
   voxel: null,
   overlay: 'prediction',
+  target: null,
 }));
 
 export const setViewMode = (mode: ViewMode) => useView.setState({ mode });
@@ -39,3 +42,8 @@ export const setBackground = (background: Modality | null) => useView.setState({
 export const setLocation = (location: string, voxel: [number, number, number]) => useView.setState({ location, voxel });
 export const setMainView = (mainView: 'viewer' | 'comparison') => useView.setState({ mainView });
 export const setOverlay = (overlay: 'prediction' | 'uncertainty') => useView.setState({ overlay });
+
+/** Moves the crosshair (every view) to a voxel of the case's grid; a null voxel (nothing to go to) does nothing. */
+export const goTo = (voxel: [number, number, number] | null) => {
+  if (voxel) useView.setState((s) => ({ target: { voxel, n: (s.target?.n ?? 0) + 1 } }));
+};

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 /** The compute worker: reads files, generates cases, and owns the backbone. */
 import type { CaseVolumes } from '../core/case/case.ts';
+import { chooseLabelMap } from '../core/case/labelCandidates.ts';
 import { readCaseFiles } from '../core/case/load.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
@@ -46,7 +47,8 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
       loaded.push(...r.loaded);
       failed.push(...r.failed);
     }
-    return [{ loaded, failed }, buffersOf(loaded.map((f) => f.volume.data))];
+    // Read one at a time for progress; the label-map choice needs them all.
+    return [{ loaded: chooseLabelMap(loaded), failed }, buffersOf(loaded.map((f) => f.volume.data))];
   },
   synthesize({ seed, dims }, { progress }) {
     progress({ status: 'initiate', task: 'Generating a synthetic case' });

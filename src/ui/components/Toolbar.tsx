@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { loadSampleCase, openFiles, useCase } from '../../state/case.ts';
+import { goToLesion, useTraining } from '../../state/training.ts';
 import { setViewMode, useView } from '../../state/view.ts';
 import { pickedFolder, readFiles } from '../files.ts';
 import type { ViewMode } from '../niivue/adapter.ts';
@@ -18,6 +19,9 @@ export function Toolbar() {
   const folderInput = useRef<HTMLInputElement>(null);
   const mode = useView((s) => s.mode);
   const progress = useCase((s) => s.progress);
+  const hasLabels = useCase((s) => !!s.current?.labels);
+  const hasPrediction = useTraining((s) => !!s.volume);
+  const hasLesion = hasLabels || hasPrediction;
   const onPick = async (input: HTMLInputElement | null) => {
     const files = Array.from(input?.files ?? []);
     if (input) input.value = '';
@@ -44,6 +48,9 @@ export function Toolbar() {
             {label}
           </button>
         ))}
+        <button disabled={!hasLesion} title="Move the crosshair into the tumour: the prediction's, else the label map's" onClick={() => goToLesion()}>
+          Go to lesion
+        </button>
       </nav>
       <ProgressBar progress={progress} />
     </header>

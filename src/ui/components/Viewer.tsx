@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { referenceVolume } from '../../core/case/case.ts';
+import { describeVoxel } from '../../core/case/location.ts';
 import { normalAxis, sliceGeometry } from '../../core/features/slices.ts';
 import { placeSlice } from '../../core/heads/predict.ts';
 import { penValue } from '../../core/scribbles/classes.ts';
@@ -31,7 +32,10 @@ export function Viewer() {
   const revision = useScribbles((s) => s.revision);
   const undoRequests = useScribbles((s) => s.undoRequests);
   const voxel = useView((s) => s.voxel);
+  const target = useView((s) => s.target);
   const { mode, labelsVisible, labelOpacity, labelStyle, background, location } = useView();
+  /** The last show(): a crosshair move waits for it, or the reload would put the crosshair back. */
+  const shown = useRef<Promise<void>>(Promise.resolve());
 
 
   useEffect(() => {
@@ -42,8 +46,16 @@ export function Viewer() {
     const bg = { name: `${modality}.nii`, bytes: writeNifti(headerFor(vol.dims, vol.affine, 16), vol.data) };
     const labels = current.labels && { name: 'labels.nii', bytes: writeNifti(headerFor(vol.dims, vol.affine, 2), current.labels.data), colours: COLOURS };
     const extra = pca && { name: 'pca.nii', bytes: writeRgbaNifti(vol.dims, vol.affine, pca.rgba) };
-    viewer.show(bg, labels, extra ?? undefined).catch((e) => report('error', `The viewer could not show the case: ${(e as Error).message}`));
+    shown.current = viewer.show(bg, labels, extra ?? undefined).catch((e) => report('error', `The viewer could not show the case: ${(e as Error).message}`));
   }, [viewer, current, background, pca]);
+
+  useEffect(() => {
+    if (!viewer || !target) return;
+    void shown.current.then(() => {
+      viewer.setCrosshair(target.voxel);
+      setLocation('', target.voxel);
+    });
+  }, [viewer, target]);
 
   // The prediction (or its uncertainty): the whole volume once predicted, else the live slice.
   useEffect(() => {
@@ -89,8 +101,7 @@ export function Viewer() {
     <main className="viewer">
       <canvas ref={canvas} data-testid="viewer-canvas" />
       <div className="location" data-testid="location">
-        {location}
-        {voxel && ` · voxel ${voxel.join(', ')}`}
+        {voxel && current ? describeVoxel(current, voxel, volume?.prediction) : location}
       </div>
     </main>
   );
