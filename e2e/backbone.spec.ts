@@ -64,3 +64,33 @@ test('a failing backend falls back to the next one and the work still finishes',
   await expect(page.getByRole('status')).toContainText('The wasm backend failed (simulated device loss); continuing on cpu');
   await expect(page.getByTestId('speed')).toContainText(/ms per 224×224 slice on cpu/, { timeout: 120_000 });
 });
+
+test('without a network the failed download offers the offline demo model, and it loads', async ({ page }) => {
+  await page.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Load model' }).click();
+  // Nothing was loaded before, so the message must not claim a model is kept.
+  await expect(page.getByRole('alert')).toContainText('No model is loaded yet');
+  const help = page.getByTestId('model-offline-help');
+  await expect(help).toContainText('Use a local file');
+  await help.getByRole('button', { name: 'Load the offline demo model' }).click();
+  await expect(page.getByTestId('model-info')).toContainText('12 blocks, dim 384', { timeout: 120_000 });
+  await expect(page.getByTestId('random-weights')).toBeVisible();
+  await expect(help).toHaveCount(0);
+});
+
+test('a local checkpoint is kept in the browser: after a reload it loads again from there, and can be forgotten', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
+  await expect(page.getByTestId('model-info')).toContainText('tiny-random.safetensors');
+  await page.reload();
+  await expect(page.getByTestId('model-info')).toHaveCount(0);
+  const kept = page.getByRole('list', { name: 'Local checkpoints kept in this browser' });
+  await expect(kept).toContainText('tiny-random.safetensors');
+  await kept.getByRole('button', { name: 'Load tiny-random.safetensors again' }).click();
+  await expect(page.getByTestId('model-info')).toContainText('tiny-random.safetensors');
+  await expect(page.getByTestId('model-info')).toContainText('from the browser cache');
+  await kept.getByRole('button', { name: 'Forget tiny-random.safetensors' }).click();
+  await expect(kept).toHaveCount(0);
+  await expect(page.getByTestId('weight-cache')).toContainText('0 B');
+});

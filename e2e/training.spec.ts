@@ -16,6 +16,8 @@ test('train the head, watch the chart and the overlay change, predict the volume
   await page.getByLabel('Epochs').fill('25');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('training-chart')).toBeVisible({ timeout: 60_000 });
+  // Axes with units and a legend: what each line is and on which scale.
+  for (const text of ['training step', 'Dice WT', 'Dice ET', 'loss']) await expect(page.getByTestId('training-chart')).toContainText(text);
   await expect(page.getByTestId('training-status')).toContainText(/Step \d+, loss [\d.]+, validation Dice WT [\d.]+/);
   await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 170_000 });
   const status = (await page.getByTestId('training-status').textContent())!;
@@ -126,6 +128,8 @@ test('a region in neither the label map nor the prediction reads "absent (not sc
   await dropFiles(page, [...caseFiles(TINY_CASE).filter((p) => p !== seg).map((p) => fileBytes(p)), noEt]);
   await waitForCase(page, 'synthetic-6');
   await expect(page.getByText('Values in the file: 0, 1, 2')).toBeVisible();
+  // Without 3 or 4 the values cannot tell the conventions apart, and the label panel says so.
+  await expect(page.getByTestId('convention-evidence')).toContainText('values 0, 1, 2 read the same in every BraTS convention');
   await expect(page.getByLabel('Head')).toHaveValue('voxels');
   await page.getByLabel('Hidden layers').fill('16');
   await page.getByLabel('Epochs').fill('3');

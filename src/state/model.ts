@@ -16,7 +16,9 @@ interface ModelState {
   busy: boolean;
   /** The backbone's measured time per slice, at the input size it was timed at. */
   speed: { medianMs: number; backend: string; size: number } | null;
-  cached: { url: string; bytes: number }[];
+  cached: { url: string; bytes: number; kept?: string }[];
+  /** Why the last download failed, while the panel offers the ways that need no network. */
+  failure: string | null;
 }
 
 const params = typeof location !== 'undefined' ? new URLSearchParams(location.search) : new URLSearchParams();
@@ -30,7 +32,11 @@ export const useModel = create<ModelState>(() => ({
   busy: false,
   speed: null,
   cached: [],
+  failure: null,
 }));
+
+/** The catalogue's offline demo: random weights in the ViT-S/14 shape, made on the device. */
+export const DEMO_MODEL = 'random-vits14';
 
 let controller: AbortController | null = null;
 
@@ -43,7 +49,7 @@ export const setBackendChoice = (backend: BackendChoice) => useModel.setState({ 
 async function load(source: ModelSource): Promise<void> {
   controller?.abort();
   controller = new AbortController();
-  useModel.setState({ busy: true, progress: { status: 'initiate', task: 'Loading the backbone' }, speed: null });
+  useModel.setState({ busy: true, progress: { status: 'initiate', task: 'Loading the backbone' }, speed: null, failure: null });
   try {
     const info = await computeClient().request(
       'loadModel',
@@ -53,11 +59,23 @@ async function load(source: ModelSource): Promise<void> {
     useModel.setState({ info });
     await refreshCache();
   } catch (e) {
-    if (e instanceof CancelledError) report('info', 'Download cancelled; the model loaded before is kept.');
-    else report('error', `The model could not be loaded: ${(e as Error).message}. The model loaded before is kept.`);
+    const before = useModel.getState().info;
+    const kept = before ? `${before.label}, loaded before, is kept` : 'no model is loaded yet';
+    if (e instanceof CancelledError) report('info', `Download cancelled; ${kept}.`);
+    else {
+      const message = (e as Error).message;
+      report('error', `The model could not be loaded: ${message}. ${kept[0].toUpperCase()}${kept.slice(1)}.`);
+      // A download that never reached the server is a network problem: offer what needs none.
+      if (source.kind !== 'file') useModel.setState({ failure: message });
+    }
   } finally {
     useModel.setState({ busy: false, progress: null });
   }
+}
+
+export function loadDemoModel(): Promise<void> {
+  selectModel(DEMO_MODEL);
+  return load({ kind: 'catalog', id: DEMO_MODEL });
 }
 
 export function loadSelectedModel(): Promise<void> {
@@ -74,6 +92,14 @@ export function loadSelectedModel(): Promise<void> {
 
 export async function loadModelFile(file: { name: string; bytes: Uint8Array }): Promise<void> {
   return load({ kind: 'file', ...file });
+}
+
+/** A local checkpoint loaded in an earlier visit, from this browser's weight cache. */
+export const loadKeptModel = (name: string): Promise<void> => load({ kind: 'kept', name });
+
+export async function forgetWeights(url: string): Promise<void> {
+  await computeClient().request('forgetWeights', { url });
+  await refreshCache();
 }
 
 export function cancelModelLoad(): void {

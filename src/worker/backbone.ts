@@ -32,7 +32,20 @@ let backendChoice: BackendChoice = 'auto';
 const failedBackends: BackendName[] = [];
 let failNext = false;
 
+/**
+ * Local checkpoints are kept in the weight cache like downloads, so a reload finds the model its
+ * cached features were made with; the key is a same-origin path that nothing serves.
+ */
+const KEPT = '/__kept-weights/';
+const keptUrl = (name: string) => new URL(`${KEPT}${encodeURIComponent(name)}`, self.location.origin).href;
+const keptName = (url: string) => (new URL(url).pathname.startsWith(KEPT) ? decodeURIComponent(new URL(url).pathname.slice(KEPT.length)) : undefined);
+
 async function fetchSource(source: ModelSource, progress: (p: Progress) => void, signal: AbortSignal): Promise<Loaded> {
+  if (source.kind === 'kept') {
+    const bytes = await cacheStorageWeights()?.get(keptUrl(source.name));
+    if (!bytes) throw new Error(`${source.name} is no longer kept in this browser; choose the file again (Use a local file…)`);
+    return { files: [bytes], label: source.name, fromCache: true, interpolation: source.interpolation };
+  }
   if (source.kind === 'file') return { files: [source.bytes], label: source.name, fromCache: false, interpolation: source.interpolation };
   if (source.kind === 'random') {
     progress({ status: 'initiate', task: `Generating random ${source.preset} weights` });
@@ -107,6 +120,8 @@ export async function loadModel(source: ModelSource, choice: BackendChoice, prog
     else model = null;
     throw e;
   }
+  // Kept only once it has built: a broken file is never offered again.
+  if (source.kind === 'file') await cacheStorageWeights()?.put(keptUrl(source.name), source.bytes).catch(() => undefined);
   return info();
 }
 
@@ -167,8 +182,12 @@ export async function measureSpeed(size: number, runs: number, notice: (text: st
   return { medianMs: times[Math.floor(times.length / 2)], backend: backend!.name };
 }
 
-export async function weightCacheEntries() {
-  return (await cacheStorageWeights()?.list()) ?? [];
+export async function weightCacheEntries(): Promise<{ url: string; bytes: number; kept?: string }[]> {
+  return ((await cacheStorageWeights()?.list()) ?? []).map((e) => ({ ...e, kept: keptName(e.url) }));
+}
+
+export async function forgetWeights(url: string): Promise<void> {
+  await cacheStorageWeights()?.delete(url);
 }
 
 export async function clearWeightCache(): Promise<void> {

@@ -5,7 +5,7 @@ import { chooseLabelMap } from '../core/case/labelCandidates.ts';
 import { readCaseFiles } from '../core/case/load.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
-import { clearWeightCache, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
+import { clearWeightCache, forgetWeights, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
 import { compare } from './compare.ts';
 import { clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
@@ -64,6 +64,10 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   },
   async weightCache() {
     return [{ entries: await weightCacheEntries() }, []];
+  },
+  async forgetWeights({ url }) {
+    await forgetWeights(url);
+    return [{}, []];
   },
   async clearWeightCache() {
     await clearWeightCache();

@@ -32,6 +32,8 @@ export type ModelSource = (
   | { kind: 'url'; url: string }
   | { kind: 'file'; name: string; bytes: Uint8Array }
   | { kind: 'random'; preset: Preset }
+  /** A local checkpoint loaded before, kept in this browser's weight cache under its file name. */
+  | { kind: 'kept'; name: string }
 ) & { interpolation?: PosInterpolation };
 
 export interface ModelInfo {
@@ -55,6 +57,7 @@ export interface RequestMap {
   measureSpeed: { size: number; runs: number };
   weightCache: Record<string, never>;
   clearWeightCache: Record<string, never>;
+  forgetWeights: { url: string };
   simulateBackendFailure: Record<string, never>;
   /** The case's volumes, sent once per case; later requests refer to it. */
   setCase: CaseVolumes;
@@ -84,8 +87,10 @@ export interface ResultMap {
   synthesize: { files: NamedBytes[] };
   loadModel: ModelInfo;
   measureSpeed: { medianMs: number; backend: string };
-  weightCache: { entries: { url: string; bytes: number }[] };
+  /** kept: the file name of a local checkpoint kept in the browser (absent for downloads). */
+  weightCache: { entries: { url: string; bytes: number; kept?: string }[] };
   clearWeightCache: Record<string, never>;
+  forgetWeights: Record<string, never>;
   simulateBackendFailure: Record<string, never>;
   setCase: Record<string, never>;
   extractFeatures: ExtractionResult;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inferConvention, LabelError, toStudioLabels } from './labels.ts';
+import { conventionEvidence, inferConvention, LabelError, toStudioLabels } from './labels.ts';
 
 describe('label conventions', () => {
   it('BraTS 2015: non-enhancing (3) joins necrosis (1) in the core; 4 stays enhancing', () => {
@@ -22,5 +22,14 @@ describe('label conventions', () => {
     expect(inferConvention([0, 1, 2, 3])).toBe('brats2023');
     expect(inferConvention([0, 1, 2, 3], 'brats2015')).toBe('brats2015');
     expect(inferConvention([0, 2], 'brats2023')).toBe('brats2023');
+  });
+});
+
+describe('conventionEvidence', () => {
+  it('is decided only when the values tell conventions apart', () => {
+    expect(conventionEvidence([0, 1, 2, 4]).decided).toBe(true);
+    expect(conventionEvidence([0, 1, 2, 3, 4]).decided).toBe(true);
+    expect(conventionEvidence([0, 1, 2, 3])).toMatchObject({ decided: false, text: expect.stringContaining('guessed from the file names') });
+    expect(conventionEvidence([0, 1, 2])).toMatchObject({ decided: false, text: expect.stringContaining('values 0, 1, 2 read the same in every BraTS convention') });
   });
 });

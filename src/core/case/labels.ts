@@ -58,6 +58,17 @@ export function inferConvention(values: number[], hint?: 'brats2015' | 'brats202
   return hint === 'brats2015' || hint === 'brats2023' ? hint : 'brats2021';
 }
 
+/**
+ * How sure the inferred convention is, in words for the label panel: values alone decide only when
+ * 4 is there; a lone 3 leans on the file names; without 3 or 4 every BraTS convention reads alike.
+ */
+export function conventionEvidence(values: number[]): { decided: boolean; text: string } {
+  const has = (v: number) => values.includes(v);
+  if (has(4)) return { decided: true, text: 'told by the values' };
+  if (has(3)) return { decided: false, text: 'guessed from the file names: 3 is non-enhancing in BraTS 2013/2015 and enhancing in 2023; check it' };
+  return { decided: false, text: `values ${values.join(', ')} read the same in every BraTS convention (1 core, 2 oedema); a map of another kind (a 0/1 lesion mask) is read as tumour core` };
+}
+
 /** Maps a label map to the studio's convention; unexpected values are an error naming them. */
 export function toStudioLabels(data: ArrayLike<number>, convention: LabelConvention): Uint8Array {
   const values = distinctValues(data);

@@ -108,6 +108,8 @@ export function ComparePanel() {
                 <td>
                   {e.name}
                   {e.model.randomWeights && <span className="warning"> (random)</span>}
+                  {/* Two runs of one comparison read apart by when they ran. */}
+                  <span className="hint when"> · {new Date(e.createdAt).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</span>
                 </td>
                 {(['WT', 'TC', 'ET'] as const).map((r) => {
                   const d = scoredMeanSd(e.cases.flatMap((c) => c.scores.filter((s) => s.region === r).map((s) => s.dice)));

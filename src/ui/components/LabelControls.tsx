@@ -1,4 +1,4 @@
-import { BRATS_CLASSES, LABEL_CONVENTIONS, type LabelConvention } from '../../core/case/labels.ts';
+import { BRATS_CLASSES, conventionEvidence, LABEL_CONVENTIONS, type LabelConvention } from '../../core/case/labels.ts';
 import { labelSource } from '../../core/case/labelCandidates.ts';
 import { setConvention, setRole, useCase } from '../../state/case.ts';
 import { setLabelOpacity, setLabelStyle, setLabelsVisible, useView } from '../../state/view.ts';
@@ -11,6 +11,7 @@ export function LabelControls() {
   const opacity = useView((s) => s.labelOpacity);
   const style = useView((s) => s.labelStyle);
   if (!labels) return <p className="hint">No label map in this case.</p>;
+  const evidence = conventionEvidence(labels.fileValues);
   return (
     <section className="labels" aria-label="Label map">
       <h3>Label map</h3>
@@ -41,6 +42,11 @@ export function LabelControls() {
         </select>
       </label>
       <p className="hint">Values in the file: {labels.fileValues.join(', ')}</p>
+      {!evidence.decided && (
+        <p className="hint warning" data-testid="convention-evidence">
+          Convention not told by the values: {evidence.text}.
+        </p>
+      )}
       <label>
         <input type="checkbox" checked={visible} onChange={(e) => setLabelsVisible(e.currentTarget.checked)} /> Show labels
       </label>

@@ -3,6 +3,9 @@ import { CATALOG } from '../../core/models/dinov2/catalog.ts';
 import {
   cancelModelLoad,
   clearCache,
+  forgetWeights,
+  loadDemoModel,
+  loadKeptModel,
   loadModelFile,
   loadSelectedModel,
   measureBackboneSpeed,
@@ -18,7 +21,7 @@ import { formatBytes } from '../format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 
 export function ModelPanel() {
-  const { selected, customUrl, backend, info, progress, busy, speed, cached } = useModel();
+  const { selected, customUrl, backend, info, progress, busy, speed, cached, failure } = useModel();
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => void refreshCache().catch(() => undefined), []);
   const cachedBytes = cached.reduce((a, c) => a + c.bytes, 0);
@@ -63,6 +66,14 @@ export function ModelPanel() {
         }}
       />
       <ProgressBar progress={progress} />
+      {failure && (
+        <div className="hint warning" data-testid="model-offline-help">
+          <p>The download failed ({failure}). Without a network: use a checkpoint file you have (Use a local file…), or try the studio with the offline demo model, made here with random weights (its results say nothing about DINOv2).</p>
+          <button disabled={busy} onClick={() => loadDemoModel()}>
+            Load the offline demo model
+          </button>
+        </div>
+      )}
       {info && (
         <div className="model-info" data-testid="model-info">
           <p>
@@ -99,6 +110,23 @@ export function ModelPanel() {
           <option value="cpu">Plain JavaScript</option>
         </select>
       </label>
+      {cached.some((c) => c.kept) && (
+        <ul className="kept" aria-label="Local checkpoints kept in this browser">
+          {cached
+            .filter((c) => c.kept)
+            .map((c) => (
+              <li key={c.url}>
+                {c.kept} ({formatBytes(c.bytes)}){' '}
+                <button disabled={busy} aria-label={`Load ${c.kept} again`} onClick={() => loadKeptModel(c.kept!)}>
+                  Load
+                </button>{' '}
+                <button className="link" aria-label={`Forget ${c.kept}`} onClick={() => forgetWeights(c.url)}>
+                  Forget
+                </button>
+              </li>
+            ))}
+        </ul>
+      )}
       <p className="hint" data-testid="weight-cache">
         Weights cached in this browser: {formatBytes(cachedBytes)}{' '}
         {cached.length > 0 && (

@@ -66,6 +66,8 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     dragAndDropEnabled: false, // the studio handles drops itself: roles, validation, errors
     isResizeCanvas: true,
     multiplanarForceRender: false,
+    // Shown while no case is open: "loading ..." would read as a page that hangs.
+    loadingText: 'No case open: drop a case folder, or Load sample case',
   });
   await nv.attachToCanvas(canvas);
   let opacity = 0.5;
