@@ -1,9 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REAL_CASES } from '../../test/nibabel.ts';
+import { writeNifti } from '../core/nifti/write.ts';
+import { loadVolume } from '../core/volume.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const studio = (...args: string[]) => spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -34,6 +36,18 @@ describe('studio CLI: experiment', () => {
     const again = JSON.parse(studio('experiment', '--train', join(tmp, 'synthetic-21'), '--test', join(tmp, 'synthetic-22'), '--mapping', 'flair,t1ce,t2', '--weights', weights, '--epochs', '10', '--seed', '1').stdout);
     expect(again.cases).toEqual(result.cases);
   }, 300_000);
+
+  it('a 0/1 lesion mask trains the binary task unless --task says otherwise, as the app chooses', () => {
+    const dir = join(tmp, 'lesion');
+    expect(studio('synth', '--out', dir, '--dims', '48,48,24', '--seed', '31').status).toBe(0);
+    const seg = join(dir, 'synthetic-31_seg.nii.gz');
+    const truth = loadVolume(new Uint8Array(readFileSync(seg)), seg);
+    writeFileSync(seg, writeNifti(truth.source.header, truth.data.map((v) => (v ? 1 : 0))));
+    const r = studio('experiment', '--train', dir, '--test', dir, '--weights', weights, '--epochs', '1', '--hidden', '8');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('task binary, from the label values 0, 1');
+    expect(JSON.parse(r.stdout).settings.task).toBe('binary');
+  }, 120_000);
 
   it('on the real BraTS 2015 case: a missing modality is named; FLAIR + T1c runs and exports in the original geometry', () => {
     const bratsDir = join(REAL_CASES, 'brats2015-pat0005');

@@ -13,7 +13,7 @@ import { parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { describeHead } from '../../core/heads/headSettings.ts';
-import { announceExtraction, backboneMappings, caseFolders, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const compareHelp = `compare --train DIR... [--test DIR...] (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
 
@@ -30,6 +30,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   const base = { mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')), head: headOf(settings) };
   const variants = variantTexts.length ? ablationVariants(variantTexts, base) : mappingTexts.map(parseMapping).map((mapping) => ({ name: mappingName(mapping), mapping, head: base.head }));
   const { train, test } = caseFolders(args, false, backboneMappings(variants));
+  settings.task = chosenTask(args, train);
   const validation = Number(flag(args, 'validation', '0.2'));
   if (!(validation > 0 && validation < 1)) throw new UsageError('--validation is a fraction between 0 and 1');
   const { backbone, description } = await loadBackbone(args);

@@ -6,13 +6,14 @@ import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
-import { announceExtraction, backboneMappings, caseFolders, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const experimentHelp = `experiment --train DIR... --test DIR... --mapping flair,t1ce,t2 ${TRAINING_FLAGS} [--out-dir DIR]`;
 
 export async function experiment(args: ParsedArgs): Promise<unknown> {
   const settings: ExperimentSettings = { ...trainingFlags(args), mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')) };
   const { train, test } = caseFolders(args, true, backboneMappings([{ mapping: settings.mapping, head: headOf(settings) }]));
+  settings.task = chosenTask(args, train);
   const { backbone, description } = await loadBackbone(args);
   const [trainCases, testCases] = [train.map(caseVolumes), test.map(caseVolumes)];
   const extractionEstimate = await announceExtraction([...trainCases, ...testCases], backbone, settings.size, extractionWork([{ mapping: settings.mapping, head: headOf(settings) }], settings.plane));

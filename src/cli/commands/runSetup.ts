@@ -14,7 +14,8 @@ import { type Backbone, DEFAULT_SETTINGS } from '../../core/experiments/experime
 import { describeEstimate, extractionEstimate, secondsPerSlice } from '../../core/features/estimate.ts';
 import { headPlanes, type HeadSettings, usesBackbone } from '../../core/heads/headSettings.ts';
 import { caseBrain } from '../../core/voxels/voxelFeatures.ts';
-import type { Task } from '../../core/heads/tasks.ts';
+import { defaultTask, type Task } from '../../core/heads/tasks.ts';
+import { distinctValues } from '../../core/case/labels.ts';
 import { contentHash } from '../../core/hash.ts';
 import { forwardOptions, patchTokens } from '../../core/models/dinov2/layers.ts';
 import { loadDinoV2 } from '../../core/models/dinov2/load.ts';
@@ -79,6 +80,15 @@ export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: C
   const [train, test] = [trainDirs.map(load), testDirs.map(load)];
   checkCases([...train, ...test], mappings);
   return { train: train.map((t) => t.c), test: test.map((t) => t.c) };
+}
+
+/** --task, else what the training cases' label maps suggest, as the app chooses it (one tumour label: binary). */
+export function chosenTask(args: ParsedArgs, train: BratsCase[]): Task {
+  if (args.flags.has('task')) return flag(args, 'task') as Task;
+  const values = [...new Set(train.flatMap((c) => (c.labels ? distinctValues(c.labels.data) : [])))];
+  const task = defaultTask(values);
+  process.stderr.write(`task ${task}, from the label values ${values.join(', ')} (--task to choose another)\n`);
+  return task;
 }
 
 export function trainingFlags(args: ParsedArgs) {
