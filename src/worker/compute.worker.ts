@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
 /** The compute worker: reads files, generates cases, and owns the backbone. */
 import type { CaseVolumes } from '../core/case/case.ts';
-import { chooseLabelMap } from '../core/case/labelCandidates.ts';
 import { readCaseFiles } from '../core/case/load.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
@@ -39,16 +38,8 @@ type Handler<K extends keyof RequestMap> = (p: RequestMap[K], ctx: Context) => P
 
 const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   readFiles({ files }, { progress }) {
-    const loaded = [];
-    const failed = [];
-    for (let i = 0; i < files.length; i++) {
-      progress({ status: 'progress', task: 'Reading files', done: i, total: files.length, unit: 'files' });
-      const r = readCaseFiles([files[i]]);
-      loaded.push(...r.loaded);
-      failed.push(...r.failed);
-    }
-    // Read one at a time for progress; the label-map choice needs them all.
-    return [{ loaded: chooseLabelMap(loaded), failed }, buffersOf(loaded.map((f) => f.volume.data))];
+    const { loaded, failed } = readCaseFiles(files, (done) => progress({ status: 'progress', task: 'Reading files', done, total: files.length, unit: 'files' }));
+    return [{ loaded, failed }, buffersOf(loaded.map((f) => f.volume.data))];
   },
   synthesize({ seed, dims }, { progress }) {
     progress({ status: 'initiate', task: 'Generating a synthetic case' });

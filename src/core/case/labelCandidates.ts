@@ -8,7 +8,7 @@ import { detectRole, nameTokens, type Role } from './roles.ts';
 /** Who made a label map, as far as its name tells: experts first, then fusions, then single algorithms. */
 export type LabelSource = 'expert' | 'fusion' | 'algorithm';
 
-const EXPERT = new Set(['goldstandard', 'groundtruth', 'truth', 'gt', 'manual', 'manuallycorrected', 'expert', 'consensus', 'annotation', 'annotations']);
+const EXPERT = new Set(['goldstandard', 'groundtruth', 'truth', 'gt', 'consensus', 'annotation', 'annotations']);
 const FUSION = new Set(['fusion', 'fused', 'mav', 'majority', 'vote', 'staple', 'ensemble']);
 const RANK: Record<LabelSource, number> = { expert: 0, fusion: 1, algorithm: 2 };
 
@@ -24,13 +24,15 @@ export const LABEL_SOURCE_TEXT: Record<LabelSource, string> = {
  */
 export function labelSource(fileName: string): LabelSource {
   const tokens = nameTokens(fileName);
-  if (tokens.some((t) => EXPERT.has(t) || /^(rater|manual|expert)/.test(t)) || tokens.join(' ').includes('gold standard') || tokens.join(' ').includes('ground truth')) return 'expert';
+  const words = tokens.join(' ');
+  // Prefixes catch "rater2", "ManuallyCorrected", "experts".
+  if (tokens.some((t) => EXPERT.has(t) || /^(rater|manual|expert)/.test(t)) || words.includes('gold standard') || words.includes('ground truth')) return 'expert';
   if (tokens.some((t) => FUSION.has(t))) return 'fusion';
   let last = -1;
   tokens.forEach((t, i) => {
     if (detectRole(t)?.role === 'seg') last = i;
   });
-  const after = last < 0 ? [] : tokens.slice(last + 1).filter((t) => !/^\d+$/.test(t) );
+  const after = last < 0 ? [] : tokens.slice(last + 1).filter((t) => !/^\d+$/.test(t));
   return after.length ? 'algorithm' : 'expert';
 }
 

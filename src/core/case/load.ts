@@ -16,12 +16,13 @@ export function isNiftiName(name: string): boolean {
 /**
  * Reads every file and gives it the role its name suggests ("ignore" when none). A file that
  * cannot be read is reported with the reason and left out; the others still load. Of several label
- * maps the best by name is taken, the others kept as alternatives.
+ * maps the best by name is taken, the others kept as alternatives. onFile(i) comes before file i.
  */
-export function readCaseFiles(files: NamedBytes[]): { loaded: CaseFile[]; failed: FileFailure[] } {
+export function readCaseFiles(files: NamedBytes[], onFile?: (done: number) => void): { loaded: CaseFile[]; failed: FileFailure[] } {
   const loaded: CaseFile[] = [];
   const failed: FileFailure[] = [];
-  for (const { name, bytes } of files) {
+  for (const [i, { name, bytes }] of files.entries()) {
+    onFile?.(i);
     try {
       loaded.push({ name, role: detectRole(name)?.role ?? 'ignore', volume: loadVolume(bytes, name) });
     } catch (e) {
