@@ -31,10 +31,14 @@ test('one click compares 3 modalities with FLAIR only: table, curves, synced sid
   const panes = page.getByTestId('side-canvas');
   await expect(panes).toHaveCount(2);
   for (const i of [0, 1]) await expect.poll(async () => (await canvasPixels(page, panes.nth(i))).variance, { timeout: 30_000 }).toBeGreaterThan(100);
+  // Both views open on the slices the table scores (checked against the exported records below).
+  const where = page.getByTestId('side-location');
+  await expect(where.nth(0)).toContainText('axial slice');
+  const openedAt = Number(/axial slice (\d+)/.exec((await where.nth(0).textContent())!)![1]);
+  await expect(where.nth(1)).toHaveText((await where.nth(0).textContent())!);
   const rightBefore = await canvasPixels(page, panes.nth(1));
   const box = (await panes.nth(0).boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.35);
-  const where = page.getByTestId('side-location');
   await expect(where.nth(0)).toContainText('voxel');
   await expect(where.nth(1)).toHaveText((await where.nth(0).textContent())!);
   await expect.poll(async () => (await comparePixels(page, rightBefore.png, (await canvasPixels(page, panes.nth(1))).png)).changed).toBeGreaterThan(20);
@@ -58,6 +62,11 @@ test('one click compares 3 modalities with FLAIR only: table, curves, synced sid
   const jsonDownload = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export JSON' }).click();
   const json = readFileSync(await (await jsonDownload).path());
+  const records = JSON.parse(json.toString('utf8')).experiments as { cases: { evaluation: { kind: string; heldOut?: number[] } }[] }[];
+  for (const r of records) {
+    expect(r.cases[0].evaluation.kind).toBe('held-out slices');
+    expect(r.cases[0].evaluation.heldOut).toContain(openedAt);
+  }
   await page.getByRole('button', { name: 'Delete FLAIR only' }).click();
   await page.getByRole('button', { name: 'Delete FLAIR / T1gd / T2' }).click();
   await expect(page.getByTestId('experiments')).toHaveCount(0);

@@ -22,6 +22,19 @@ describe('lesionFocus', () => {
     // Nearest ring voxels to the centre are at distance 1: (3,1), (2,2), (4,2), (3,3); the scan finds (3,1) first.
     expect(f).toEqual([3, 1, 2]);
   });
+  it('keeps to the slices it is given, and to another axis', () => {
+    const m = new Uint8Array(7 * 5 * 4);
+    m[at(1, 1, 0)] = 1;
+    m[at(5, 3, 0)] = 1;
+    for (const x of [2, 3, 4]) m[at(x, 2, 2)] = 1; // slice 2 has the most lesion ...
+    // ... but a held-out block of slices 0-1 only has slice 0: its two voxels' centre (3, 2) is empty, (1, 1) comes first.
+    expect(lesionFocus(m, dims, { slices: [0, 1] })).toEqual([1, 1, 0]);
+    expect(lesionFocus(m, dims, { slices: [1, 3] })).toBeNull();
+    // Along x (sagittal slices): x = 1, 2, 3, 4, 5 hold one voxel each; the first with the most wins.
+    expect(lesionFocus(m, dims, { axis: 0 })).toEqual([1, 1, 0]);
+    // Along y (coronal): y = 2 holds three voxels.
+    expect(lesionFocus(m, dims, { axis: 1 })).toEqual([3, 2, 2]);
+  });
 });
 
 describe('describeVoxel', () => {

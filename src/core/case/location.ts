@@ -28,30 +28,37 @@ export function describeVoxel(c: BratsCase, voxel: Voxel, prediction?: Uint8Arra
 }
 
 /**
- * A voxel inside the lesion from which every view cuts through it: the axial slice with the most
- * lesion, and in it the lesion voxel nearest that slice's centre of mass (a centroid alone can fall
- * in a gap between two lesions, or in a ring's hole). null when the mask is empty.
+ * A voxel inside the lesion from which every view cuts through it: the slice (along `axis`, axial by
+ * default) with the most lesion, and in it the lesion voxel nearest that slice's centre of mass (a
+ * centroid alone can fall in a gap between two lesions, or in a ring's hole). `slices` limits the
+ * choice, e.g. to a held-out block or one clicked slice. null when the mask is empty there.
  */
-export function lesionFocus(mask: Uint8Array, dims: Dims3): Voxel | null {
-  const [X, Y, Z] = dims;
-  const S = X * Y;
+export function lesionFocus(mask: Uint8Array, dims: Dims3, within: { axis?: 0 | 1 | 2; slices?: number[] } = {}): Voxel | null {
+  const axis = within.axis ?? 2;
+  const [X, Y] = dims;
+  const coords = (i: number): Voxel => [i % X, Math.floor(i / X) % Y, Math.floor(i / (X * Y))];
+  const counts = new Float64Array(dims[axis]);
+  for (let i = 0; i < mask.length; i++) if (mask[i]) counts[coords(i)[axis]]++;
+  const allowed = within.slices ?? [...counts.keys()];
   let best = -1;
-  let bestCount = 0;
-  for (let k = 0; k < Z; k++) {
-    let n = 0;
-    for (let p = k * S; p < (k + 1) * S; p++) if (mask[p]) n++;
-    if (n > bestCount) [best, bestCount] = [k, n];
-  }
+  for (const k of allowed) if (k >= 0 && k < counts.length && counts[k] > 0 && (best < 0 || counts[k] > counts[best])) best = k;
   if (best < 0) return null;
-  let [sx, sy] = [0, 0];
-  for (let p = 0; p < S; p++) if (mask[best * S + p]) [sx, sy] = [sx + (p % X), sy + Math.floor(p / X)];
-  const [cx, cy] = [sx / bestCount, sy / bestCount];
-  let focus: Voxel = [0, 0, best];
+  const [u, v] = ([0, 1, 2] as const).filter((a) => a !== axis);
+  let [su, sv] = [0, 0];
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const c = coords(i);
+    if (c[axis] === best) [su, sv] = [su + c[u], sv + c[v]];
+  }
+  const [cu, cv] = [su / counts[best], sv / counts[best]];
+  let focus: Voxel | null = null;
   let nearest = Infinity;
-  for (let p = 0; p < S; p++) {
-    if (!mask[best * S + p]) continue;
-    const d = (p % X - cx) ** 2 + (Math.floor(p / X) - cy) ** 2;
-    if (d < nearest) [nearest, focus] = [d, [p % X, Math.floor(p / X), best]];
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const c = coords(i);
+    if (c[axis] !== best) continue;
+    const d = (c[u] - cu) ** 2 + (c[v] - cv) ** 2;
+    if (d < nearest) [nearest, focus] = [d, c];
   }
   return focus;
 }

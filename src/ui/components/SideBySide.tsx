@@ -4,7 +4,9 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { referenceVolume } from '../../core/case/case.ts';
+import { lesionFocus } from '../../core/case/location.ts';
 import type { ExperimentRecord } from '../../core/experiments/record.ts';
+import { normalAxis } from '../../core/features/slices.ts';
 import { headerFor, writeNifti } from '../../core/nifti/write.ts';
 import { useCase } from '../../state/case.ts';
 import { loadPrediction } from '../../state/experimentDb.ts';
@@ -19,7 +21,9 @@ function Pane({ experiment, voxel, onMove }: { experiment: ExperimentRecord; vox
   const canvas = useRef<HTMLCanvasElement>(null);
   const viewer = useViewer(canvas, (l) => onMove(l.voxel));
   const current = useCase((s) => s.current);
-
+  // The latest voxel, for the load below: a crosshair set before the volumes arrive would be lost.
+  const latest = useRef(voxel);
+  latest.current = voxel;
 
   useEffect(() => {
     if (!viewer || !current) return;
@@ -35,6 +39,7 @@ function Pane({ experiment, voxel, onMove }: { experiment: ExperimentRecord; vox
       viewer.setLabelStyle('outline');
       viewer.setViewMode('axial');
       await viewer.setPrediction(prediction, () => writeNifti(headerFor(vol.dims, vol.affine, 2), prediction), COLOURS, 0.6);
+      if (!stale && latest.current) viewer.setCrosshair(latest.current);
     })().catch((e) => report('error', `${experiment.name} could not be shown: ${(e as Error).message}`));
     return () => {
       stale = true;
@@ -60,9 +65,29 @@ function Pane({ experiment, voxel, onMove }: { experiment: ExperimentRecord; vox
   );
 }
 
+/**
+ * Where both views open: in the truth's lesion on the slices the first experiment was scored on
+ * (its held-out block), so what the table scores is what the views show; null (no label map) leaves Niivue's centre.
+ */
+function scoredFocus(experiment: ExperimentRecord, labels: Uint8Array | undefined, dims: [number, number, number], caseId: string): Voxel | null {
+  if (!labels) return null;
+  const outcome = experiment.cases.find((c) => c.id === caseId);
+  const slices = outcome?.evaluation.kind === 'held-out slices' ? outcome.evaluation.heldOut : undefined;
+  const axis = normalAxis(experiment.input.plane);
+  const focus = lesionFocus(labels, dims, { axis, slices });
+  if (focus || !slices?.length) return focus;
+  // No lesion in the block: its middle slice, at the grid's centre.
+  const centre = dims.map((d) => Math.floor(d / 2)) as Voxel;
+  centre[axis] = slices[Math.floor(slices.length / 2)];
+  return centre;
+}
+
 export function SideBySide({ experiments }: { experiments: [ExperimentRecord, ExperimentRecord] }) {
   const current = useCase((s) => s.current);
-  const [voxel, setVoxel] = useState<Voxel | null>(null);
+  // Keyed by the pair: a new pair opens at its own scored slices.
+  const [voxel, setVoxel] = useState<Voxel | null>(() =>
+    current ? scoredFocus(experiments[0], current.labels?.data, referenceVolume(current).dims, current.id) : null,
+  );
   if (!current || !experiments.every((e) => e.cases.some((c) => c.id === current.id))) {
     return <p className="hint">Load the case these experiments ran on ({experiments[0].cases.map((c) => c.id).join(', ')}) to see their predictions side by side.</p>;
   }
