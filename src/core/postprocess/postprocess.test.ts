@@ -38,6 +38,37 @@ describe('post-processing', () => {
     expect(out.reduce((a, l) => a + (l ? 1 : 0), 0)).toBe(56);
   });
 
+  it('drops small components of the core and of the enhancing region as well: to oedema and to necrosis', () => {
+    const v = volume((set) => {
+      for (let x = 0; x < 10; x++) for (let y = 0; y < 10; y++) for (let z = 0; z < 4; z++) set(x, y, z, 2); // oedema everywhere
+      for (let x = 1; x < 5; x++) for (let y = 1; y < 5; y++) for (let z = 1; z < 3; z++) set(x, y, z, 4); // 32 enhancing: the main core
+      set(2, 2, 1, 1); // necrosis inside it
+      set(8, 8, 1, 4); // an enhancing speckle alone in the oedema: 1 voxel of core against 32
+      for (let x = 5; x < 7; x++) set(x, 3, 2, 1); // necrosis joined to the core...
+      set(7, 3, 2, 4); // ...and an enhancing voxel at its end, apart from the ring
+    });
+    const out = removeSmallComponents(v, d);
+    expect(out[at(8, 8, 1)]).toBe(2);
+    expect(out[at(7, 3, 2)]).toBe(1);
+    expect(out[at(3, 3, 1)]).toBe(4);
+    expect(out[at(2, 2, 1)]).toBe(1);
+    expect(out[at(0, 0, 0)]).toBe(2);
+    // counts: 400 voxels; core = 31 ET + 1 + 2 NCR + the relabelled end voxel; the speckle is oedema now
+    const count = (l: number) => out.reduce((a, x) => a + (x === l ? 1 : 0), 0);
+    expect([count(4), count(1), count(2)]).toEqual([31, 4, 365]);
+  });
+
+  it('fills a core that is closed only in a coronal slice', () => {
+    // A ring in the x-z plane at y = 4: each axial slice cuts it into two separate bars, no hole.
+    const v = volume((set) => {
+      for (let x = 2; x < 7; x++) for (let z = 0; z < 4; z++) set(x, 4, z, x === 2 || x === 6 || z === 0 || z === 3 ? 4 : 0);
+    });
+    const out = fillHoles(v, d);
+    for (let x = 3; x < 6; x++) for (let z = 1; z < 3; z++) expect(out[at(x, 4, z)]).toBe(1);
+    expect(out[at(4, 3, 1)]).toBe(0);
+    expect(out[at(4, 5, 1)]).toBe(0);
+  });
+
   it('fills a ring: the core inside an enhancing rim becomes necrosis, a hole in oedema becomes oedema', () => {
     const v = volume((set) => {
       for (let x = 2; x < 7; x++) for (let y = 2; y < 7; y++) set(x, y, 1, x === 2 || x === 6 || y === 2 || y === 6 ? 4 : 0);

@@ -1,13 +1,13 @@
 /**
  * Clean-up of a predicted label volume in 3D, each step switchable so its effect can be measured:
- *  - components: drop whole-tumour components much smaller than the largest (speckles of false
- *    positives far from the lesion cost Dice little and HD95 a lot);
+ *  - components: drop components of each nested region much smaller than its largest (speckles
+ *    of false positives far from the lesion cost Dice little and HD95 a lot);
  *  - holes: fill background enclosed by the tumour core (necrosis inside an enhancing ring) or by
- *    the whole tumour, slice by slice in each axial plane.
+ *    the whole tumour, slice by slice in the axial, coronal and sagittal planes.
  * The region hierarchy (ET inside TC inside WT) is applied where labels are made from the head's
  * outputs (heads/fineHead.ts labelsFromProbabilities).
  */
-import { LABEL_ED, LABEL_NCR } from '../case/labels.ts';
+import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 
 export interface PostprocessSettings {
@@ -63,59 +63,81 @@ export function connectedComponents(mask: Uint8Array, dims: Dims3): { labels: In
   return { labels, sizes };
 }
 
-/** Tumour components (any label > 0) smaller than `fraction` of the largest become background. */
-export function removeSmallComponents(labels: Uint8Array, dims: Dims3, fraction = COMPONENT_FRACTION): Uint8Array {
-  const tumour = new Uint8Array(labels.length);
-  for (let i = 0; i < labels.length; i++) tumour[i] = labels[i] > 0 ? 1 : 0;
-  const { labels: comp, sizes } = connectedComponents(tumour, dims);
+/** Components of the voxels whose label is `inside`, smaller than `fraction` of the largest, get label `to`. */
+function dropSmall(labels: Uint8Array, dims: Dims3, inside: (l: number) => boolean, to: number, fraction: number): void {
+  const mask = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) mask[i] = inside(labels[i]) ? 1 : 0;
+  const { labels: comp, sizes } = connectedComponents(mask, dims);
   const largest = Math.max(0, ...sizes);
+  for (let i = 0; i < labels.length; i++) if (comp[i] && sizes[comp[i]] < fraction * largest) labels[i] = to;
+}
+
+/**
+ * Small components of each nested region, outermost first: whole-tumour components become
+ * background, then tumour-core components oedema, then enhancing components necrosis. A speckle
+ * of "enhancing" inside the oedema, away from the ring, is as costly for the ET Dice as one
+ * outside the brain. A binary lesion (label 1) is one region: its later steps find nothing more.
+ */
+export function removeSmallComponents(labels: Uint8Array, dims: Dims3, fraction = COMPONENT_FRACTION): Uint8Array {
   const out = Uint8Array.from(labels);
-  for (let i = 0; i < out.length; i++) if (comp[i] && sizes[comp[i]] < fraction * largest) out[i] = 0;
+  dropSmall(out, dims, (l) => l > 0, 0, fraction);
+  dropSmall(out, dims, (l) => l === LABEL_NCR || l === LABEL_ET, LABEL_ED, fraction);
+  dropSmall(out, dims, (l) => l === LABEL_ET, LABEL_NCR, fraction);
   return out;
 }
 
 /**
- * In each axial slice (z), background not 4-connected to the slice's border through pixels
+ * In each slice across `axis`, background not 4-connected to the slice's border through pixels
  * outside `inside` is a hole; it becomes `fill` where it is background, or any label not in
  * `inside` (oedema enclosed by the core becomes core).
  */
-function fillSliceHoles(labels: Uint8Array, dims: Dims3, inside: (l: number) => boolean, fill: number): void {
-  const [nx, ny, nz] = dims;
-  const reached = new Uint8Array(nx * ny);
-  const stack = new Int32Array(nx * ny);
-  for (let z = 0; z < nz; z++) {
-    const o = z * nx * ny;
+function fillSliceHoles(labels: Uint8Array, dims: Dims3, axis: 0 | 1 | 2, inside: (l: number) => boolean, fill: number): void {
+  const strides = [1, dims[0], dims[0] * dims[1]];
+  const [a, b] = ([0, 1, 2] as const).filter((x) => x !== axis);
+  const [nu, nv] = [dims[a], dims[b]];
+  const [su, sv] = [strides[a], strides[b]];
+  const reached = new Uint8Array(nu * nv);
+  const stack = new Int32Array(nu * nv);
+  for (let k = 0; k < dims[axis]; k++) {
+    const o = k * strides[axis];
+    const at = (i: number) => o + (i % nu) * su + Math.floor(i / nu) * sv;
     let any = false;
-    for (let i = 0; i < nx * ny && !any; i++) any = inside(labels[o + i]);
+    for (let i = 0; i < nu * nv && !any; i++) any = inside(labels[at(i)]);
     if (!any) continue;
     reached.fill(0);
     let top = 0;
     const push = (i: number) => {
-      if (!reached[i] && !inside(labels[o + i])) {
+      if (!reached[i] && !inside(labels[at(i)])) {
         reached[i] = 1;
         stack[top++] = i;
       }
     };
-    for (let x = 0; x < nx; x++) (push(x), push(x + nx * (ny - 1)));
-    for (let y = 0; y < ny; y++) (push(nx * y), push(nx - 1 + nx * y));
+    for (let u = 0; u < nu; u++) (push(u), push(u + nu * (nv - 1)));
+    for (let v = 0; v < nv; v++) (push(nu * v), push(nu - 1 + nu * v));
     while (top > 0) {
       const i = stack[--top];
-      const x = i % nx;
-      const y = (i - x) / nx;
-      if (x > 0) push(i - 1);
-      if (x < nx - 1) push(i + 1);
-      if (y > 0) push(i - nx);
-      if (y < ny - 1) push(i + nx);
+      const u = i % nu;
+      const v = (i - u) / nu;
+      if (u > 0) push(i - 1);
+      if (u < nu - 1) push(i + 1);
+      if (v > 0) push(i - nu);
+      if (v < nv - 1) push(i + nu);
     }
-    for (let i = 0; i < nx * ny; i++) if (!reached[i] && !inside(labels[o + i])) labels[o + i] = fill;
+    for (let i = 0; i < nu * nv; i++) if (!reached[i] && !inside(labels[at(i)])) labels[at(i)] = fill;
   }
 }
 
-/** Holes in the tumour core become necrosis (core); holes in the whole tumour become oedema. */
+/**
+ * Holes in the tumour core become necrosis (core); holes in the whole tumour become oedema. In
+ * axial, then coronal, then sagittal slices: a necrotic core whose enhancing ring is open in the
+ * axial plane (the ring's top or bottom) is often closed in the other two.
+ */
 export function fillHoles(labels: Uint8Array, dims: Dims3): Uint8Array {
   const out = Uint8Array.from(labels);
-  fillSliceHoles(out, dims, (l) => l === LABEL_NCR || l === 4, LABEL_NCR);
-  fillSliceHoles(out, dims, (l) => l > 0, LABEL_ED);
+  for (const axis of [2, 1, 0] as const) {
+    fillSliceHoles(out, dims, axis, (l) => l === LABEL_NCR || l === LABEL_ET, LABEL_NCR);
+    fillSliceHoles(out, dims, axis, (l) => l > 0, LABEL_ED);
+  }
   return out;
 }
 
