@@ -21,3 +21,19 @@ it('keeps separate moments per parameter array', () => {
   expect(p[0]).toBeCloseTo(0.9, 5);
   expect(q[0]).toBeCloseTo(-2.9, 4);
 });
+
+it('scales one step by the schedule rate it is given, keeping the moments as they would be', () => {
+  const [x, y] = [Float32Array.of(1), Float32Array.of(1)];
+  const [a, b] = [adam(0.05), adam(0.05)];
+  a.step([x], [Float32Array.of(2)]);
+  b.step([y], [Float32Array.of(2)], 0.5);
+  // first step: lr x rate in the gradient's direction
+  expect(x[0]).toBeCloseTo(0.95, 6);
+  expect(y[0]).toBeCloseTo(0.975, 6);
+  // second step with the same gradient 1.9 on both: moments are the same, so are the steps at rate 1
+  a.step([x], [Float32Array.of(1.9)]);
+  b.step([y], [Float32Array.of(1.9)]);
+  expect(0.95 - x[0]).toBeCloseTo(0.975 - y[0], 6);
+  b.step([y], [Float32Array.of(0)], 0);
+  expect(y[0]).toBeCloseTo(0.975 - (0.95 - x[0]), 6);
+});

@@ -1,6 +1,7 @@
 /** Adam (Kingma & Ba), with TensorFlow.js's defaults, over the head's flat parameter arrays. */
 export interface Adam {
-  step(params: Float32Array[], gradients: Float32Array[]): void;
+  /** One update; `rate` scales the learning rate for this step (a schedule). */
+  step(params: Float32Array[], gradients: Float32Array[], rate?: number): void;
 }
 
 export function adam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): Adam {
@@ -8,8 +9,9 @@ export function adam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon =
   const v = new Map<Float32Array, Float64Array>();
   let t = 0;
   return {
-    step(params, gradients) {
+    step(params, gradients, rate = 1) {
       t++;
+      const lr = learningRate * rate;
       const [c1, c2] = [1 - beta1 ** t, 1 - beta2 ** t];
       params.forEach((p, j) => {
         const g = gradients[j];
@@ -23,7 +25,7 @@ export function adam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon =
           mp[i] = beta1 * mp[i] + (1 - beta1) * g[i];
           vp[i] = beta2 * vp[i] + (1 - beta2) * g[i] * g[i];
           // epsilon on the bias-corrected root, as in the paper, PyTorch and TensorFlow.js
-          p[i] -= (learningRate * (mp[i] / c1)) / (Math.sqrt(vp[i] / c2) + epsilon);
+          p[i] -= (lr * (mp[i] / c1)) / (Math.sqrt(vp[i] / c2) + epsilon);
         }
       });
     },

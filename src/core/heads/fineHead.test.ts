@@ -136,6 +136,39 @@ describe('fine head on a case', () => {
     expect(s.n).toBeLessThan(250);
   });
 
+  it('draws background near the tumour as a stratum of its own, each stratum weighted back to its count', async () => {
+    // Independent count: background brain voxels with a lesion voxel within 2 voxels along every axis.
+    let near = 0, far = 0;
+    for (let z = 0; z < 6; z++) for (let y = 2; y < 18; y++) for (let x = 2; x < 18; x++) {
+      if (labels[x + 20 * (y + 20 * z)]) continue;
+      let close = false;
+      for (let dz = -2; dz <= 2 && !close; dz++) for (let dy = -2; dy <= 2 && !close; dy++) for (let dx = -2; dx <= 2 && !close; dx++) {
+        const [xx, yy, zz] = [x + dx, y + dy, z + dz];
+        close = xx >= 0 && yy >= 0 && zz >= 0 && xx < 20 && yy < 20 && zz < 6 && labels[xx + 20 * (yy + 20 * zz)] > 0;
+      }
+      if (close) near++;
+      else far++;
+    }
+    expect(near).toBeGreaterThan(100);
+    const s = await fineSamples(c, spec, { voxels: true, context: 0 }, { seed: 3, perLabel: 100, nearBandMm: 2 });
+    // Background rows come in two weights, 1 / rate of each stratum; their sums estimate each count.
+    const byWeight = new Map<number, { rows: number; sum: number }>();
+    for (let i = 0; i < s.n; i++) {
+      if (s.targets[i * 3]) continue;
+      const w = s.weights[i];
+      const e = byWeight.get(w) ?? { rows: 0, sum: 0 };
+      byWeight.set(w, { rows: e.rows + 1, sum: e.sum + w });
+    }
+    expect(byWeight.size).toBe(2);
+    const [nearStratum, farStratum] = [...byWeight.entries()].sort((a, b) => a[0] - b[0]).map(([w, e]) => ({ w, ...e }));
+    expect(nearStratum.w).toBeCloseTo(near / 100, 4);
+    expect(farStratum.w).toBeCloseTo(far / 100, 4);
+    for (const [stratum, count] of [[nearStratum, near], [farStratum, far]] as const) {
+      expect(stratum.sum / count).toBeGreaterThan(0.75);
+      expect(stratum.sum / count).toBeLessThan(1.25);
+    }
+  });
+
   it('only predicts inside the brain; hierarchy keeps ET inside TC inside WT', () => {
     const probs = new Float32Array(voxels.brain.length * 3);
     probs[0] = 0.9; probs[1] = 0.2; probs[2] = 0.9; // ET without TC

@@ -31,6 +31,8 @@ export interface VoxelFeatures {
   /** Brain voxels of the bounding box. */
   brain: Uint8Array;
   dims: Dims3;
+  /** Voxel size in mm, of the case's grid. */
+  spacing: Dims3;
 }
 
 /** Feature names a case with these modalities gets, in order (what a head trained on it expects). */
@@ -108,7 +110,7 @@ export function computeVoxelFeatures(
   const inside = new Float32Array(n);
   for (let i = 0; i < n; i++) if (brain[i]) inside[i] = depth[i];
   maps.push(inside);
-  return { names: voxelFeatureNames(modalities), maps, origin, size, brain, dims: c.dims };
+  return { names: voxelFeatureNames(modalities), maps, origin, size, brain, dims: c.dims, spacing: c.spacing };
 }
 
 /** Index into the bounding box of a voxel of the case's grid, or -1 outside it. */
