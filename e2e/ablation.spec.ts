@@ -42,7 +42,7 @@ test("one click runs the ablation: the seed's linear probe vs the voxel heads, t
   const md = readFileSync(await (await mdDownload).path(), 'utf8');
   expect(md).toContain('Differs: head: ');
   // jitter moves voxel inputs only: the heads without them show none
-  expect(md).toContain("Differs: jitter: Linear probe (the seed's baseline) = -, Fine head: voxel inputs + backbone = 0.15, Voxel inputs alone (no backbone) = 0.15, MLP on backbone features = -");
+  expect(md).toContain("Differs: jitter: Linear probe (the seed's baseline) = -, Fine head: voxel inputs + backbone = 0.5, Voxel inputs alone (no backbone) = 0.5, MLP on backbone features = -");
   expect(md).toContain("Linear probe (the seed's baseline) = Linear probe (the seed's baseline); no post-processing");
-  expect(md).toContain('Voxel inputs alone (no backbone) = Voxel inputs alone (no backbone); hidden 16 (ReLU); intensity jitter ±0.15; post-processing: hierarchy, components, holes');
+  expect(md).toContain('Voxel inputs alone (no backbone) = Voxel inputs alone (no backbone); hidden 16 (ReLU); intensity jitter ±0.5; post-processing: hierarchy, components, holes');
 });

@@ -6,7 +6,7 @@ import { DEFAULT_HEAD, HEAD_KINDS, HEAD_NAMES, type HeadKind, type HeadSettings 
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from './args.ts';
 
-export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--components 16] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...] [--planes axial,coronal,sagittal] [--layers 1|4] [--jitter 0.15]';
+export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--components 16] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...] [--planes axial,coronal,sagittal] [--layers 1|4] [--jitter 0.5]';
 
 export function parsePostprocess(text: string): PostprocessSettings {
   const steps = text === 'none' ? [] : text.split(',').map((t) => t.trim());
@@ -24,7 +24,7 @@ export function parseHidden(text: string): number[] {
 
 export function parseJitter(text: string): number {
   const j = Number(text);
-  if (!(j >= 0 && j < 1)) throw new UsageError(`jitter is a fraction from 0 to below 1 (0.15: intensities scaled by up to ±15 % and shifted by up to ±0.15 sd), got "${text}"`);
+  if (!(j >= 0 && j < 1)) throw new UsageError(`jitter is a fraction from 0 to below 1 (0.5: intensities scaled by 0.5 to 1.5 and shifted by up to ±0.5 sd), got "${text}"`);
   return j;
 }
 

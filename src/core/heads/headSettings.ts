@@ -42,7 +42,7 @@ export interface HeadSettings {
 
 export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0, postprocess: NO_POSTPROCESS, extraMappings: [], components: 0, voxelBatch: 4096, planes: [], layers: 1, jitter: 0 };
 
-export const DEFAULT_HEAD: HeadSettings = { head: 'voxels', hidden: [64, 32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096, planes: [], layers: 1, jitter: 0.15 };
+export const DEFAULT_HEAD: HeadSettings = { head: 'voxels', hidden: [64, 32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096, planes: [], layers: 1, jitter: 0.5 };
 
 /** Full settings from a partial record (a saved head, a CLI run, a message): its given fields over `base`. */
 export function headSettingsOver(base: HeadSettings, partial: Partial<HeadSettings> | object = {}): HeadSettings {
