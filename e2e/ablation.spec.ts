@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { caseFiles, waitForCase } from './helpers.ts';
+import { caseFiles, openStep, waitForCase } from './helpers.ts';
 import { SCREENSHOTS, SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
 
 test("one click runs the ablation: the seed's linear probe vs the voxel heads, the table agrees with the CSV, the report names what differs", async ({ page }) => {
@@ -9,10 +9,13 @@ test("one click runs the ablation: the seed's linear probe vs the voxel heads, t
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
   await waitForCase(page, 'synthetic-5');
+  await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
   await expect(page.getByTestId('backend')).toContainText('Backend:');
+  await openStep(page, 'train');
   await page.getByLabel('Epochs').fill('3');
   await page.getByLabel('Hidden layers').fill('16');
+  await openStep(page, 'compare');
   await page.getByRole('button', { name: "Linear probe (the seed's) vs voxel heads" }).click();
 
   const table = page.getByTestId('comparison-table');

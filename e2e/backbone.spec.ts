@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { openStep } from './helpers.ts';
 import { TINY_WEIGHTS } from './paths.ts';
 import { serveWeights } from './weightsServer.ts';
 
@@ -9,6 +10,8 @@ test('weights from a self-hosted URL download once, then come from the browser c
   const server = await serveWeights(weights());
   try {
     await page.goto(`/?weights=${encodeURIComponent(server.url)}`);
+    // A link that names weights opens the Model step: that is what the visitor came for.
+    await expect(page.locator('#step-header-model')).toHaveAttribute('aria-expanded', 'true');
     await expect(page.getByLabel('Weights URL')).toHaveValue(server.url);
     await page.getByRole('button', { name: 'Load model' }).click();
     const info = page.getByTestId('model-info');
@@ -20,6 +23,7 @@ test('weights from a self-hosted URL download once, then come from the browser c
     await expect(page.getByTestId('weight-cache')).not.toContainText('0 B');
 
     await page.reload();
+    await openStep(page, 'model');
     await page.getByRole('button', { name: 'Load model' }).click();
     await expect(info).toContainText('from the browser cache');
     expect(server.requests()).toBe(1);
@@ -35,6 +39,7 @@ test('a slow download shows bytes and speed, and can be cancelled', async ({ pag
   const server = await serveWeights(weights(), { chunkDelayMs: 150 });
   try {
     await page.goto(`/?weights=${encodeURIComponent(server.url)}`);
+    await openStep(page, 'model');
     await page.getByRole('button', { name: 'Load model' }).click();
     await expect(page.getByTestId('progress')).toContainText(/Downloading .*KB of .*KB, .*\/s/);
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -47,6 +52,7 @@ test('a slow download shows bytes and speed, and can be cancelled', async ({ pag
 
 test('a local checkpoint loads; a broken one is refused and the loaded model stays', async ({ page }) => {
   await page.goto('/');
+  await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
   await expect(page.getByTestId('model-info')).toContainText('tiny-random.safetensors');
   const bytes = weights();
@@ -57,6 +63,7 @@ test('a local checkpoint loads; a broken one is refused and the loaded model sta
 
 test('a failing backend falls back to the next one and the work still finishes', async ({ page }) => {
   await page.goto('/?debug=1');
+  await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
   await expect(page.getByTestId('backend')).toContainText('Backend: wasm');
   await page.evaluate(() => (window as unknown as { studioDebug: { simulateBackendFailure(): Promise<unknown> } }).studioDebug.simulateBackendFailure());
@@ -68,6 +75,7 @@ test('a failing backend falls back to the next one and the work still finishes',
 test('without a network the failed download offers the offline demo model, and it loads', async ({ page }) => {
   await page.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
   await page.goto('/');
+  await openStep(page, 'model');
   await page.getByRole('button', { name: 'Load model' }).click();
   // Nothing was loaded before, so the message must not claim a model is kept.
   await expect(page.getByRole('alert')).toContainText('No model is loaded yet');
@@ -81,9 +89,11 @@ test('without a network the failed download offers the offline demo model, and i
 
 test('a local checkpoint is kept in the browser: after a reload it loads again from there, and can be forgotten', async ({ page }) => {
   await page.goto('/');
+  await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
   await expect(page.getByTestId('model-info')).toContainText('tiny-random.safetensors');
   await page.reload();
+  await openStep(page, 'model');
   await expect(page.getByTestId('model-info')).toHaveCount(0);
   const kept = page.getByRole('list', { name: 'Local checkpoints kept in this browser' });
   await expect(kept).toContainText('tiny-random.safetensors');

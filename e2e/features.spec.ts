@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { canvasPixels, caseFiles, comparePixels, waitForCase } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, openStep, waitForCase } from './helpers.ts';
 import { REAL_CASES, SCREENSHOTS, SMALL_CASE, TINY_CASE, TINY_WEIGHTS } from './paths.ts';
 
+/** Loads the tiny checkpoint in the Model step and moves on to the Features step. */
 async function loadModel(page: Page) {
+  await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
   await expect(page.getByTestId('backend')).toContainText('Backend:');
+  await openStep(page, 'features');
 }
 
 test('FLAIR only: extract with a test checkpoint, watch progress reach the end, see the PCA overlay, reuse the cache after a reload', async ({ page }) => {
@@ -75,9 +78,13 @@ test('the page stays responsive during extraction, which can be cancelled', asyn
     locations.add((await page.getByTestId('location').textContent()) ?? '');
   }
   expect(locations.size).toBeGreaterThan(2);
+  // Another step opens while the worker extracts; its header still says what runs.
+  await openStep(page, 'case');
+  await expect(page.getByTestId('step-state-features')).toContainText('extracting');
   await page.getByLabel('Label opacity').fill('0.2');
   await expect(page.getByLabel('Label opacity')).toHaveValue('0.2');
   // All of that happened while the worker kept extracting (speed is for npm run bench, not tests).
+  await openStep(page, 'features');
   await expect(page.getByTestId('progress')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status')).toContainText('extraction cancelled after');
@@ -88,6 +95,7 @@ test('a mapping the case cannot satisfy says so and offers what is possible (rea
   const dir = join(REAL_CASES, 'brats2015-pat0005');
   await page.getByTestId('file-input').setInputFiles(['Flair_subtrMeanDivStd.nii.gz', 'T1c_subtrMeanDivStd.nii.gz', 'OTMultiClass.nii.gz', 'brainmask.nii.gz'].map((n) => join(dir, n)));
   await expect(page.getByTestId('case-grid')).toContainText('240 × 240 × 155', { timeout: 120_000 });
+  await openStep(page, 'features');
   await page.getByLabel('Channel preset').selectOption('three-modalities');
   await expect(page.getByTestId('mapping-error')).toContainText('this case has no T2; possible: FLAIR only, repeated to R, G, B');
   await page.getByLabel('Channel preset').selectOption('flair-only');

@@ -88,8 +88,10 @@ export async function openCaseWithFeatures(page: Page, caseDir: string, caseId: 
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(caseFiles(caseDir));
   await waitForCase(page, caseId);
+  await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(weights);
   await expect(page.getByTestId('backend')).toContainText('Backend:');
+  await openStep(page, 'features');
   await page.getByRole('button', { name: 'Extract features' }).click();
   await expect(page.getByTestId('extraction-result')).toContainText('slices with features', { timeout: 120_000 });
 }
@@ -121,4 +123,25 @@ export async function exportedPrediction(page: Page, caseDir: string): Promise<{
   const truth = loadVolume(new Uint8Array(readFileSync(caseFiles(caseDir).find((f) => f.endsWith('_seg.nii.gz'))!)), 'seg');
   const dice = Object.fromEntries((['WT', 'TC', 'ET'] as const).map((r) => [r, diceScore(regionMask(prediction.data, r), regionMask(truth.data, r))])) as Record<'WT' | 'TC' | 'ET', number | null>;
   return { prediction, truth, dice };
+}
+
+/** Opens a step of the sidebar's guided workflow by its header, as a user clicks it; an open step stays open. */
+export async function openStep(page: Page, id: 'case' | 'model' | 'features' | 'train' | 'compare' | 'experiments'): Promise<void> {
+  const header = page.locator(`#step-header-${id}`);
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await expect(header).toHaveAttribute('aria-expanded', 'true');
+}
+
+/**
+ * Milliseconds from a click's input event to the second frame after it: how long the page took to
+ * answer, main-thread work in the way included (the event's timeStamp is when the input came).
+ */
+export async function clickLatency(page: Page, target: Locator): Promise<number> {
+  await page.evaluate(() => {
+    const w = window as unknown as { clickLatency: number | null };
+    w.clickLatency = null;
+    document.addEventListener('click', (e) => requestAnimationFrame(() => requestAnimationFrame(() => (w.clickLatency = performance.now() - e.timeStamp))), { once: true, capture: true });
+  });
+  await target.click();
+  return (await page.waitForFunction(() => (window as unknown as { clickLatency: number | null }).clickLatency)).jsonValue() as Promise<number>;
 }

@@ -4,7 +4,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { diceScore } from '../src/core/metrics/dice.ts';
 import { regionMask } from '../src/core/metrics/regions.ts';
 import { loadVolume, type Volume } from '../src/core/volume.ts';
-import { canvasPixels, caseFiles, comparePixels, greenPixels, openCaseWithFeatures, waitForCase } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, greenPixels, openCaseWithFeatures, openStep, waitForCase } from './helpers.ts';
 import { PROBE_WEIGHTS, SCREENSHOTS, SMALL_CASE, TINY_CASE } from './paths.ts';
 
 const file = (suffix: string) => caseFiles(SMALL_CASE).find((f) => f.endsWith(suffix))!;
@@ -68,7 +68,9 @@ test('scribble on the synthetic case: strokes with the mouse retrain the head by
   // would carry far more; the tiny random one scrambles them (WT ~0.6 with the same strokes).
   await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', PROBE_WEIGHTS);
   await page.getByRole('button', { name: 'Axial' }).click();
+  await openStep(page, 'case');
   await page.getByLabel('Show labels').uncheck(); // the user scribbles without the answer on screen
+  await openStep(page, 'train');
 
   // The slice with the most tumour.
   const [nx, ny, nz] = truth.dims;
@@ -192,15 +194,20 @@ test('scribble on the synthetic case: strokes with the mouse retrain the head by
 
   // Saved as an experiment, the scribbles go with it: cleared, they come back from the list.
   await page.getByRole('button', { name: 'Save as experiment' }).click();
+  const lastWt = Number((await dice((await rounds.count()) - 1, 1)).toFixed(2));
+  await openStep(page, 'experiments');
   const row = page.getByTestId('experiments').locator('tbody tr', { hasText: `Scribbles, ${strokes - 1} strokes` });
   await expect(row).toBeVisible();
   const rowWt = Number(await row.locator('td').nth(2).textContent());
-  expect(rowWt).toBe(Number((await dice((await rounds.count()) - 1, 1)).toFixed(2)));
+  expect(rowWt).toBe(lastWt);
+  await openStep(page, 'train');
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Clear scribbles' }).click();
   await expect(page.getByTestId('stroke-count')).toHaveText('0 strokes');
   await expect(page.getByTestId('scribbled-1')).toHaveText('0');
+  await openStep(page, 'experiments');
   await row.getByRole('button', { name: /^Scribbles of/ }).click();
+  await openStep(page, 'train');
   await expect(page.getByTestId('stroke-count')).toHaveText(`${strokes - 1} strokes`);
   await expect(page.getByTestId('scribbled-3')).toHaveText(etBefore!);
   await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled(); // a fresh history

@@ -1,15 +1,10 @@
 import { useExperiments } from '../state/experiments.ts';
 import { setMainView, useView } from '../state/view.ts';
-import { CasePanel } from './components/CasePanel.tsx';
-import { ComparePanel } from './components/ComparePanel.tsx';
 import { ComparisonView } from './components/ComparisonView.tsx';
 import { DropZone } from './components/DropZone.tsx';
-import { FeaturesPanel } from './components/FeaturesPanel.tsx';
 import { Messages } from './components/Messages.tsx';
-import { ModelPanel } from './components/ModelPanel.tsx';
-import { ScribblePanel } from './components/ScribblePanel.tsx';
+import { Steps } from './components/Steps.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
-import { TrainingPanel } from './components/TrainingPanel.tsx';
 import { Viewer } from './components/Viewer.tsx';
 
 export function App() {
@@ -20,14 +15,7 @@ export function App() {
       <Toolbar />
       <Messages />
       <div className="workspace">
-        <aside className="panel">
-          <CasePanel />
-          <ModelPanel />
-          <FeaturesPanel />
-          <TrainingPanel />
-          <ScribblePanel />
-          <ComparePanel />
-        </aside>
+        <Steps />
         <div className="main">
           <nav className="tabs" role="tablist">
             <button type="button" role="tab" aria-selected={main === 'viewer'} onClick={() => setMainView('viewer')}>
