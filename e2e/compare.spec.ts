@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { canvasPixels, caseFiles, comparePixels, waitForCase } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, openStep, waitForCase } from './helpers.ts';
 import { SCREENSHOTS, SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
 
 test('one click compares 3 modalities with FLAIR only: table, curves, synced side-by-side views, CSV, kept over a reload', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
   await waitForCase(page, 'synthetic-5');
+  await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
   await expect(page.getByTestId('backend')).toContainText('Backend:');
+  await openStep(page, 'train');
   await page.getByLabel('Epochs').fill('6');
+  await openStep(page, 'compare');
   await page.getByRole('button', { name: 'Compare 3 modalities vs FLAIR only' }).click();
   await expect(page.getByTestId('progress')).toBeVisible();
 
@@ -42,6 +45,20 @@ test('one click compares 3 modalities with FLAIR only: table, curves, synced sid
   await expect(where.nth(0)).toContainText('voxel');
   await expect(where.nth(1)).toHaveText((await where.nth(0).textContent())!);
   await expect.poll(async () => (await comparePixels(page, rightBefore.png, (await canvasPixels(page, panes.nth(1))).png)).changed).toBeGreaterThan(20);
+  // A click on the per-slice chart shows that slice in both views: its left end the first scored
+  // slice, its right end the last (checked against the exported records below).
+  const chart = page.getByTestId('slice-curves').first();
+  const natural = await chart.evaluate((img: HTMLImageElement) => img.naturalWidth);
+  const chartBox = (await chart.boundingBox())!;
+  const sliceAfterClick = async (svgX: number) => {
+    const before = (await where.nth(0).textContent())!;
+    await chart.click({ position: { x: (svgX / natural) * chartBox.width, y: chartBox.height / 2 } });
+    await expect(where.nth(0)).not.toHaveText(before);
+    await expect(where.nth(1)).toHaveText((await where.nth(0).textContent())!);
+    return Number(/axial slice (\d+)/.exec((await where.nth(0).textContent())!)![1]);
+  };
+  const firstClicked = await sliceAfterClick(32);
+  const lastClicked = await sliceAfterClick(292);
   await page.screenshot({ path: join(SCREENSHOTS, 'compare-synthetic.png'), fullPage: true });
 
   // The CSV: one row per experiment x case x region, the same numbers as the table.
@@ -55,6 +72,8 @@ test('one click compares 3 modalities with FLAIR only: table, curves, synced sid
 
   // Kept in IndexedDB: a reload lists both experiments again.
   await page.reload();
+  await expect(page.getByTestId('step-state-experiments')).toHaveText('done: 2 kept');
+  await openStep(page, 'experiments');
   await expect(page.getByTestId('experiments').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('experiments')).toContainText('FLAIR only');
 
@@ -66,6 +85,7 @@ test('one click compares 3 modalities with FLAIR only: table, curves, synced sid
   for (const r of records) {
     expect(r.cases[0].evaluation.kind).toBe('held-out slices');
     expect(r.cases[0].evaluation.heldOut).toContain(openedAt);
+    expect([firstClicked, lastClicked]).toEqual([Math.min(...r.cases[0].evaluation.heldOut!), Math.max(...r.cases[0].evaluation.heldOut!)]);
   }
   await page.getByRole('button', { name: 'Delete FLAIR only' }).click();
   await page.getByRole('button', { name: 'Delete FLAIR / T1gd / T2' }).click();

@@ -19,6 +19,8 @@ interface ViewState {
   overlay: 'prediction' | 'uncertainty';
   /** Where the viewer was asked to go (the lesion, a held-out block); n counts requests, so one place can be asked twice. */
   target: { voxel: [number, number, number]; n: number } | null;
+  /** A slice clicked on a comparison's per-slice chart: the side-by-side views go there (n counts requests). */
+  comparisonSlice: { caseId: string; slice: number; n: number } | null;
 }
 
 export const useView = create<ViewState>(() => ({
@@ -32,6 +34,7 @@ export const useView = create<ViewState>(() => ({
   voxel: null,
   overlay: 'prediction',
   target: null,
+  comparisonSlice: null,
 }));
 
 export const setViewMode = (mode: ViewMode) => useView.setState({ mode });
@@ -47,3 +50,6 @@ export const setOverlay = (overlay: 'prediction' | 'uncertainty') => useView.set
 export const goTo = (voxel: [number, number, number] | null) => {
   if (voxel) useView.setState((s) => ({ target: { voxel, n: (s.target?.n ?? 0) + 1 } }));
 };
+
+/** Shows a case's slice in the comparison's side-by-side views (a click on its per-slice chart). */
+export const focusComparisonSlice = (caseId: string, slice: number) => useView.setState((s) => ({ comparisonSlice: { caseId, slice, n: (s.comparisonSlice?.n ?? 0) + 1 } }));

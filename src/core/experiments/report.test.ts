@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { compareExperiments } from './comparison.ts';
 import { EXPERIMENT_FORMAT, type ExperimentRecord, parseExperiments } from './record.ts';
-import { comparisonCsv, comparisonHtml, comparisonMarkdown, formatDice, formatDifference, formatMeanSd, sliceCurvesSvg, tableCaption } from './report.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, CURVE_PANEL, curvesAxis, formatDice, formatDifference, formatMeanSd, sliceCurvesSvg, tableCaption } from './report.ts';
 
 function experiment(name: string, mapping: string, dice: Record<string, [number, number, number]>): ExperimentRecord {
   return {
@@ -78,6 +78,22 @@ it('draws per-slice curves with gaps where Dice is undefined', () => {
   expect(wtPaths[0]).not.toContain('L');
   // ET: three points joined.
   expect(wtPaths.some((d) => d.split('L').length === 3)).toBe(true);
+});
+
+it('a click on the chart reads back the slice drawn under it, in any region panel', () => {
+  const axis = curvesAxis([a, b], 'c1');
+  expect(axis.slices).toEqual([10, 11, 12]);
+  // The points drawn for slice 12 (its dots' x in the SVG), clicked in the second panel too.
+  const svg = sliceCurvesSvg([a, b], 'c1');
+  const x12 = axis.x(12);
+  expect(svg).toContain(`cx="${x12.toFixed(1)}"`);
+  expect(axis.sliceAt(x12)).toBe(12);
+  expect(axis.sliceAt(CURVE_PANEL.width + x12 - 1)).toBe(12);
+  // Half-way between 10 and 11 rounds to the nearer; past the ends, the end slices.
+  expect(axis.sliceAt(axis.x(10) + 0.4 * (axis.x(11) - axis.x(10)))).toBe(10);
+  expect(axis.sliceAt(0)).toBe(10);
+  expect(axis.sliceAt(CURVE_PANEL.width - 1)).toBe(12);
+  expect(curvesAxis([a, b], 'no such case').sliceAt(50)).toBeNull();
 });
 
 it('imports what it exports and names what is wrong in a bad file', () => {

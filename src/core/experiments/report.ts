@@ -45,13 +45,32 @@ export const SERIES_COLOURS = ['#4f8cff', '#ff7a45', '#36c77b', '#c86bff', '#e6c
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Per-slice Dice of each experiment on one case: one panel per region, slices on x, Dice on y. */
+/** One region's panel of the per-slice chart: its width and height in the SVG's units, and its margin. */
+export const CURVE_PANEL = { width: 300, height: 170, pad: 32 };
+
+/**
+ * The chart's slice axis for a case: where slice k is drawn within a panel, and which scored
+ * slice is nearest to a point clicked on the chart (any panel, SVG units), so a click can move
+ * the views to that slice.
+ */
+export function curvesAxis(experiments: ExperimentRecord[], caseId: string) {
+  const { width: W, pad } = CURVE_PANEL;
+  const slices = [...new Set(experiments.flatMap((e) => e.cases.find((c) => c.id === caseId)?.perSlice.slices ?? []))].sort((a, b) => a - b);
+  const [lo, hi] = [Math.min(...slices), Math.max(...slices)];
+  const x = (k: number) => pad + ((k - lo) / Math.max(hi - lo, 1)) * (W - pad - 8);
+  const sliceAt = (chartX: number): number | null => {
+    if (!slices.length) return null;
+    const within = ((chartX % W) + W) % W;
+    return slices.reduce((best, k) => (Math.abs(x(k) - within) < Math.abs(x(best) - within) ? k : best), slices[0]);
+  };
+  return { slices, lo, hi, x, sliceAt };
+}
+
 export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string): string {
-  const [W, H, pad] = [300, 170, 32];
+  const { width: W, height: H, pad } = CURVE_PANEL;
+  const { lo, hi, x } = curvesAxis(experiments, caseId);
   const panels = REGIONS.map(({ id, name }, p) => {
     const curves = experiments.map((e) => e.cases.find((c) => c.id === caseId)?.perSlice);
-    const slices = curves.flatMap((c) => c?.slices ?? []);
-    const [lo, hi] = [Math.min(...slices), Math.max(...slices)];
-    const x = (k: number) => pad + ((k - lo) / Math.max(hi - lo, 1)) * (W - pad - 8);
     const y = (d: number) => H - pad + 8 - d * (H - pad - 16);
     const lines = curves.map((curve, i) => {
       if (!curve) return '';

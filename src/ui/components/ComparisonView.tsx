@@ -1,8 +1,9 @@
 /** The comparison of the selected experiments: table, per-slice curves, reports, side by side. */
 import { compareExperiments } from '../../core/experiments/comparison.ts';
-import { comparisonCsv, comparisonHtml, comparisonMarkdown, formatDifference, formatMeanSd, sliceCurvesSvg, tableCaption } from '../../core/experiments/report.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, curvesAxis, formatDifference, formatMeanSd, sliceCurvesSvg, tableCaption } from '../../core/experiments/report.ts';
 import { useExperiments } from '../../state/experiments.ts';
 import { report } from '../../state/messages.ts';
+import { focusComparisonSlice } from '../../state/view.ts';
 import { download } from '../download.ts';
 import { SideBySide } from './SideBySide.tsx';
 
@@ -90,8 +91,22 @@ export function ComparisonView() {
         {tableCaption(t)} Cases: {t.cases.join(', ')}.
       </p>
       <h3>Per-slice Dice along the held-out slices</h3>
+      <p className="hint">Click a slice on a chart to show it side by side below.</p>
       {svgs.map((svg, i) => (
-        <img key={t.cases[i]} className="curves" data-testid="slice-curves" alt={`Per-slice Dice, case ${t.cases[i]}`} src={svgUrl(svg)} />
+        <img
+          key={t.cases[i]}
+          className="curves clickable"
+          data-testid="slice-curves"
+          alt={`Per-slice Dice, case ${t.cases[i]}`}
+          title="Click a slice to show it side by side"
+          src={svgUrl(svg)}
+          onClick={(e) => {
+            // The image may be drawn narrower than the SVG: back to the chart's own units.
+            const img = e.currentTarget;
+            const slice = curvesAxis(chosen, t.cases[i]).sliceAt((e.nativeEvent.offsetX / img.clientWidth) * img.naturalWidth);
+            if (slice !== null) focusComparisonSlice(t.cases[i], slice);
+          }}
+        />
       ))}
       <div className="row">
         <button type="button" onClick={() => download(`${stem}.csv`, comparisonCsv(chosen), 'text/csv')}>

@@ -11,6 +11,7 @@ import { headerFor, writeNifti } from '../../core/nifti/write.ts';
 import { useCase } from '../../state/case.ts';
 import { loadPrediction } from '../../state/experimentDb.ts';
 import { report } from '../../state/messages.ts';
+import { goTo, useView } from '../../state/view.ts';
 import { LABEL_COLOURS, useViewer } from '../niivue/useViewer.ts';
 
 const COLOURS = LABEL_COLOURS;
@@ -68,11 +69,12 @@ function Pane({ experiment, voxel, onMove }: { experiment: ExperimentRecord; vox
 /**
  * Where both views open: in the truth's lesion on the slices the first experiment was scored on
  * (its held-out block), so what the table scores is what the views show; null (no label map) leaves Niivue's centre.
+ * `only` narrows it to slices the user asked for (a click on the per-slice chart).
  */
-function scoredFocus(experiment: ExperimentRecord, labels: Uint8Array | undefined, dims: [number, number, number], caseId: string): Voxel | null {
+function scoredFocus(experiment: ExperimentRecord, labels: Uint8Array | undefined, dims: [number, number, number], caseId: string, only?: number[]): Voxel | null {
   if (!labels) return null;
   const outcome = experiment.cases.find((c) => c.id === caseId);
-  const slices = outcome?.evaluation.kind === 'held-out slices' ? outcome.evaluation.heldOut : undefined;
+  const slices = only ?? (outcome?.evaluation.kind === 'held-out slices' ? outcome.evaluation.heldOut : undefined);
   const axis = normalAxis(experiment.input.plane);
   const focus = lesionFocus(labels, dims, { axis, slices });
   if (focus || !slices?.length) return focus;
@@ -88,6 +90,16 @@ export function SideBySide({ experiments }: { experiments: [ExperimentRecord, Ex
   const [voxel, setVoxel] = useState<Voxel | null>(() =>
     current ? scoredFocus(experiments[0], current.labels?.data, referenceVolume(current).dims, current.id) : null,
   );
+  // A slice clicked on the chart: both views (and the viewer behind) go to the lesion on it.
+  const asked = useView((s) => s.comparisonSlice);
+  useEffect(() => {
+    if (!asked || !current || asked.caseId !== current.id) return;
+    const v = scoredFocus(experiments[0], current.labels?.data, referenceVolume(current).dims, current.id, [asked.slice]);
+    if (v) {
+      setVoxel(v);
+      goTo(v);
+    }
+  }, [asked, current, experiments]);
   if (!current || !experiments.every((e) => e.cases.some((c) => c.id === current.id))) {
     return <p className="hint">Load the case these experiments ran on ({experiments[0].cases.map((c) => c.id).join(', ')}) to see their predictions side by side.</p>;
   }
