@@ -63,6 +63,13 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   const nv = new Niivue({
     backColor: [0.06, 0.07, 0.09, 1],
     show3Dcrosshair: true,
+    // Niivue's default crosshair is one voxel wide and runs through the point it marks, hiding
+    // the thin rims (2-5 mm of enhancing tumour) the user came to look at: half a millimetre,
+    // a 4 mm gap around the point (the gap counts in line radii), and see-through.
+    crosshairWidth: 0.5,
+    crosshairWidthUnit: 'mm',
+    crosshairGap: 16,
+    crosshairColor: [1, 0.3, 0.3, 0.75],
     dragAndDropEnabled: false, // the studio handles drops itself: roles, validation, errors
     isResizeCanvas: true,
     multiplanarForceRender: false,
