@@ -22,6 +22,9 @@ describe('studio CLI: experiment', () => {
     const out = join(tmp, 'pred');
     const r = studio('experiment', '--train', join(tmp, 'synthetic-21'), '--test', join(tmp, 'synthetic-22'), '--mapping', 'flair,t1ce,t2', '--weights', weights, '--epochs', '10', '--seed', '1', '--out-dir', out);
     expect(r.status, r.stderr).toBe(0);
+    // stderr is a pipe here, as in a cluster job's log: whole lines, each phase once, no redraws.
+    expect(r.stderr).not.toContain('\r');
+    expect(r.stderr.split('\n').filter((l) => l === 'synthetic-22: predicting')).toHaveLength(1);
     const result = JSON.parse(r.stdout);
     expect(result.model.randomWeights).toBe(true);
     const wt = result.cases[0].regions.WT.dice;

@@ -13,7 +13,7 @@ import { parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { describeHead } from '../../core/heads/headSettings.ts';
-import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const compareHelp = `compare --train DIR... [--test DIR...] (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
 
@@ -38,6 +38,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   const extractionEstimate = await announceExtraction([...cases.train, ...cases.test], backbone, settings.size, extractionWork(variants, settings.plane));
   const start = performance.now();
   const store = memoryFeatureStore();
+  const progress = cliProgress();
   const runs = await compareVariants({
     ...cases,
     variants,
@@ -45,9 +46,9 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
     backbone,
     model: { name: description.weights.join(' + '), randomWeights: description.randomWeights, dim: description.dim },
     store,
-    onProgress: progressLine,
+    onProgress: progress.update,
   });
-  process.stderr.write('\n');
+  progress.finish();
   const experiments = runs.map((r) => r.record);
   const csvPath = flag(args, 'csv', 'comparison.csv');
   writeFileSync(csvPath, comparisonCsv(experiments));

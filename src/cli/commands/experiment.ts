@@ -6,7 +6,7 @@ import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import { memoryFeatureStore } from '../../core/features/store.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
-import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, progressLine, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const experimentHelp = `experiment --train DIR... --test DIR... --mapping flair,t1ce,t2 ${TRAINING_FLAGS} [--out-dir DIR]`;
 
@@ -19,8 +19,9 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
   const extractionEstimate = await announceExtraction([...trainCases, ...testCases], backbone, settings.size, extractionWork([{ mapping: settings.mapping, head: headOf(settings) }], settings.plane));
   const start = performance.now();
   const store = memoryFeatureStore();
-  const { cases } = await runExperiment({ train: trainCases, test: testCases, settings, store, backbone, onProgress: progressLine });
-  process.stderr.write('\n');
+  const progress = cliProgress();
+  const { cases } = await runExperiment({ train: trainCases, test: testCases, settings, store, backbone, onProgress: progress.update });
+  progress.finish();
   const outDir = args.flags.get('out-dir')?.[0];
   if (outDir) {
     mkdirSync(outDir, { recursive: true });

@@ -23,6 +23,7 @@ import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
 import { HEAD_FLAGS, headFlags } from '../headFlags.ts';
 import { useNodeBackend } from '../tfNode.ts';
+import { progressReporter } from '../progress.ts';
 
 export const ROLE_FLAG = `[--role 'PATTERN=ROLE' ...]`;
 export const TRAINING_FLAGS = `${ROLE_FLAG} --weights W.safetensors --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
@@ -121,7 +122,8 @@ export async function loadBackbone(args: ParsedArgs) {
   return { backbone, description };
 }
 
-export const progressLine = (text: string) => process.stderr.write(`\r${text.slice(0, 100).padEnd(100)}`);
+/** Progress on stderr: redrawn on a terminal, a line a phase in a log. */
+export const cliProgress = () => progressReporter(process.stderr);
 
 /** The planes and mappings a set of runs extracts features for (each pair once; the cache shares it). */
 export function extractionWork(runs: { mapping: ChannelMapping; head: HeadSettings }[], plane: Plane): { planes: Plane[]; mappings: number } | null {

@@ -16,7 +16,7 @@ import { scribbleScores } from '../../core/scribbles/scores.ts';
 import { fromF16Array } from '../../core/weights/f16.ts';
 import { compareGrids, exportLikeSource, loadVolume } from '../../core/volume.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
-import { loadBackbone, loadCase, progressLine, ROLE_FLAG, roleOverrides } from './runSetup.ts';
+import { loadBackbone, loadCase, cliProgress, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
 export const scribblesHelp = `scribbles --case DIR... --scribbles FILE... --weights W.safetensors [--mapping flair,t1ce,t2] [--classes brats|lesion] [--size 224] [--steps 300] [--out-dir DIR] ${ROLE_FLAG}`;
 
@@ -44,8 +44,9 @@ export async function scribbles(args: ParsedArgs): Promise<unknown> {
   const outDir = args.flags.get('out-dir')?.[0];
   if (outDir) mkdirSync(outDir, { recursive: true });
   const results = [];
+  const progress = cliProgress();
   for (const { c, scribbles } of inputs) {
-    const p = await prepareCase(caseVolumes(c), { mapping, plane: 'axial', size }, backbone, store, progressLine);
+    const p = await prepareCase(caseVolumes(c), { mapping, plane: 'axial', size }, backbone, store, progress.update);
     const features = async (k: number) => fromF16Array((await store.get(p.key, k))!);
     const round = await scribbleRound({ head: null, classes, scribbles, g: p.g, featureSlices: p.slices, features, viewSlice: null, steps, learningRate: ROUND_DEFAULTS.learningRate, refreshMs: Infinity, seed: 0, onSlice: () => undefined, pause: async () => false });
     const prediction = await predictVolume(round.head, scribbleTask(classes), p.g, p.slices, features);
@@ -60,6 +61,6 @@ export async function scribbles(args: ParsedArgs): Promise<unknown> {
       dice: c.labels ? Object.fromEntries(scribbleScores(prediction, c.labels.data, classes).map((s) => [s.name, s.dice === null ? null : +s.dice.toFixed(4)])) : null,
     });
   }
-  process.stderr.write('\n');
+  progress.finish();
   return { model: description, classes: classes.map((c) => c.name), mapping: mapping.join(','), steps, cases: results, outDir: outDir ?? null };
 }
