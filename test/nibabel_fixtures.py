@@ -5,6 +5,7 @@ JSON, so the studio's reader is checked against an independent implementation.
 usage: nibabel_fixtures.py OUT_DIR        -> writes fixtures, prints JSON
        nibabel_fixtures.py --inspect FILE -> prints JSON of one file as nibabel reads it
 """
+import gzip
 import json
 import sys
 
@@ -52,9 +53,9 @@ def main(out):
     q_aff = np.eye(4)
     q_aff[:3, :3] = rotation_z(90) @ np.diag([2.0, 1.5, -3.0])
     q_aff[:3, 3] = [10, -20, 5]
-    for dtype, scale in [("uint8", 3), ("int16", -7), ("uint16", 900), ("int32", -70000), ("float32", 0.25), ("float64", -1e-3)]:
+    for dtype, scale in [("uint8", 3), ("int16", -7), ("uint16", 900), ("int32", -70000), ("uint32", 70000), ("int64", -70000), ("uint64", 250000), ("float32", 0.25), ("float64", -1e-3)]:
         arr = (base * scale).astype(dtype)
-        img = nib.Nifti1Image(arr, None)
+        img = nib.Nifti1Image(arr, None, dtype=dtype)
         img.header.set_qform(q_aff, code=1)
         img.header.set_sform(None, code=0)
         for ext in ("nii", "nii.gz"):
@@ -91,6 +92,16 @@ def main(out):
     hdr = nib.Nifti1Header(endianness=">")
     img = nib.Nifti1Image(base.astype(">f4") - 7.5, lps, header=hdr)
     save(img, "bigendian_float32.nii")
+
+    # Several gzip members (bgzip, pigz --independent, cat a.gz b.gz): nibabel reads them all.
+    with open(f"{out}/qform_int16.nii", "rb") as f:
+        raw = f.read()
+    cuts = [0, 100, 352, len(raw)]
+    p = f"{out}/multimember_int16.nii.gz"
+    with open(p, "wb") as f:
+        for a, b in zip(cuts, cuts[1:]):
+            f.write(gzip.compress(raw[a:b]))
+    files.append(p)
 
     print(json.dumps([describe(p) for p in files]))
 

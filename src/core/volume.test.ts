@@ -32,15 +32,18 @@ describe('writing .nii.gz', () => {
     }
   });
 
-  it('nibabel reads what we write: same data, same affine, both forms set', () => {
+  it.each([
+    [4, 'int16'],
+    [1024, 'int64'],
+  ] as const)('nibabel reads what we write: same data, same affine, both forms set (%s, %s)', (code, dtype) => {
     const dims: [number, number, number] = [6, 5, 4];
     const affine = [0, -2, 0, 11, 0, 0, 1.5, -7, -1, 0, 0, 3, 0, 0, 0, 1]; // a permuted, flipped grid
     const values = Float32Array.from({ length: 120 }, (_, i) => (i * 37) % 101 - 50);
-    const path = join(tmp, 'ours.nii.gz');
-    writeFileSync(path, writeNifti(headerFor(dims, affine, 4), values, { gzip: true }));
+    const path = join(tmp, `ours_${dtype}.nii.gz`);
+    writeFileSync(path, writeNifti(headerFor(dims, affine, code), values, { gzip: true }));
     const nib = nibabelInspect(path);
     expect(nib.shape).toEqual(dims);
-    expect(nib.dtype).toBe('int16');
+    expect(nib.dtype).toBe(dtype);
     expect(nib.data).toEqual(Array.from(values));
     expect(nib.affine.flat().map((v) => +v.toFixed(5))).toEqual(affine);
     expect([nib.qform_code, nib.sform_code]).toEqual([1, 1]);

@@ -20,11 +20,11 @@ describe('readNifti against nibabel', () => {
 
   it('covers every datatype the studio supports, gzipped and plain, NIfTI-2 and big-endian', () => {
     const names = fixtures.map((f) => basename(f.path));
-    for (const t of ['uint8', 'int16', 'uint16', 'int32', 'float32', 'float64']) {
+    for (const t of ['uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64']) {
       expect(names).toContain(`qform_${t}.nii`);
       expect(names).toContain(`qform_${t}.nii.gz`);
     }
-    expect(names).toEqual(expect.arrayContaining(['nifti2_int16.nii', 'nifti2_int16.nii.gz', 'bigendian_float32.nii', 'scaled_int16.nii.gz']));
+    expect(names).toEqual(expect.arrayContaining(['nifti2_int16.nii', 'nifti2_int16.nii.gz', 'bigendian_float32.nii', 'scaled_int16.nii.gz', 'multimember_int16.nii.gz']));
   });
 
   it('applies scl_slope and scl_inter (0.5 x stored - 3)', () => {
@@ -67,5 +67,15 @@ describe('readNifti rejects bad input with a clear message', () => {
     v.setInt16(48, 2, true); // dim[4] = 2 frames: twice the voxels, so halve dim[3]... keep size honest
     v.setInt16(46, 1, true);
     expect(() => readNifti(four)).toThrow(/4D volume \(5x4x1x2\)/);
+  });
+  it('colour, complex and unknown datatypes are named, with what the studio reads instead', () => {
+    const withType = (code: number) => {
+      const b = good.slice();
+      new DataView(b.buffer).setInt16(70, code, true); // nifti1.h: datatype at byte 70
+      return b;
+    };
+    expect(() => readNifti(withType(128))).toThrow(/^RGB24 \(colour values\) data \(NIfTI datatype 128\) cannot be read: the studio reads one grey value a voxel \(uint8, .*int64.*\)/);
+    expect(() => readNifti(withType(1792))).toThrow(/complex128 \(complex values\)/);
+    expect(() => readNifti(withType(9999))).toThrow(/unknown NIfTI datatype code 9999/);
   });
 });

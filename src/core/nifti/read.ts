@@ -1,6 +1,6 @@
-import { gunzipSync } from 'fflate';
+import { Gunzip } from 'fflate';
 import { type Affine, affineFromRows, diagonalAffine, qformToAffine } from '../geometry/affine.ts';
-import { decodeVoxels, isSupportedDatatype, NIFTI_TYPES } from './datatypes.ts';
+import { decodeVoxels, isSupportedDatatype, NIFTI_TYPES, unsupportedDatatypeMessage } from './datatypes.ts';
 import { headerSize, NiftiError, type NiftiHeader, parseHeader } from './header.ts';
 
 /** A NIfTI image as stored: voxel values (scaling applied) in the file's own axis order. */
@@ -17,12 +17,31 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/**
+ * Every gzip member, in order. bgzip, `pigz --independent` and files concatenated with cat write
+ * several members; fflate's gunzipSync sizes its output from the last member's trailer and
+ * returns the first member's bytes cut to that size, so it reads such a file as garbage. The
+ * streaming Gunzip reads on into the next member only when the data and the end come in two
+ * pushes.
+ */
 export function gunzip(bytes: Uint8Array): Uint8Array {
+  const chunks: Uint8Array[] = [];
   try {
-    return gunzipSync(bytes);
+    const stream = new Gunzip((chunk) => chunks.push(chunk));
+    stream.push(bytes);
+    stream.push(new Uint8Array(0), true);
   } catch (e) {
     throw new NiftiError(`corrupt or truncated gzip data (${(e as Error).message})`);
   }
+  if (chunks.length === 0) throw new NiftiError('corrupt or truncated gzip data (nothing to decompress)');
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 export function headerAffine(h: NiftiHeader): { affine: Affine; source: NiftiImage['affineSource'] } {
@@ -49,10 +68,7 @@ export function readNifti(raw: Uint8Array): NiftiImage {
   }
   const dims = [1, 2, 3].map((i) => (i <= nd ? header.dim[i] : 1)) as [number, number, number];
   if (dims.some((d) => d < 1)) throw new NiftiError(`invalid dimensions ${dims.join('x')}`);
-  if (!isSupportedDatatype(header.datatype)) {
-    const names = Object.values(NIFTI_TYPES).map((t) => t.name).join(', ');
-    throw new NiftiError(`unsupported NIfTI datatype code ${header.datatype} (supported: ${names})`);
-  }
+  if (!isSupportedDatatype(header.datatype)) throw new NiftiError(unsupportedDatatypeMessage(header.datatype));
   const n = dims[0] * dims[1] * dims[2];
   const offset = Math.max(header.voxOffset, headerSize(header.version));
   const need = n * NIFTI_TYPES[header.datatype].bytes;
