@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REAL_CASES } from '../../test/nibabel.ts';
+import { exportLikeSource, loadVolume } from '../core/volume.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -52,6 +53,33 @@ describe('studio CLI', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/has no label map \(files: .*reference_voxels.nii.gz \(ignore\).*\); give its role by hand, e.g. --role 'NAME\*=seg'/);
   });
+
+  it('NaN outside the brain (as registration tools write it): the CLI says so, and the run scores exactly as with zeros there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nan-'));
+    expect(studio('synth', '--out', dir, '--dims', '48,48,24', '--seed', '13').code).toBe(0);
+    const weights = join(mkdtempSync(join(tmpdir(), 'w-')), 'tiny.safetensors');
+    expect(studio('make-checkpoint', '--preset', 'tiny', '--out', weights).code).toBe(0);
+    const run = () => studio('experiment', '--train', dir, '--test', dir, '--weights', weights, '--epochs', '10', '--seed', '1');
+    const flair = join(dir, readdirSync(dir).find((f) => f.endsWith('_flair.nii.gz'))!);
+    const v = loadVolume(new Uint8Array(readFileSync(flair)), flair);
+    const outside = v.data.reduce((n, x) => n + (x === 0 ? 1 : 0), 0);
+    expect(outside).toBeGreaterThan(0);
+    // Stored as float32 both times (int16 cannot hold NaN): zeros, then NaN, outside the brain.
+    writeFileSync(flair, exportLikeSource(v, v.data, { datatype: 16 }));
+    const withZeros = run();
+    expect(withZeros.code, withZeros.stderr).toBe(0);
+    writeFileSync(flair, exportLikeSource(v, v.data.map((x) => (x === 0 ? NaN : x)), { datatype: 16 }));
+    const info = studio('info', dir);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stderr).toContain(`${basename(flair)}: ${outside.toLocaleString('en-US')} voxels were NaN or infinite; they are read as 0 (no data).`);
+    expect(JSON.parse(info.stdout).files.find((f: { name: string }) => f.name === basename(flair)).nonFiniteVoxels).toBe(outside);
+    const withNaN = run();
+    expect(withNaN.code, withNaN.stderr).toBe(0);
+    expect(withNaN.stderr).toContain('voxels were NaN or infinite');
+    const scores = JSON.parse(withNaN.stdout).cases;
+    expect(scores[0].regions.WT.dice).toBeGreaterThan(0.3);
+    expect(scores).toEqual(JSON.parse(withZeros.stdout).cases);
+  }, 120_000);
 
   it('bad input: a clear message on stderr and a non-zero exit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-'));

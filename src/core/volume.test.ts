@@ -19,6 +19,20 @@ describe('canonical RAS+ orientation matches nibabel.as_closest_canonical', () =
   });
 });
 
+describe('voxels that are not numbers', () => {
+  it('NaN and ±Inf are read as 0 (no data) and counted; the other voxels are untouched', () => {
+    const values = Float32Array.from({ length: 24 }, (_, i) => i + 0.5);
+    values[3] = NaN;
+    values[10] = Infinity;
+    values[17] = -Infinity;
+    const v = loadVolume(writeNifti(headerFor([4, 3, 2], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], 16), values, { gzip: true }), 'nan.nii.gz');
+    expect(v.nonFinite).toBe(3);
+    expect(Array.from(v.data)).toEqual(Array.from(values, (x, i) => ([3, 10, 17].includes(i) ? 0 : x)));
+    const clean = loadVolume(writeNifti(headerFor([4, 3, 2], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], 16), values.map((x) => (Number.isFinite(x) ? x : 1))), 'clean.nii');
+    expect(clean.nonFinite).toBeUndefined();
+  });
+});
+
 describe('writing .nii.gz', () => {
   it('a round trip through our writer keeps data, header fields and orientation', () => {
     for (const ref of nibabelFixtures()) {

@@ -26,6 +26,8 @@ export interface Volume {
   /** Values, x fastest, then y, then z. */
   data: Float32Array;
   source: { header: NiftiHeader; reorientation: Reorientation };
+  /** Voxels stored as NaN or ±Inf, read as 0 (no data); absent when there were none. */
+  nonFinite?: number;
 }
 
 export function voxelCount(dims: Dims3): number {
@@ -37,13 +39,24 @@ export function loadVolume(bytes: Uint8Array, name: string): Volume {
   const image = readNifti(bytes);
   const reorientation = canonicalReorientation(image.affine, image.dims);
   const affine = canonicalAffine(image.affine, reorientation);
+  const data = toCanonical(image.data, reorientation);
+  // Registration and skull-stripping tools write NaN outside the brain. One NaN would make every
+  // mean, z-score and loss NaN downstream, so they are read as no data, and the user is told.
+  let nonFinite = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      data[i] = 0;
+      nonFinite++;
+    }
+  }
   return {
     name,
     dims: canonicalDims(reorientation),
     spacing: voxelSpacing(affine),
     affine,
-    data: toCanonical(image.data, reorientation),
+    data,
     source: { header: image.header, reorientation },
+    ...(nonFinite ? { nonFinite } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '..
 import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
 import { LABEL_SOURCE_TEXT, labelSource, withRole } from '../core/case/labelCandidates.ts';
-import { isNiftiName } from '../core/case/load.ts';
+import { isNiftiName, loadNotes } from '../core/case/load.ts';
 import { MODALITIES, type Role } from '../core/case/roles.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 import { computeClient } from '../worker/client.ts';
@@ -66,6 +66,7 @@ export async function openFiles(files: NamedBytes[], caseId?: string): Promise<v
   try {
     const { loaded, failed } = await computeClient().request('readFiles', { files: nifti }, { onProgress: setProgress });
     for (const f of failed) report('error', `${f.name}: ${f.error}`);
+    for (const note of loadNotes(loaded)) report('info', note);
     if (loaded.length === 0) return;
     const hasImage = loaded.some((f) => (MODALITIES as readonly string[]).includes(f.role));
     const { current, files: existing } = useCase.getState();

@@ -1,6 +1,6 @@
 import { assembleCase, referenceVolume } from '../../core/case/case.ts';
 import { labelSource } from '../../core/case/labelCandidates.ts';
-import { readCaseFiles } from '../../core/case/load.ts';
+import { loadNotes, readCaseFiles } from '../../core/case/load.ts';
 import { applyRoleOverrides } from '../../core/case/roleOverrides.ts';
 import type { LabelConvention } from '../../core/case/labels.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
@@ -16,6 +16,7 @@ export function info(args: ParsedArgs): unknown {
   if (args.positionals.length === 0) throw new UsageError('info needs a folder or files');
   const read = readCaseFiles(readCaseInputs(args.positionals));
   if (read.failed.length > 0) throw new InputError(read.failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
+  for (const note of loadNotes(read.loaded)) process.stderr.write(`${note}\n`);
   const { files: loaded, unmatched } = applyRoleOverrides(read.loaded, roleOverrides(args));
   if (unmatched.length) throw new UsageError(`--role pattern ${unmatched.map((p) => `"${p}"`).join(', ')} matches no file`);
   const convention = args.flags.get('convention')?.[0] as LabelConvention | undefined;
@@ -31,6 +32,7 @@ export function info(args: ParsedArgs): unknown {
       name: f.name,
       role: f.role,
       datatype: f.volume.source.header.datatype,
+      nonFiniteVoxels: f.volume.nonFinite ?? 0,
       storedOrientation: f.volume.source.reorientation,
     })),
     labels: c.labels ? { file: c.labels.fileName, source: labelSource(c.labels.fileName), convention: c.labels.convention, fileValues: c.labels.fileValues, voxels: counts } : null,

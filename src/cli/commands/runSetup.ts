@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleCase, type BratsCase, type CaseFile, type CaseVolumes } from '../../core/case/case.ts';
 import { LABEL_SOURCE_TEXT, labelSource } from '../../core/case/labelCandidates.ts';
-import { readCaseFiles } from '../../core/case/load.ts';
+import { loadNotes, readCaseFiles } from '../../core/case/load.ts';
 import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../core/case/roleOverrides.ts';
 import { mappingKey, type ChannelMapping } from '../../core/features/channels.ts';
 import { mappingProblems } from '../../core/experiments/compare.ts';
@@ -49,6 +49,7 @@ export function loadCase(dir: string, overrides: RoleOverride[] = []): BratsCase
 function readCase(dir: string, overrides: RoleOverride[]): { dir: string; c: BratsCase; files: CaseFile[] } {
   const { loaded, failed } = readCaseFiles(readCaseInputs([dir]));
   if (failed.length) throw new Error(failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
+  for (const note of loadNotes(loaded)) process.stderr.write(`${dir}: ${note}\n`);
   const { files, unmatched } = applyRoleOverrides(loaded, overrides);
   for (const p of unmatched) process.stderr.write(`${dir}: --role pattern "${p}" matches no file\n`);
   const c = assembleCase(files, { id: caseIdOfInputs([dir]) ?? basename(dir) });

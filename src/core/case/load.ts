@@ -31,3 +31,10 @@ export function readCaseFiles(files: NamedBytes[], onFile?: (done: number) => vo
   }
   return { loaded: chooseLabelMap(loaded), failed };
 }
+
+/** What the user should know about files that did load: voxels read as no data. */
+export function loadNotes(loaded: CaseFile[]): string[] {
+  return loaded
+    .filter((f) => f.volume.nonFinite)
+    .map((f) => `${f.name}: ${f.volume.nonFinite!.toLocaleString('en-US')} voxel${f.volume.nonFinite === 1 ? ' was' : 's were'} NaN or infinite; they are read as 0 (no data).`);
+}
