@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { gunzipSync } from 'fflate';
+import { exportLikeSource, loadVolume } from '../src/core/volume.ts';
 import { caseFiles, dropFiles, fileBytes, waitForCase } from './helpers.ts';
 import { SMALL_CASE, TINY_CASE } from './paths.ts';
 
@@ -67,6 +68,18 @@ test.describe('bad input keeps what is loaded', () => {
     raw[352 + 100] = 9;
     await dropFiles(page, [{ name: 'other_seg.nii', bytes: raw }]);
     await expect(page.getByRole('alert')).toContainText('label map has unexpected values 9');
+    await expectKept(page);
+  });
+
+  test('a FLAIR with NaN outside the brain loads, read as 0 there, and the count is said', async ({ page }) => {
+    const files = caseFiles(TINY_CASE);
+    const path = files.find((p) => p.endsWith('_flair.nii.gz'))!;
+    const v = loadVolume(new Uint8Array(readFileSync(path)), path);
+    const outside = v.data.reduce((n, x) => n + (x === 0 ? 1 : 0), 0);
+    const nan = { name: 'synthetic-6_flair.nii.gz', bytes: exportLikeSource(v, v.data.map((x) => (x === 0 ? NaN : x)), { datatype: 16 }) };
+    await dropFiles(page, [...files.filter((p) => p !== path).map((p) => fileBytes(p)), nan]);
+    await expect(page.getByRole('status').filter({ hasText: `synthetic-6_flair.nii.gz: ${outside.toLocaleString('en-US')} voxels were NaN or infinite; they are read as 0 (no data).` })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
     await expectKept(page);
   });
 
