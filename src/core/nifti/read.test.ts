@@ -59,6 +59,7 @@ describe('readNifti rejects bad input with a clear message', () => {
     const gz = gzipSync(good);
     expect(() => readNifti(gz.subarray(0, gz.length >> 1))).toThrow(NiftiError);
     expect(() => readNifti(gz.subarray(0, gz.length >> 1))).toThrow(/gzip/);
+    for (const cut of [2, 6, 10]) expect(() => readNifti(gz.subarray(0, cut))).toThrow(/corrupt or truncated gzip data/);
   });
   it('a 4D volume', () => {
     const four = good.slice();

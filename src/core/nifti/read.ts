@@ -33,9 +33,11 @@ export function gunzip(bytes: Uint8Array): Uint8Array {
   } catch (e) {
     throw new NiftiError(`corrupt or truncated gzip data (${(e as Error).message})`);
   }
-  if (chunks.length === 0) throw new NiftiError('corrupt or truncated gzip data (nothing to decompress)');
+  // fflate returns nothing, without an error, for a stream cut inside its first header.
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  if (total === 0) throw new NiftiError('corrupt or truncated gzip data (nothing to decompress)');
   if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
     out.set(c, at);
