@@ -27,32 +27,48 @@ export class WeightsError extends Error {
 
 const BYTES: Record<TensorDtype, number> = { F32: 4, F16: 2, BF16: 2 };
 
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** A size or byte offset: a non-negative integer a Float32Array could hold. */
+function isCount(x: unknown): x is number {
+  return Number.isSafeInteger(x) && (x as number) >= 0;
+}
+
 export function parseSafetensors(buffer: Uint8Array): SafetensorsFile {
   if (buffer.byteLength < 8) throw new WeightsError('not a safetensors file (shorter than its 8-byte header length)');
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   const n = Number(view.getBigUint64(0, true));
   if (n <= 1 || n > buffer.byteLength - 8) throw new WeightsError('not a safetensors file, or truncated (header length out of range)');
-  let header: Record<string, unknown>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(buffer.subarray(8, 8 + n)));
   } catch {
     throw new WeightsError('not a safetensors file (its header is not JSON)');
   }
+  if (!isRecord(header)) throw new WeightsError('not a safetensors file (its header is not a JSON object)');
   const data = buffer.subarray(8 + n);
   const tensors = new Map<string, TensorEntry>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') {
-      metadata = (raw ?? {}) as Record<string, string>;
+      if (raw !== null && !isRecord(raw)) throw new WeightsError('the safetensors __metadata__ is not an object');
+      metadata = Object.fromEntries(Object.entries(raw ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
       continue;
     }
-    const e = raw as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (!(e.dtype in BYTES)) throw new WeightsError(`tensor ${name} has dtype ${e.dtype}; F32, F16 and BF16 are supported`);
-    const [begin, end] = e.data_offsets;
-    const expected = e.shape.reduce((a, b) => a * b, 1) * BYTES[e.dtype as TensorDtype];
-    if (end - begin !== expected) throw new WeightsError(`tensor ${name}: ${end - begin} bytes for shape [${e.shape}] (${expected} expected)`);
+    if (!isRecord(raw)) throw new WeightsError(`tensor ${name} has no dtype, shape and data_offsets`);
+    const { dtype, shape, data_offsets: offsets } = raw;
+    if (typeof dtype !== 'string' || !Object.hasOwn(BYTES, dtype)) throw new WeightsError(`tensor ${name} has dtype ${JSON.stringify(dtype)}; F32, F16 and BF16 are supported`);
+    if (!Array.isArray(shape) || !shape.every(isCount)) throw new WeightsError(`tensor ${name} has shape ${JSON.stringify(shape)}, not a list of sizes`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+      throw new WeightsError(`tensor ${name} has data_offsets ${JSON.stringify(offsets)}, not [begin, end]`);
+    }
+    const [begin, end] = offsets as [number, number];
+    const expected = (shape as number[]).reduce((a, b) => a * b, 1) * BYTES[dtype as TensorDtype];
+    if (end - begin !== expected) throw new WeightsError(`tensor ${name}: ${end - begin} bytes for shape [${shape}] (${expected} expected)`);
     if (end > data.byteLength) throw new WeightsError(`the file is truncated: tensor ${name} ends at byte ${end} of ${data.byteLength}`);
-    tensors.set(name, { dtype: e.dtype as TensorDtype, shape: e.shape, bytes: data.subarray(begin, end) });
+    tensors.set(name, { dtype: dtype as TensorDtype, shape: shape as number[], bytes: data.subarray(begin, end) });
   }
   return { tensors, metadata };
 }

@@ -1,4 +1,6 @@
+import { WeightsError } from '../../weights/safetensors.ts';
 import { readCheckpoint, inferConfig } from './weights.ts';
+import type { DinoV2Config, DinoV2Weights } from './types.ts';
 import { createDinoV2, type DinoV2 } from './model.ts';
 import type { PosInterpolation } from './interpolate.ts';
 import type { StudioModelConfig } from './convert.ts';
@@ -15,13 +17,30 @@ export interface LoadOptions {
  * carry `random: "true"` in their metadata, so every result can say its weights are random.
  */
 export function loadDinoV2(files: Uint8Array[], options: LoadOptions = {}): DinoV2 {
+  const { weights, config } = readDinoV2(files, options);
+  return createDinoV2(weights, config);
+}
+
+/** The checkpoint's weights and architecture, checked, before any tensor is made: every refusal is a WeightsError. */
+export function readDinoV2(files: Uint8Array[], options: LoadOptions = {}): { weights: DinoV2Weights; config: DinoV2Config } {
   const { weights, naming, metadata } = readCheckpoint(files);
   // A converted checkpoint carries its config (see convert.ts); explicit options still win.
-  const stored = metadata.studio_config ? (JSON.parse(metadata.studio_config) as StudioModelConfig) : undefined;
+  const stored = metadata.studio_config ? storedConfig(metadata.studio_config) : undefined;
   const config = inferConfig(weights, naming, {
     configJson: options.configJson ?? stored,
     interpolation: options.interpolation ?? stored?.interpolation,
     randomWeights: metadata.random === 'true',
   });
-  return createDinoV2(weights, config);
+  return { weights, config };
+}
+
+function storedConfig(text: string): Partial<StudioModelConfig> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new WeightsError('the checkpoint\'s studio_config metadata is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new WeightsError('the checkpoint\'s studio_config metadata is not an object');
+  return parsed as Partial<StudioModelConfig>;
 }
