@@ -28,6 +28,8 @@ export interface Volume {
   source: { header: NiftiHeader; reorientation: Reorientation };
   /** Voxels stored as NaN or ±Inf, read as 0 (no data); absent when there were none. */
   nonFinite?: number;
+  /** Why the geometry came from a lesser transform of the header (see readNifti); absent when the best one was usable. */
+  affineNote?: string;
 }
 
 export function voxelCount(dims: Dims3): number {
@@ -57,6 +59,7 @@ export function loadVolume(bytes: Uint8Array, name: string): Volume {
     data,
     source: { header: image.header, reorientation },
     ...(nonFinite ? { nonFinite } : {}),
+    ...(image.affineNote ? { affineNote: image.affineNote } : {}),
   };
 }
 

@@ -32,9 +32,10 @@ export function readCaseFiles(files: NamedBytes[], onFile?: (done: number) => vo
   return { loaded: chooseLabelMap(loaded), failed };
 }
 
-/** What the user should know about files that did load: voxels read as no data. */
+/** What the user should know about files that did load: voxels read as no data, geometry from a lesser transform. */
 export function loadNotes(loaded: CaseFile[]): string[] {
-  return loaded
-    .filter((f) => f.volume.nonFinite)
-    .map((f) => `${f.name}: ${f.volume.nonFinite!.toLocaleString('en-US')} voxel${f.volume.nonFinite === 1 ? ' was' : 's were'} NaN or infinite; they are read as 0 (no data).`);
+  return loaded.flatMap(({ name, volume }) => [
+    ...(volume.nonFinite ? [`${name}: ${volume.nonFinite.toLocaleString('en-US')} voxel${volume.nonFinite === 1 ? ' was' : 's were'} NaN or infinite; they are read as 0 (no data).`] : []),
+    ...(volume.affineNote ? [`${name}: ${volume.affineNote}.`] : []),
+  ]);
 }

@@ -32,6 +32,14 @@ function det3(a: Affine): number {
   );
 }
 
+/** Why an affine cannot place voxels in the world (undefined when it can): NaN or infinite entries, a zero-length or flat voxel. */
+export function affineProblem(a: Affine): string | undefined {
+  if (!a.slice(0, 12).every(Number.isFinite)) return 'holds NaN or infinite values';
+  if (voxelSpacing(a).some((s) => !(s > 0) || !Number.isFinite(s))) return 'gives a voxel axis of length 0';
+  if (!(Math.abs(det3(a)) > 0)) return 'is singular (two voxel axes point the same way)';
+  return undefined;
+}
+
 /** NIfTI method 2: quaternion (b, c, d), offsets, pixdim and qfac to an affine (nifti1.h). */
 export function qformToAffine(
   quatern: [number, number, number],

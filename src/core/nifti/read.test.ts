@@ -3,7 +3,9 @@ import { basename } from 'node:path';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { nibabelFixtures } from '../../../test/nibabel.ts';
-import { NiftiError } from './header.ts';
+import { affineFromRows } from '../geometry/affine.ts';
+import { NiftiError, type NiftiHeader } from './header.ts';
+import { headerFor, writeNifti } from './write.ts';
 import { readNifti } from './read.ts';
 
 const fixtures = nibabelFixtures();
@@ -40,6 +42,41 @@ describe('readNifti against nibabel', () => {
     const img = readNifti(new Uint8Array(readFileSync(ref.path)));
     expect(img.affineSource).toBe('sform');
     expect(img.affine.slice(0, 4)).toEqual([0, 0, -1.2000000476837158, 30]);
+  });
+});
+
+describe('a transform the header offers but cannot be used', () => {
+  const dims: [number, number, number] = [3, 2, 2];
+  const base = headerFor(dims, affineFromRows([[2, 0, 0, 10], [0, 3, 0, 20], [0, 0, 4, 30]]), 4);
+  const read = (changes: Partial<NiftiHeader>) => readNifti(writeNifti({ ...base, ...changes }, new Array(12).fill(1)));
+  const zeroRows: NiftiHeader['srow'] = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+
+  it('an sform of zeros (a converter that set the code and not the rows) gives way to the qform, and the user is told', () => {
+    const img = read({ srow: zeroRows });
+    expect(img.affineSource).toBe('qform');
+    expect(img.affine.slice(0, 12)).toEqual([2, 0, 0, 10, 0, 3, 0, 20, 0, 0, 4, 30]);
+    expect(img.affineNote).toBe('its srow_x/y/z (sform) gives a voxel axis of length 0, so its geometry comes from its quatern/qoffset/pixdim (qform)');
+  });
+
+  it('an sform with NaN and no qform give way to pixdim scaling', () => {
+    const img = read({ srow: [[NaN, 0, 0, 0], [0, 3, 0, 0], [0, 0, 4, 0]], qformCode: 0 });
+    expect(img.affineSource).toBe('pixdim');
+    expect(img.affine.slice(0, 12)).toEqual([2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 0]);
+    expect(img.affineNote).toMatch(/^its srow_x\/y\/z \(sform\) holds NaN or infinite values, so its geometry comes from its pixdim$/);
+  });
+
+  it('two voxel axes along one direction are a singular sform', () => {
+    expect(read({ srow: [[1, 1, 0, 0], [0, 0, 0, 0], [0, 0, 1, 0]] }).affineNote).toMatch(/sform\) is singular/);
+  });
+
+  it('nothing usable at all is refused, naming each transform and its fault', () => {
+    expect(() => read({ srow: zeroRows, qformCode: 0, pixdim: [1, Infinity, 3, 4, 1, 1, 1, 1] })).toThrow(
+      'its voxel-to-world transform cannot be used: the srow_x/y/z (sform) gives a voxel axis of length 0, the pixdim holds NaN or infinite values',
+    );
+  });
+
+  it('a good file has no note', () => {
+    expect(read({}).affineNote).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { Gunzip } from 'fflate';
-import { type Affine, affineFromRows, diagonalAffine, qformToAffine } from '../geometry/affine.ts';
+import { type Affine, affineFromRows, affineProblem, diagonalAffine, qformToAffine } from '../geometry/affine.ts';
 import { decodeVoxels, isSupportedDatatype, NIFTI_TYPES, unsupportedDatatypeMessage } from './datatypes.ts';
 import { headerSize, NiftiError, type NiftiHeader, parseHeader } from './header.ts';
 
@@ -10,6 +10,8 @@ export interface NiftiImage {
   /** Voxel-to-world affine chosen as nibabel does: sform, else qform, else pixdim scaling. */
   affine: Affine;
   affineSource: 'sform' | 'qform' | 'pixdim';
+  /** Set when a better transform the header offered was unusable (zero, NaN), saying which and why. */
+  affineNote?: string;
   data: Float32Array;
 }
 
@@ -47,12 +49,36 @@ export function gunzip(bytes: Uint8Array): Uint8Array {
 }
 
 export function headerAffine(h: NiftiHeader): { affine: Affine; source: NiftiImage['affineSource'] } {
-  if (h.sformCode > 0) return { affine: affineFromRows(h.srow), source: 'sform' };
+  return headerAffines(h)[0];
+}
+
+const FIELDS: Record<NiftiImage['affineSource'], string> = { sform: 'srow_x/y/z (sform)', qform: 'quatern/qoffset/pixdim (qform)', pixdim: 'pixdim' };
+
+/** The transforms a header offers, best first as nibabel ranks them: sform, qform (when their codes are set), pixdim scaling. */
+function headerAffines(h: NiftiHeader): { affine: Affine; source: NiftiImage['affineSource'] }[] {
   const zooms = [h.pixdim[1], h.pixdim[2], h.pixdim[3]].map((z) => (z > 0 ? z : 1)) as [number, number, number];
-  if (h.qformCode > 0) {
-    return { affine: qformToAffine(h.quatern, h.qoffset, zooms, h.pixdim[0]), source: 'qform' };
+  return [
+    ...(h.sformCode > 0 ? [{ affine: affineFromRows(h.srow), source: 'sform' as const }] : []),
+    ...(h.qformCode > 0 ? [{ affine: qformToAffine(h.quatern, h.qoffset, zooms, h.pixdim[0]), source: 'qform' as const }] : []),
+    { affine: diagonalAffine(zooms), source: 'pixdim' as const },
+  ];
+}
+
+/**
+ * The best usable transform. Some converters set sform_code and leave srow zero, or write NaN;
+ * the next transform the header offers is then the file's geometry, and the user is told.
+ */
+function chooseAffine(h: NiftiHeader): Pick<NiftiImage, 'affine' | 'affineSource' | 'affineNote'> {
+  const candidates = headerAffines(h);
+  const problems = candidates.map((c) => affineProblem(c.affine));
+  const usable = problems.findIndex((p) => !p);
+  if (usable < 0) {
+    throw new NiftiError(`its voxel-to-world transform cannot be used: the ${candidates.map((c, i) => `${FIELDS[c.source]} ${problems[i]}`).join(', the ')}; fix the header or save the file again from the tool that made it`);
   }
-  return { affine: diagonalAffine(zooms), source: 'pixdim' };
+  const { affine, source } = candidates[usable];
+  if (usable === 0) return { affine, affineSource: source };
+  const skipped = candidates.slice(0, usable).map((c, i) => `its ${FIELDS[c.source]} ${problems[i]}`).join(' and ');
+  return { affine, affineSource: source, affineNote: `${skipped}, so its geometry comes from its ${FIELDS[source]}` };
 }
 
 /** Reads a .nii or .nii.gz held in memory. Throws NiftiError with a user-facing message. */
@@ -85,6 +111,5 @@ export function readNifti(raw: Uint8Array): NiftiImage {
   const inter = scaled && Number.isFinite(header.sclInter) ? header.sclInter : 0;
   const data = values instanceof Float32Array && slope === 1 && inter === 0 ? values : new Float32Array(n);
   if (data !== values) for (let i = 0; i < n; i++) data[i] = values[i] * slope + inter;
-  const { affine, source } = headerAffine(header);
-  return { header, dims, affine, affineSource: source, data };
+  return { header, dims, ...chooseAffine(header), data };
 }
