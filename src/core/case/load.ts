@@ -2,7 +2,7 @@ import type { NamedBytes } from '../synthetic/files.ts';
 import { loadVolume } from '../volume.ts';
 import type { CaseFile } from './case.ts';
 import { chooseLabelMap } from './labelCandidates.ts';
-import { detectRole } from './roles.ts';
+import { detectRole, MODALITIES, type Modality } from './roles.ts';
 
 export interface FileFailure {
   name: string;
@@ -32,10 +32,18 @@ export function readCaseFiles(files: NamedBytes[], onFile?: (done: number) => vo
   return { loaded: chooseLabelMap(loaded), failed };
 }
 
-/** What the user should know about files that did load: voxels read as no data, geometry from a lesser transform. */
+/** What the user should know about files that did load: voxels read as no data, geometry from a lesser transform, no image at all. */
 export function loadNotes(loaded: CaseFile[]): string[] {
-  return loaded.flatMap(({ name, volume }) => [
+  return loaded.flatMap(({ name, role, volume }) => [
     ...(volume.nonFinite ? [`${name}: ${volume.nonFinite.toLocaleString('en-US')} voxel${volume.nonFinite === 1 ? ' was' : 's were'} NaN or infinite; they are read as 0 (no data).`] : []),
     ...(volume.affineNote ? [`${name}: ${volume.affineNote}.`] : []),
+    // A blank label map is a case without tumour; a blank modality is a mistake worth a word.
+    ...(MODALITIES.includes(role as Modality) && constantValue(volume.data) !== undefined ? [`${name}: every voxel is ${constantValue(volume.data)}; it holds no image (an export that failed, or the wrong file?).`] : []),
   ]);
+}
+
+function constantValue(data: Float32Array): number | undefined {
+  const first = data[0];
+  for (let i = 1; i < data.length; i++) if (data[i] !== first) return undefined;
+  return data.length ? first : undefined;
 }

@@ -68,7 +68,11 @@ export function parseExperiments(json: unknown): ExperimentRecord[] {
   if (!Array.isArray(list)) throw new Error('not an experiments file: expected a list of experiments');
   return list.map((e, i) => {
     const r = e as Partial<ExperimentRecord>;
-    if (r?.format !== EXPERIMENT_FORMAT) throw new Error(`experiment ${i + 1} is not in the studio's format (${EXPERIMENT_FORMAT})`);
+    if (r?.format !== EXPERIMENT_FORMAT) {
+      const version = /^dino-seg-studio\/experiment@(\d+)$/.exec(String(r?.format))?.[1];
+      if (version && Number(version) > 1) throw new Error(`experiment ${i + 1} was written by a newer version of the studio (experiment@${version}); this one reads experiment@1: open it in the newer studio, or update this one`);
+      throw new Error(`experiment ${i + 1} is not in the studio's format (${EXPERIMENT_FORMAT})`);
+    }
     for (const key of ['id', 'name', 'mapping', 'model', 'input', 'settings', 'cases'] as const) if (r[key] === undefined) throw new Error(`experiment ${i + 1} (${r.name ?? r.id ?? '?'}) lacks "${key}"`);
     return r as ExperimentRecord;
   });

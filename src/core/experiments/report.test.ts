@@ -100,6 +100,7 @@ it('imports what it exports and names what is wrong in a bad file', () => {
   expect(parseExperiments(JSON.parse(JSON.stringify({ experiments: [a, b] })))).toEqual([a, b]);
   expect(() => parseExperiments({ foo: 1 })).toThrow('not an experiments file');
   expect(() => parseExperiments([{ ...a, format: 'x' }])).toThrow("experiment 1 is not in the studio's format");
+  expect(() => parseExperiments([{ ...a, format: 'dino-seg-studio/experiment@2' }])).toThrow('experiment 1 was written by a newer version of the studio (experiment@2)');
   const { cases: _, ...noCases } = a;
   expect(() => parseExperiments([noCases])).toThrow('experiment 1 (FLAIR / T1gd / T2) lacks "cases"');
 });
