@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { WEIGHTS_ORIGIN } from './e2e/weightsServer.ts';
 
 /** Debian's Chromium, never a downloaded browser; WebGL2 through SwiftShader on machines without a GPU. */
 export default defineConfig({
@@ -20,6 +21,8 @@ export default defineConfig({
     command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
     url: 'http://127.0.0.1:4173',
     reuseExistingServer: false,
+    // The preview server's header policy; the built page's <meta> policy comes from test:e2e's build.
+    env: { STUDIO_WEIGHTS_ORIGINS: WEIGHTS_ORIGIN },
     timeout: 60_000,
   },
 });

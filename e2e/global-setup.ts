@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { E2E_DATA, PROBE_WEIGHTS, SMALL_CASE, TINY_CASE, TINY_WEIGHTS } from './paths.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WEIGHTS_ORIGIN } from './weightsServer.ts';
+import { E2E_DATA, ROOT, PROBE_WEIGHTS, SMALL_CASE, TINY_CASE, TINY_WEIGHTS } from './paths.ts';
 
 /** Generates the synthetic cases the tests drop, with the studio's own CLI (real .nii.gz files). */
 export default function globalSetup(): void {
+  const built = readFileSync(join(ROOT, 'dist', 'index.html'), 'utf8');
+  if (!built.includes(WEIGHTS_ORIGIN)) throw new Error(`dist/ was not built for the e2e tests (its policy does not allow ${WEIGHTS_ORIGIN}): run npm run test:e2e`);
   for (const [dir, dims, seed] of [
     [SMALL_CASE, '128,128,80', '5'],
     [TINY_CASE, '48,48,32', '6'],

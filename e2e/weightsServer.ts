@@ -8,7 +8,14 @@ export interface WeightsServer {
   close: () => Promise<void>;
 }
 
-export async function serveWeights(bytes: Uint8Array, options: { chunkDelayMs?: number } = {}): Promise<WeightsServer> {
+/**
+ * The port the e2e build allows weights from (STUDIO_WEIGHTS_ORIGINS in package.json's test:e2e
+ * and in playwright.config.ts): any other origin is refused by the page's security policy.
+ */
+export const WEIGHTS_PORT = 4174;
+export const WEIGHTS_ORIGIN = `http://127.0.0.1:${WEIGHTS_PORT}`;
+
+export async function serveWeights(bytes: Uint8Array, options: { chunkDelayMs?: number; port?: number } = {}): Promise<WeightsServer> {
   let count = 0;
   const server: Server = createServer(async (_req, res) => {
     count++;
@@ -26,7 +33,7 @@ export async function serveWeights(bytes: Uint8Array, options: { chunkDelayMs?: 
     }
     res.end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(options.port ?? WEIGHTS_PORT, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/tiny.safetensors`,

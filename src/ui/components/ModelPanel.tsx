@@ -15,6 +15,7 @@ import {
   setCustomUrl,
   useModel,
 } from '../../state/model.ts';
+import { refusedHere } from '../../security/pageOrigins.ts';
 import type { BackendChoice } from '../../worker/backend.ts';
 import { readFiles } from '../files.ts';
 import { formatBytes } from '../format.ts';
@@ -42,6 +43,11 @@ export function ModelPanel() {
       </label>
       {selected === 'url' && (
         <input aria-label="Weights URL" placeholder="https://…/model.safetensors" value={customUrl} onChange={(e) => setCustomUrl(e.currentTarget.value)} />
+      )}
+      {selected === 'url' && /^https?:\/\/[^/]+/.test(customUrl) && refusedHere(customUrl) && (
+        <p className="hint warning" data-testid="url-refused">
+          {refusedHere(customUrl)}.
+        </p>
       )}
       <div className="row">
         <button disabled={busy} onClick={() => loadSelectedModel()}>
