@@ -1,12 +1,17 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
+import { reportPageErrors } from './ui/pageErrors.ts';
 import './ui/styles.css';
-import { computeClient } from './worker/client.ts';
+import { restoreWhenLost } from './state/recovery.ts';
+import { computeClient, simulateWorkerCrash } from './worker/client.ts';
 
 // ?debug=1 exposes hooks the browser tests use to stage failures no real browser here can produce.
 if (new URLSearchParams(location.search).has('debug')) {
-  Object.assign(window, { studioDebug: { simulateBackendFailure: () => computeClient().request('simulateBackendFailure', {}) } });
+  Object.assign(window, { studioDebug: { simulateBackendFailure: () => computeClient().request('simulateBackendFailure', {}), simulateWorkerCrash } });
 }
+
+reportPageErrors();
+restoreWhenLost();
 
 createRoot(document.getElementById('root')!).render(
   // No StrictMode: its double mount would attach two WebGL contexts to the viewer's canvas.

@@ -111,6 +111,21 @@ export async function extractFeatures(): Promise<void> {
   }
 }
 
+/**
+ * A fresh worker holds no case and no features: send the case again and bring the features the
+ * page shows back from the feature cache (IndexedDB), leaving the page's result as it is.
+ */
+export async function restoreFeatures(): Promise<number | null> {
+  sentCase = null;
+  if (!useCase.getState().current) return null;
+  await sendCase();
+  const { result, mapping, plane, size, layers } = useFeatures.getState();
+  if (!result) return null;
+  const again = await computeClient().request('extractFeatures', { mapping, plane, size, layers }, { onProgress: (progress) => useFeatures.setState({ progress }) });
+  useFeatures.setState({ progress: null });
+  return again.slices.length;
+}
+
 export function cancelExtraction(): void {
   controller?.abort();
 }

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { DEFAULT_MODEL } from '../core/models/dinov2/catalog.ts';
 import type { BackendChoice } from '../worker/backend.ts';
-import { CancelledError, computeClient } from '../worker/client.ts';
+import { CancelledError, computeClient, onComputeNotice } from '../worker/client.ts';
 import type { ModelInfo, ModelSource, Progress } from '../worker/protocol.ts';
 import { report } from './messages.ts';
 
@@ -19,6 +19,8 @@ interface ModelState {
   cached: { url: string; bytes: number; kept?: string }[];
   /** Why the last download failed, while the panel offers the ways that need no network. */
   failure: string | null;
+  /** Where the loaded model can be read again without the user (a dropped file: from the browser's copy). */
+  restorable: ModelSource | null;
 }
 
 const params = typeof location !== 'undefined' ? new URLSearchParams(location.search) : new URLSearchParams();
@@ -33,14 +35,24 @@ export const useModel = create<ModelState>(() => ({
   speed: null,
   cached: [],
   failure: null,
+  restorable: null,
 }));
+
+/** The model again, in a fresh worker; false when it cannot be read again (the user is told by load). */
+export async function restoreModel(): Promise<boolean> {
+  const { restorable } = useModel.getState();
+  useModel.setState({ info: null, speed: null });
+  if (!restorable) return false;
+  await load(restorable);
+  return useModel.getState().info !== null;
+}
 
 /** The catalogue's offline demo: random weights in the ViT-S/14 shape, made on the device. */
 export const DEMO_MODEL = 'random-vits14';
 
 let controller: AbortController | null = null;
 
-computeClient().onNotice = (text) => report('info', text);
+onComputeNotice((text) => report('info', text));
 
 export const selectModel = (selected: string) => useModel.setState({ selected });
 export const setCustomUrl = (customUrl: string) => useModel.setState({ customUrl });
@@ -56,7 +68,7 @@ async function load(source: ModelSource): Promise<void> {
       { source, backend: useModel.getState().backend },
       { onProgress: (progress) => useModel.setState({ progress }), signal: controller.signal, transfer: source.kind === 'file' ? [source.bytes.buffer as ArrayBuffer] : [] },
     );
-    useModel.setState({ info });
+    useModel.setState({ info, restorable: source.kind === 'file' ? { kind: 'kept', name: source.name, interpolation: source.interpolation } : source });
     await refreshCache();
   } catch (e) {
     const before = useModel.getState().info;

@@ -9,7 +9,7 @@ import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { distinctValues } from '../core/case/labels.ts';
 import { referenceVolume } from '../core/case/case.ts';
 import { lesionFocus } from '../core/case/location.ts';
-import { computeClient } from '../worker/client.ts';
+import { computeClient, WorkerLostError } from '../worker/client.ts';
 import type { Progress, WorkerUpdate } from '../worker/protocol.ts';
 import { useCase } from './case.ts';
 import { useFeatures } from './features.ts';
@@ -105,6 +105,22 @@ function onUpdate(u: WorkerUpdate): void {
   }));
 }
 
+/** The trained head as JSON, so a fresh worker can have it back. */
+let keptHead: string | null = null;
+
+/** The trained head in a fresh worker: 'none' when there was none, else restored or why not. A run in flight is over. */
+export async function restoreHead(): Promise<'restored' | 'none' | { reason: string }> {
+  const { state } = useTraining.getState();
+  if (state === 'running' || state === 'paused') useTraining.setState({ state: 'stopped', progress: null });
+  if (!keptHead) return 'none';
+  try {
+    await computeClient().request('importHead', { json: keptHead });
+    return 'restored';
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+}
+
 export async function startTraining(): Promise<void> {
   const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, jitter, planes, postprocess } = useTraining.getState();
   const widths = hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
@@ -116,8 +132,11 @@ export async function startTraining(): Promise<void> {
       // Progress: the other planes' features a tri-planar head extracts before it trains.
       { onUpdate, onProgress: (progress) => useTraining.setState({ progress }) },
     );
+    keptHead = await exportHeadJson().catch(() => null);
     report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => formatDice(d, 2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);
   } catch (e) {
+    // A lost worker cut the run short: the curve so far stays, and the recovery message says what to do.
+    if (e instanceof WorkerLostError) return useTraining.setState({ state: 'stopped' });
     report('error', `Training failed: ${(e as Error).message}`);
     useTraining.setState({ state: 'idle' });
   } finally {
@@ -158,6 +177,7 @@ export async function exportHeadJson(): Promise<string> {
 export async function importHeadJson(json: string): Promise<void> {
   try {
     const r = await computeClient().request('importHead', { json });
+    keptHead = json;
     useTraining.setState({ task: r.task as Task, state: 'done' });
     report('info', `Head loaded (${r.task}, ${r.dim} features); predict the volume to apply it.`);
   } catch (e) {

@@ -11,7 +11,9 @@ import type { DinoV2, DinoV2Output } from '../core/models/dinov2/model.ts';
 import { randomCheckpoint } from '../core/models/dinov2/random.ts';
 import { contentHash } from '../core/hash.ts';
 import { cachedDownload } from '../core/weights/cache.ts';
-import { download } from '../core/weights/download.ts';
+import { download, DownloadError } from '../core/weights/download.ts';
+import { refusedHere } from '../security/pageOrigins.ts';
+import { storageRefused } from './notices.ts';
 import { type BackendChoice, type BackendInfo, type BackendName, chooseBackend } from './backend.ts';
 import type { ModelInfo, ModelSource, Progress } from './protocol.ts';
 import { cacheStorageWeights } from './weightCache.ts';
@@ -61,21 +63,28 @@ async function fetchSource(source: ModelSource, progress: (p: Progress) => void,
   let fromCache = true;
   for (const url of urls) {
     const got = await cachedDownload(url, cache, () =>
-      download(url, {
+      guardedDownload(url, {
         signal,
         onProgress: (p) =>
           progress({ status: 'progress', task: `Downloading ${label}`, done: p.loaded, total: p.total ?? 0, unit: 'bytes', rate: p.bytesPerSecond }),
       }),
+      storageRefused('downloaded weights', 'The model is loaded; the next visit downloads it again.'),
     );
     files.push(got.bytes);
     fromCache &&= got.fromCache;
   }
   let configJson: Loaded['configJson'];
   if (entry?.config) {
-    const got = await cachedDownload(entry.config, cache, () => download(entry.config!, { signal })).catch(() => undefined);
+    const got = await cachedDownload(entry.config, cache, () => guardedDownload(entry.config!, { signal })).catch(() => undefined);
     if (got) configJson = JSON.parse(new TextDecoder().decode(got.bytes));
   }
   return { files, configJson, label, fromCache, interpolation: source.interpolation };
+}
+
+/** Cached weights stay usable; a fetch the page's policy would block is refused with a message saying what to do. */
+function guardedDownload(url: string, options: Parameters<typeof download>[1]): Promise<Uint8Array> {
+  const refusal = refusedHere(url);
+  return refusal ? Promise.reject(new DownloadError(refusal)) : download(url, options);
 }
 
 function build(): void {
@@ -121,7 +130,11 @@ export async function loadModel(source: ModelSource, choice: BackendChoice, prog
     throw e;
   }
   // Kept only once it has built: a broken file is never offered again.
-  if (source.kind === 'file') await cacheStorageWeights()?.put(keptUrl(source.name), source.bytes).catch(() => undefined);
+  if (source.kind === 'file') {
+    await cacheStorageWeights()
+      ?.put(keptUrl(source.name), source.bytes)
+      .catch(storageRefused(`copy of ${source.name}`, 'The model is loaded; after a reload, choose the file again.'));
+  }
   return info();
 }
 

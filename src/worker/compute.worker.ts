@@ -8,6 +8,7 @@ import { clearWeightCache, forgetWeights, loadModel, measureSpeed, simulateBacke
 import { compare } from './compare.ts';
 import { clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
+import { setNoticeSink } from './notices.ts';
 import { scribbleExperiment, scribbleTrain } from './scribbles.ts';
 import { exportHead, importHead, predictViewSlice, predictWholeVolume, setTrainingControl, train } from './training.ts';
 
@@ -18,6 +19,16 @@ function theCase(): CaseVolumes {
 }
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+setNoticeSink((text) => post({ id: 0, type: 'notice', text }));
+
+// Held until this worker ends, however it ends: the page's request for the same lock is its death notice (see client.ts).
+if (scope.name && scope.navigator.locks) {
+  void scope.navigator.locks.request(scope.name, () => {
+    scope.postMessage({ id: 0, type: 'alive' } satisfies WorkerResponse);
+    return new Promise<never>(() => undefined);
+  });
+}
 
 function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -37,8 +48,8 @@ interface Context {
 type Handler<K extends keyof RequestMap> = (p: RequestMap[K], ctx: Context) => Promise<[ResultMap[K], Transferable[]]> | [ResultMap[K], Transferable[]];
 
 const handlers: { [K in keyof RequestMap]: Handler<K> } = {
-  readFiles({ files }, { progress }) {
-    const { loaded, failed } = readCaseFiles(files, (done) => progress({ status: 'progress', task: 'Reading files', done, total: files.length, unit: 'files' }));
+  readFiles({ files, downsample }, { progress }) {
+    const { loaded, failed } = readCaseFiles(files, (done) => progress({ status: 'progress', task: 'Reading files', done, total: files.length, unit: 'files' }), { downsample });
     return [{ loaded, failed }, buffersOf(loaded.map((f) => f.volume.data))];
   },
   synthesize({ seed, dims }, { progress }) {

@@ -51,7 +51,7 @@ export interface ModelInfo {
 }
 
 export interface RequestMap {
-  readFiles: { files: NamedBytes[] };
+  readFiles: { files: NamedBytes[]; downsample?: number };
   synthesize: { seed: number; dims?: Dims3 };
   loadModel: { source: ModelSource; backend: BackendChoice };
   measureSpeed: { size: number; runs: number };
@@ -125,4 +125,6 @@ export type WorkerResponse =
   /** Live state of a long request (training). */
   | { id: number; type: 'update'; update: WorkerUpdate }
   | { id: number; type: 'result'; result: ResultMap[RequestType] }
-  | { id: number; type: 'error'; message: string; cancelled?: boolean };
+  | { id: number; type: 'error'; message: string; cancelled?: boolean }
+  /** The worker holds the Web Lock of its name: from now on the page can tell when it ends. */
+  | { id: 0; type: 'alive' };
