@@ -4,7 +4,7 @@
  */
 import { gunzipSync, gzipSync } from 'fflate';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
-import { done, openDb } from './idb.ts';
+import { done, openDb, written } from './idb.ts';
 
 const DB = 'dino-seg-studio-experiments';
 const RECORDS = 'records';
@@ -19,9 +19,15 @@ export async function loadRecords(): Promise<ExperimentRecord[]> {
   return (all as ExperimentRecord[]).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+// This session's predictions, whatever the browser's storage does: the views and exports read
+// them from here first, so a full quota or blocked storage loses nothing on screen.
+const session = new Map<string, Uint8Array>();
+
 export async function saveRecord(r: ExperimentRecord, predictions: Map<string, Uint8Array> = new Map()): Promise<void> {
-  await done((await store(RECORDS, 'readwrite')).put(r));
-  for (const [caseId, p] of predictions) await savePredictionGz(r.id, caseId, gzipSync(p, { level: 6 }));
+  const packed = [...predictions].map(([caseId, p]) => [caseId, gzipSync(p, { level: 6 })] as const);
+  for (const [caseId, gz] of packed) session.set(predictionKey(r.id, caseId), gz);
+  await written((await store(RECORDS, 'readwrite')).put(r));
+  for (const [caseId, gz] of packed) await savePredictionGz(r.id, caseId, gz);
 }
 
 export async function loadPrediction(id: string, caseId: string): Promise<Uint8Array | null> {
@@ -31,14 +37,18 @@ export async function loadPrediction(id: string, caseId: string): Promise<Uint8A
 
 /** The gzipped bytes, for export without unpacking. */
 export async function loadPredictionGz(id: string, caseId: string): Promise<Uint8Array | null> {
+  const kept = session.get(predictionKey(id, caseId));
+  if (kept) return kept;
   return ((await done((await store(PREDICTIONS, 'readonly')).get(predictionKey(id, caseId)))) as Uint8Array | undefined) ?? null;
 }
 
 export async function savePredictionGz(id: string, caseId: string, gz: Uint8Array): Promise<void> {
-  await done((await store(PREDICTIONS, 'readwrite')).put(gz, predictionKey(id, caseId)));
+  session.set(predictionKey(id, caseId), gz);
+  await written((await store(PREDICTIONS, 'readwrite')).put(gz, predictionKey(id, caseId)));
 }
 
 export async function deleteRecord(r: ExperimentRecord): Promise<void> {
+  for (const c of r.cases) session.delete(predictionKey(r.id, c.id));
   await done((await store(RECORDS, 'readwrite')).delete(r.id));
   for (const c of r.cases) await done((await store(PREDICTIONS, 'readwrite')).delete(predictionKey(r.id, c.id)));
 }

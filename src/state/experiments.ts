@@ -100,16 +100,26 @@ export function runAblation(): Promise<void> {
   return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, jitter: t.jitter, postprocess: t.postprocess, layers, planes: t.planes }));
 }
 
+/** Browser storage that refuses experiments costs their survival of a reload, nothing on screen: said once. */
+function kept(e: unknown): void {
+  report(
+    'error',
+    `The browser would not store experiments (${(e as Error).name === 'QuotaExceededError' ? 'its storage quota for this site is used up' : (e as Error).message}): they are kept for this session only. Export them (Export JSON) to keep them.`,
+    'experiment-storage',
+  );
+}
+
 /** Keeps a one-case experiment and its predicted volume, and lists it. */
 export async function addExperiment(record: ExperimentRecord, prediction: Uint8Array): Promise<void> {
-  await saveRecord(record, new Map([[record.cases[0].id, prediction]]));
+  const stored = saveRecord(record, new Map([[record.cases[0].id, prediction]]));
   useExperiments.setState((s) => ({ experiments: [...s.experiments, record] }));
+  await stored.catch(kept);
 }
 
 export async function deleteExperiment(id: string): Promise<void> {
   const r = useExperiments.getState().experiments.find((e) => e.id === id);
   if (!r) return;
-  await deleteRecord(r);
+  await deleteRecord(r).catch(kept);
   useExperiments.setState((s) => ({ experiments: s.experiments.filter((e) => e.id !== id), selected: s.selected.filter((x) => x !== id) }));
 }
 
@@ -137,12 +147,16 @@ export async function importExperiments(name: string, text: string): Promise<voi
   }
   const known = new Set(useExperiments.getState().experiments.map((e) => e.id));
   const fresh = records.filter((r) => !known.has(r.id));
-  for (const r of fresh) {
-    await saveRecord(r);
-    for (const c of r.cases) {
-      const b64 = doc.predictions?.[predictionKey(r.id, c.id)];
-      if (b64) await savePredictionGz(r.id, c.id, fromBase64(b64));
+  try {
+    for (const r of fresh) {
+      for (const c of r.cases) {
+        const b64 = doc.predictions?.[predictionKey(r.id, c.id)];
+        if (b64) await savePredictionGz(r.id, c.id, fromBase64(b64)).catch(kept);
+      }
+      await saveRecord(r);
     }
+  } catch (e) {
+    kept(e);
   }
   useExperiments.setState((s) => ({ experiments: [...s.experiments, ...fresh] }));
   report('info', `Imported ${fresh.length} experiment(s) from ${name}${fresh.length < records.length ? `; ${records.length - fresh.length} already listed` : ''}.`);

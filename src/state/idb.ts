@@ -23,3 +23,15 @@ export function done<T>(r: IDBRequest<T>): Promise<T> {
     r.onerror = () => reject(r.error);
   });
 }
+
+/**
+ * A write is only kept once its transaction commits: a full quota aborts the transaction after
+ * the request itself has succeeded, so awaiting the request alone would report a loss as saved.
+ */
+export function written(r: IDBRequest): Promise<void> {
+  const tx = r.transaction!;
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? r.error ?? new DOMException('the write was aborted', 'AbortError'));
+  });
+}

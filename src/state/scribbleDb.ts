@@ -1,7 +1,7 @@
 /** Each case's scribbles in IndexedDB, gzipped (a few KB), under the case's id. */
 import { gunzipSync, gzipSync } from 'fflate';
 import type { ScribbleClass } from '../core/scribbles/classes.ts';
-import { done, openDb } from './idb.ts';
+import { done, openDb, written } from './idb.ts';
 
 const DB = 'dino-seg-studio-scribbles';
 const CASES = 'cases';
@@ -15,7 +15,7 @@ interface Saved {
 const cases = async (mode: IDBTransactionMode) => (await openDb(DB, [{ name: CASES }])).transaction(CASES, mode).objectStore(CASES);
 
 export async function saveScribbles(caseId: string, s: Saved): Promise<void> {
-  await done((await cases('readwrite')).put({ ...s, scribbles: gzipSync(s.scribbles, { level: 6 }) }, caseId));
+  await written((await cases('readwrite')).put({ ...s, scribbles: gzipSync(s.scribbles, { level: 6 }) }, caseId));
 }
 
 export async function loadScribbles(caseId: string): Promise<Saved | null> {

@@ -30,7 +30,14 @@ export function indexedDbFeatureStore(): FeatureStore | undefined {
       return v ? new Uint16Array(v as ArrayBuffer) : undefined;
     },
     async put(key, slice, values) {
-      await request((await tx('readwrite')).put(values.slice().buffer, `${key}#${slice}`));
+      // Awaits the commit, not the request: a full quota aborts the transaction after the request succeeded.
+      const store = await tx('readwrite');
+      const committed = new Promise<void>((resolve, reject) => {
+        store.transaction.oncomplete = () => resolve();
+        store.transaction.onabort = () => reject(store.transaction.error ?? new DOMException('the write was aborted', 'AbortError'));
+      });
+      store.put(values.slice().buffer, `${key}#${slice}`);
+      await committed;
     },
     async usage() {
       const store = await tx('readonly');

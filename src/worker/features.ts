@@ -17,10 +17,14 @@ import type { Dims3 } from '../core/geometry/orientation.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { currentModel, forward, modelHash } from './backbone.ts';
 import { indexedDbFeatureStore } from './featureDb.ts';
+import { storageRefused } from './notices.ts';
 import type { ModelInfo, Progress } from './protocol.ts';
 
 
-const store = memoryFeatureStore(indexedDbFeatureStore());
+const store = memoryFeatureStore(
+  indexedDbFeatureStore(),
+  storageRefused('patch features', 'They are kept in memory for this session; after a reload they are extracted again.'),
+);
 let prepared: { hash: string; mappingKey: string; norm: NormalisedCase } | null = null;
 let last: { result: ExtractionResult; geometry: SliceGeometry; norm: NormalisedCase; mapping: ChannelMapping } | null = null;
 

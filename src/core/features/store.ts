@@ -27,29 +27,46 @@ export interface FeatureStore {
   clear(): Promise<void>;
 }
 
-/** In memory, in front of an optional persistent store (IndexedDB in the worker). */
-export function memoryFeatureStore(behind?: FeatureStore): FeatureStore {
+/**
+ * In memory, in front of an optional persistent store (IndexedDB in the worker). A persistent
+ * store that fails (quota exceeded, storage blocked, private mode) is dropped for the session,
+ * once, with `onStorageFailure`: features stay in memory and the work goes on.
+ */
+export function memoryFeatureStore(persistent?: FeatureStore, onStorageFailure?: (error: Error) => void): FeatureStore {
   const mem = new Map<string, Map<number, Uint16Array>>();
+  let behind = persistent;
+  async function guarded<T>(call: (store: FeatureStore) => Promise<T>): Promise<T | undefined> {
+    if (!behind) return undefined;
+    try {
+      return await call(behind);
+    } catch (e) {
+      behind = undefined;
+      onStorageFailure?.(e instanceof Error ? e : new Error(String(e)));
+      return undefined;
+    }
+  }
+  const memoryUsage = () => {
+    const keys = [...mem].map(([key, slices]) => ({ key, slices: slices.size, bytes: [...slices.values()].reduce((a, v) => a + v.byteLength, 0) }));
+    return { bytes: keys.reduce((a, k) => a + k.bytes, 0), keys };
+  };
   return {
     async get(key, slice) {
       const hit = mem.get(key)?.get(slice);
       if (hit) return hit;
-      const stored = await behind?.get(key, slice);
+      const stored = await guarded((b) => b.get(key, slice));
       if (stored) mem.set(key, (mem.get(key) ?? new Map()).set(slice, stored));
       return stored;
     },
     async put(key, slice, values) {
       mem.set(key, (mem.get(key) ?? new Map()).set(slice, values));
-      await behind?.put(key, slice, values);
+      await guarded((b) => b.put(key, slice, values));
     },
     async usage() {
-      if (behind) return behind.usage();
-      const keys = [...mem].map(([key, slices]) => ({ key, slices: slices.size, bytes: [...slices.values()].reduce((a, v) => a + v.byteLength, 0) }));
-      return { bytes: keys.reduce((a, k) => a + k.bytes, 0), keys };
+      return (await guarded((b) => b.usage())) ?? memoryUsage();
     },
     async clear() {
       mem.clear();
-      await behind?.clear();
+      await guarded((b) => b.clear());
     },
   };
 }

@@ -12,10 +12,18 @@ export async function cachedDownload(
   url: string,
   cache: WeightCache | undefined,
   fetchBytes: () => Promise<Uint8Array>,
+  onStorageFailure?: (error: Error) => void,
 ): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
-  const hit = await cache?.get(url);
+  // Storage that cannot be read (blocked, private mode) is a miss; one that cannot be written
+  // (a full quota) must not lose the download. Either way the user is told.
+  let told = false;
+  const failed = (e: unknown) => {
+    if (!told) onStorageFailure?.(e instanceof Error ? e : new Error(String(e)));
+    told = true;
+  };
+  const hit = await cache?.get(url).catch((e) => void failed(e));
   if (hit) return { bytes: hit, fromCache: true };
   const bytes = await fetchBytes();
-  await cache?.put(url, bytes).catch(() => undefined); // a full quota must not lose the download
+  await cache?.put(url, bytes).catch(failed);
   return { bytes, fromCache: false };
 }
