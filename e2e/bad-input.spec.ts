@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { gunzipSync } from 'fflate';
+import { diagonalAffine } from '../src/core/geometry/affine.ts';
+import { headerFor, writeNifti } from '../src/core/nifti/write.ts';
 import { exportLikeSource, loadVolume } from '../src/core/volume.ts';
 import { caseFiles, dropFiles, fileBytes, waitForCase } from './helpers.ts';
 import { SMALL_CASE, TINY_CASE } from './paths.ts';
@@ -81,6 +83,35 @@ test.describe('bad input keeps what is loaded', () => {
     await expect(page.getByRole('status').filter({ hasText: `synthetic-6_flair.nii.gz: ${outside.toLocaleString('en-US')} voxels were NaN or infinite; they are read as 0 (no data).` })).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
     await expectKept(page);
+  });
+
+  test('a volume too large for a tab is refused with what would open it, and one click opens the case downsampled', async ({ page }) => {
+    // 350^3 = 42.9 million voxels at 0.5 mm, over the 40 million a volume the studio holds: a head
+    // of radius 70 mm with a lesion of radius 25 mm, as FLAIR and label map.
+    const n = 350;
+    const flair = new Uint8Array(n * n * n);
+    const seg = new Uint8Array(n * n * n);
+    for (let z = 0, i = 0; z < n; z++)
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++, i++) {
+          const r = Math.hypot(x - 175, y - 175, z - 175) / 2;
+          flair[i] = r < 25 ? 200 : r < 70 ? 100 : 0;
+          seg[i] = r < 25 ? 2 : 0;
+        }
+    const affine = diagonalAffine([0.5, 0.5, 0.5]);
+    const files = [
+      { name: 'big_flair.nii.gz', bytes: writeNifti(headerFor([n, n, n], affine, 2), flair, { gzip: true }) },
+      { name: 'big_seg.nii.gz', bytes: writeNifti(headerFor([n, n, n], affine, 2), seg, { gzip: true }) },
+    ];
+    await dropFiles(page, files);
+    const refusal = page.getByRole('alert').filter({ hasText: 'big_flair.nii.gz, big_seg.nii.gz' });
+    await expect(refusal).toContainText('it is 350×350×350 voxels (43 million, 172 MB as float32), more than the studio holds in a browser tab (40 million a volume); it can be opened downsampled ×2 (175×175×175)');
+    await expectKept(page);
+    await refusal.getByRole('button', { name: 'Open downsampled ×2' }).click();
+    await waitForCase(page, 'big');
+    await expect(page.getByRole('status').filter({ hasText: 'big_flair.nii.gz: read downsampled ×2 (350×350×350 → 175×175×175).' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'big_seg.nii.gz: read downsampled ×2 (350×350×350 → 175×175×175, most frequent label of each block).' })).toBeVisible();
+    await expect(page.getByTestId('legend')).toContainText('Oedema');
   });
 
   test('an empty drop', async ({ page }) => {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REAL_CASES } from '../../test/nibabel.ts';
+import { diagonalAffine } from '../core/geometry/affine.ts';
+import { headerFor, writeNifti } from '../core/nifti/write.ts';
 import { exportLikeSource, loadVolume } from '../core/volume.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -79,6 +81,22 @@ describe('studio CLI', () => {
     const scores = JSON.parse(withNaN.stdout).cases;
     expect(scores[0].regions.WT.dice).toBeGreaterThan(0.3);
     expect(scores).toEqual(JSON.parse(withZeros.stdout).cases);
+  }, 120_000);
+
+  it('a volume too large to hold is refused with the --downsample that reads it, and reads with it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'big-'));
+    const n = 350; // 42.9 million voxels, over the 40 million a volume
+    const flair = new Uint8Array(n * n * n).map((_, i) => (i % 7) * 30);
+    writeFileSync(join(dir, 'big_flair.nii.gz'), writeNifti(headerFor([n, n, n], diagonalAffine([0.5, 0.5, 0.5]), 2), flair, { gzip: true }));
+    const refused = studio('info', dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('big_flair.nii.gz: it is 350×350×350 voxels');
+    expect(refused.stderr).toContain('run again with --downsample 2');
+    const read = studio('info', dir, '--downsample', '2');
+    expect(read.code, read.stderr).toBe(0);
+    expect(JSON.parse(read.stdout).dims).toEqual([175, 175, 175]);
+    expect(JSON.parse(read.stdout).spacing).toEqual([1, 1, 1]);
+    expect(read.stderr).toContain('big_flair.nii.gz: read downsampled ×2 (350×350×350 → 175×175×175).');
   }, 120_000);
 
   it('bad input: a clear message on stderr and a non-zero exit', () => {

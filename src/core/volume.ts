@@ -10,7 +10,7 @@ import {
 } from './geometry/orientation.ts';
 import type { DatatypeCode } from './nifti/datatypes.ts';
 import type { NiftiHeader } from './nifti/header.ts';
-import { readNifti } from './nifti/read.ts';
+import { type ReadOptions, readNifti } from './nifti/read.ts';
 import { writeNifti } from './nifti/write.ts';
 
 /**
@@ -37,8 +37,8 @@ export function voxelCount(dims: Dims3): number {
 }
 
 /** Reads a .nii/.nii.gz and brings it to the canonical grid. The one reader of the studio. */
-export function loadVolume(bytes: Uint8Array, name: string): Volume {
-  const image = readNifti(bytes);
+export function loadVolume(bytes: Uint8Array, name: string, options: ReadOptions = {}): Volume {
+  const image = readNifti(bytes, options);
   const reorientation = canonicalReorientation(image.affine, image.dims);
   const affine = canonicalAffine(image.affine, reorientation);
   const data = toCanonical(image.data, reorientation);

@@ -52,7 +52,7 @@ function reportRoleless(): void {
 const setProgress = (progress: Progress | null) => useCase.setState({ progress });
 
 /** Opens dropped or picked files: a set with images starts a new case; a lone label map joins the current one. */
-export async function openFiles(files: NamedBytes[], caseId?: string): Promise<void> {
+export async function openFiles(files: NamedBytes[], caseId?: string, downsample?: number): Promise<void> {
   clearMessages();
   if (files.length === 0) {
     report('error', 'Nothing to open: the drop held no files.');
@@ -64,7 +64,14 @@ export async function openFiles(files: NamedBytes[], caseId?: string): Promise<v
   if (nifti.length === 0) return report('error', `Nothing to open: ${others.join(', ')} ${others.length > 1 ? 'are not NIfTI files' : 'is not a NIfTI file'} (.nii or .nii.gz).`);
   if (others.length) report('info', `Skipped ${others.length > 1 ? `${others.length} files that are not NIfTI images` : 'a file that is not a NIfTI image'}: ${others.join(', ')}.`);
   try {
-    const { loaded, failed } = await computeClient().request('readFiles', { files: nifti }, { onProgress: setProgress });
+    const { loaded, failed } = await computeClient().request('readFiles', { files: nifti, downsample }, { onProgress: setProgress });
+    const factor = Math.max(0, ...failed.map((f) => f.downsample ?? 0));
+    if (factor) {
+      // Every volume of a case on one grid: the whole drop is opened again at the coarser one.
+      const large = failed.filter((f) => f.downsample);
+      report('error', `${large.map((f) => f.name).join(', ')}: ${large[0].error}.`, 'too-large', { label: `Open downsampled ×${factor}`, run: () => void openFiles(files, caseId, factor) });
+      return;
+    }
     for (const f of failed) report('error', `${f.name}: ${f.error}`);
     for (const note of loadNotes(loaded)) report('info', note);
     if (loaded.length === 0) return;

@@ -6,6 +6,8 @@ export interface Message {
   text: string;
   /** What the message is about; a later message on it replaces it, and settling it removes it. */
   topic?: string;
+  /** A way out the message offers, as a button beside it. */
+  action?: { label: string; run: () => void };
 }
 
 interface MessagesState {
@@ -16,8 +18,8 @@ export const useMessages = create<MessagesState>(() => ({ messages: [] }));
 
 let nextId = 1;
 
-export function report(level: Message['level'], text: string, topic?: string): void {
-  useMessages.setState((s) => ({ messages: [...s.messages.filter((m) => !topic || m.topic !== topic).slice(-5), { id: nextId++, level, text, topic }] }));
+export function report(level: Message['level'], text: string, topic?: string, action?: Message['action']): void {
+  useMessages.setState((s) => ({ messages: [...s.messages.filter((m) => !topic || m.topic !== topic).slice(-5), { id: nextId++, level, text, topic, action }] }));
 }
 
 /** The problem a topic's message named is fixed: the banner goes. */

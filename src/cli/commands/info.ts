@@ -6,7 +6,7 @@ import type { LabelConvention } from '../../core/case/labels.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
 import type { ParsedArgs } from '../args.ts';
 import { UsageError } from '../args.ts';
-import { ROLE_FLAG, roleOverrides } from './runSetup.ts';
+import { failedFilesMessage, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
 export const infoHelp = `info PATH... [--convention brats2015|brats2021|brats2023] ${ROLE_FLAG}   load a case (folder or files) and describe it`;
 
@@ -14,8 +14,8 @@ export class InputError extends Error {}
 
 export function info(args: ParsedArgs): unknown {
   if (args.positionals.length === 0) throw new UsageError('info needs a folder or files');
-  const read = readCaseFiles(readCaseInputs(args.positionals));
-  if (read.failed.length > 0) throw new InputError(read.failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
+  const read = readCaseFiles(readCaseInputs(args.positionals), undefined, readOptions(args));
+  if (read.failed.length > 0) throw new InputError(failedFilesMessage(read.failed));
   for (const note of loadNotes(read.loaded)) process.stderr.write(`${note}\n`);
   const { files: loaded, unmatched } = applyRoleOverrides(read.loaded, roleOverrides(args));
   if (unmatched.length) throw new UsageError(`--role pattern ${unmatched.map((p) => `"${p}"`).join(', ')} matches no file`);

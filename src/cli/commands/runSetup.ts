@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleCase, type BratsCase, type CaseFile, type CaseVolumes } from '../../core/case/case.ts';
 import { LABEL_SOURCE_TEXT, labelSource } from '../../core/case/labelCandidates.ts';
-import { loadNotes, readCaseFiles } from '../../core/case/load.ts';
+import { type FileFailure, loadNotes, type ReadCaseOptions, readCaseFiles } from '../../core/case/load.ts';
 import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../core/case/roleOverrides.ts';
 import { mappingKey, type ChannelMapping } from '../../core/features/channels.ts';
 import { mappingProblems } from '../../core/experiments/compare.ts';
@@ -25,7 +25,7 @@ import { HEAD_FLAGS, headFlags } from '../headFlags.ts';
 import { useNodeBackend } from '../tfNode.ts';
 import { progressReporter } from '../progress.ts';
 
-export const ROLE_FLAG = `[--role 'PATTERN=ROLE' ...]`;
+export const ROLE_FLAG = `[--role 'PATTERN=ROLE' ...] [--downsample N]`;
 export const TRAINING_FLAGS = `${ROLE_FLAG} --weights W.safetensors --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
 
 /** `--role 'GOLD_STANDARD*=seg'`: roles by hand, for names the reader does not recognise. */
@@ -39,16 +39,30 @@ export function roleOverrides(args: ParsedArgs): RoleOverride[] {
   });
 }
 
+/** `--downsample N`: read every volume in blocks of N^3 voxels, for volumes too large to hold. */
+export function readOptions(args: ParsedArgs): ReadCaseOptions {
+  if (!args.flags.has('downsample')) return {};
+  const f = Number(flag(args, 'downsample'));
+  if (!Number.isInteger(f) || f < 1 || f > 8) throw new UsageError('--downsample takes a whole factor from 1 to 8');
+  return { downsample: f };
+}
+
+/** The files that failed, each with its reason; a volume too large says which --downsample opens it. */
+export function failedFilesMessage(failed: FileFailure[]): string {
+  const factor = Math.max(0, ...failed.map((f) => f.downsample ?? 0));
+  return failed.map((f) => `${f.name}: ${f.error}`).join('\n') + (factor ? `\nrun again with --downsample ${factor}` : '');
+}
+
 const describeFiles = (files: CaseFile[]) => files.map((f) => `${f.name} (${f.role})`).join(', ');
 
 /** One case folder, read, given roles (by name, then by --role) and assembled; the label-map choice goes to stderr. */
-export function loadCase(dir: string, overrides: RoleOverride[] = []): BratsCase {
-  return readCase(dir, overrides).c;
+export function loadCase(dir: string, overrides: RoleOverride[] = [], options: ReadCaseOptions = {}): BratsCase {
+  return readCase(dir, overrides, options).c;
 }
 
-function readCase(dir: string, overrides: RoleOverride[]): { dir: string; c: BratsCase; files: CaseFile[] } {
-  const { loaded, failed } = readCaseFiles(readCaseInputs([dir]));
-  if (failed.length) throw new Error(failed.map((f) => `${f.name}: ${f.error}`).join('\n'));
+function readCase(dir: string, overrides: RoleOverride[], options: ReadCaseOptions): { dir: string; c: BratsCase; files: CaseFile[] } {
+  const { loaded, failed } = readCaseFiles(readCaseInputs([dir]), undefined, options);
+  if (failed.length) throw new Error(failedFilesMessage(failed));
   for (const note of loadNotes(loaded)) process.stderr.write(`${dir}: ${note}\n`);
   const { files, unmatched } = applyRoleOverrides(loaded, overrides);
   for (const p of unmatched) process.stderr.write(`${dir}: --role pattern "${p}" matches no file\n`);
@@ -78,7 +92,8 @@ export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: C
   const testDirs = args.flags.get('test') ?? [];
   if (!trainDirs.length || (testRequired && !testDirs.length)) throw new UsageError(testRequired ? 'give --train and --test folders' : 'give --train folders (and --test folders, or none to hold out slices)');
   const overrides = roleOverrides(args);
-  const load = (dir: string) => readCase(dir, overrides);
+  const options = readOptions(args);
+  const load = (dir: string) => readCase(dir, overrides, options);
   const [train, test] = [trainDirs.map(load), testDirs.map(load)];
   checkCases([...train, ...test], mappings);
   return { train: train.map((t) => t.c), test: test.map((t) => t.c) };

@@ -16,7 +16,7 @@ import { scribbleScores } from '../../core/scribbles/scores.ts';
 import { fromF16Array } from '../../core/weights/f16.ts';
 import { compareGrids, exportLikeSource, loadVolume } from '../../core/volume.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
-import { loadBackbone, loadCase, cliProgress, ROLE_FLAG, roleOverrides } from './runSetup.ts';
+import { loadBackbone, loadCase, cliProgress, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
 export const scribblesHelp = `scribbles --case DIR... --scribbles FILE... --weights W.safetensors [--mapping flair,t1ce,t2] [--classes brats|lesion] [--size 224] [--steps 300] [--out-dir DIR] ${ROLE_FLAG}`;
 
@@ -33,7 +33,7 @@ export async function scribbles(args: ParsedArgs): Promise<unknown> {
   const overrides = roleOverrides(args);
   // Every file is read and checked before the backbone loads: a wrong grid should not wait for it.
   const inputs = dirs.map((dir, i) => {
-    const c = loadCase(dir, overrides);
+    const c = loadCase(dir, overrides, readOptions(args));
     const s = loadVolume(new Uint8Array(readFileSync(files[i])), files[i]);
     const mismatch = compareGrids(referenceVolume(c), s);
     if (mismatch) throw new Error(`${files[i]} is not on the grid of case ${c.id}: ${mismatch.detail}`);

@@ -1,4 +1,5 @@
 import type { NamedBytes } from '../synthetic/files.ts';
+import { VolumeTooLargeError } from '../nifti/read.ts';
 import { loadVolume } from '../volume.ts';
 import type { CaseFile } from './case.ts';
 import { chooseLabelMap } from './labelCandidates.ts';
@@ -7,6 +8,20 @@ import { detectRole, MODALITIES, type Modality } from './roles.ts';
 export interface FileFailure {
   name: string;
   error: string;
+  /** Too large to hold: the downsampling factor that would open it. */
+  downsample?: number;
+}
+
+/**
+ * Voxels a volume may have in the studio (4.5 BraTS volumes, 160 MB as float32): a case holds four
+ * or five such volumes beside its normalised copies and features, in a tab's memory.
+ */
+export const MAX_VOXELS = 40_000_000;
+
+export interface ReadCaseOptions {
+  maxVoxels?: number;
+  /** Read every volume of the case downsampled by this factor (one grid for all of them). */
+  downsample?: number;
 }
 
 export function isNiftiName(name: string): boolean {
@@ -18,15 +33,17 @@ export function isNiftiName(name: string): boolean {
  * cannot be read is reported with the reason and left out; the others still load. Of several label
  * maps the best by name is taken, the others kept as alternatives. onFile(i) comes before file i.
  */
-export function readCaseFiles(files: NamedBytes[], onFile?: (done: number) => void): { loaded: CaseFile[]; failed: FileFailure[] } {
+export function readCaseFiles(files: NamedBytes[], onFile?: (done: number) => void, options: ReadCaseOptions = {}): { loaded: CaseFile[]; failed: FileFailure[] } {
   const loaded: CaseFile[] = [];
   const failed: FileFailure[] = [];
   for (const [i, { name, bytes }] of files.entries()) {
     onFile?.(i);
+    const role = detectRole(name)?.role ?? 'ignore';
     try {
-      loaded.push({ name, role: detectRole(name)?.role ?? 'ignore', volume: loadVolume(bytes, name) });
+      const labels = role === 'seg' || role === 'altseg' || role === 'brainmask';
+      loaded.push({ name, role, volume: loadVolume(bytes, name, { maxVoxels: options.maxVoxels ?? MAX_VOXELS, downsample: options.downsample, labels }) });
     } catch (e) {
-      failed.push({ name, error: (e as Error).message });
+      failed.push({ name, error: (e as Error).message, ...(e instanceof VolumeTooLargeError ? { downsample: e.factor } : {}) });
     }
   }
   return { loaded: chooseLabelMap(loaded), failed };

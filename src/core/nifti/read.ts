@@ -1,7 +1,9 @@
 import { Gunzip } from 'fflate';
 import { type Affine, affineFromRows, affineProblem, diagonalAffine, qformToAffine } from '../geometry/affine.ts';
 import { decodeVoxels, isSupportedDatatype, NIFTI_TYPES, unsupportedDatatypeMessage } from './datatypes.ts';
+import { decodeDownsampled, downsampledAffine, downsampledDims, factorFor } from './downsample.ts';
 import { headerSize, NiftiError, type NiftiHeader, parseHeader } from './header.ts';
+import { headerFor } from './write.ts';
 
 /** A NIfTI image as stored: voxel values (scaling applied) in the file's own axis order. */
 export interface NiftiImage {
@@ -81,8 +83,29 @@ function chooseAffine(h: NiftiHeader): Pick<NiftiImage, 'affine' | 'affineSource
   return { affine, affineSource: source, affineNote: `${skipped}, so its geometry comes from its ${FIELDS[source]}` };
 }
 
+export interface ReadOptions {
+  /** Beyond this many voxels the file is refused with a VolumeTooLargeError, unless `downsample` is given. */
+  maxVoxels?: number;
+  /** Read blocks of f x f x f voxels as one (see downsample.ts). */
+  downsample?: number;
+  /** A label map: a block takes its most frequent label instead of the mean. */
+  labels?: boolean;
+}
+
+/** A volume too large to hold, with the factor that would bring it within the limit. */
+export class VolumeTooLargeError extends NiftiError {
+  constructor(readonly dims: [number, number, number], readonly factor: number, maxVoxels: number) {
+    const n = dims[0] * dims[1] * dims[2];
+    super(
+      `it is ${dims.join('×')} voxels (${Math.round(n / 1e6)} million, ${Math.round((n * 4) / 1e6)} MB as float32), more than the studio holds in a browser tab ` +
+        `(${Math.round(maxVoxels / 1e6)} million a volume); it can be opened downsampled ×${factor} (${downsampledDims(dims, factor).join('×')})`,
+    );
+    this.name = 'VolumeTooLargeError';
+  }
+}
+
 /** Reads a .nii or .nii.gz held in memory. Throws NiftiError with a user-facing message. */
-export function readNifti(raw: Uint8Array): NiftiImage {
+export function readNifti(raw: Uint8Array, options: ReadOptions = {}): NiftiImage {
   if (raw.byteLength === 0) throw new NiftiError('the file is empty');
   const bytes = isGzip(raw) ? gunzip(raw) : raw;
   const header = parseHeader(bytes);
@@ -98,18 +121,32 @@ export function readNifti(raw: Uint8Array): NiftiImage {
   if (dims.some((d) => d < 1)) throw new NiftiError(`invalid dimensions ${dims.join('x')}`);
   if (!isSupportedDatatype(header.datatype)) throw new NiftiError(unsupportedDatatypeMessage(header.datatype));
   const n = dims[0] * dims[1] * dims[2];
-  const offset = Math.max(header.voxOffset, headerSize(header.version));
+  if (!Number.isFinite(header.voxOffset) || header.voxOffset < 0) throw new NiftiError(`invalid vox_offset ${header.voxOffset}`);
+  const offset = Math.max(Math.floor(header.voxOffset), headerSize(header.version));
   const need = n * NIFTI_TYPES[header.datatype].bytes;
   if (bytes.byteLength < offset + need) {
     throw new NiftiError(`file is truncated: ${need} bytes of voxel data expected, ${Math.max(0, bytes.byteLength - offset)} found`);
   }
+  const f = options.downsample ?? 1;
+  if (f === 1 && options.maxVoxels !== undefined && n > options.maxVoxels) throw new VolumeTooLargeError(dims, factorFor(dims, options.maxVoxels), options.maxVoxels);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const values = decodeVoxels(view, offset, n, header.datatype, header.littleEndian);
   // nibabel's rule: a zero or non-finite slope means "no scaling".
   const scaled = header.sclSlope !== 0 && Number.isFinite(header.sclSlope);
   const slope = scaled ? header.sclSlope : 1;
   const inter = scaled && Number.isFinite(header.sclInter) ? header.sclInter : 0;
+  const geometry = chooseAffine(header);
+  if (f > 1) {
+    const stored = { view, offset, dims, datatype: header.datatype, littleEndian: header.littleEndian, slope, inter };
+    const coarse = downsampledDims(dims, f);
+    const affine = downsampledAffine(geometry.affine, f);
+    // The header describes the grid read, so exports overlay it; averaged values are float32.
+    const datatype = options.labels ? header.datatype : 16;
+    const coarseHeader = { ...headerFor(coarse, affine, datatype, header.descrip), intentCode: header.intentCode };
+    const note = `read downsampled ×${f} (${dims.join('×')} → ${coarse.join('×')}${options.labels ? ', most frequent label of each block' : ''})`;
+    return { header: coarseHeader, dims: coarse, affine, affineSource: 'sform', affineNote: [geometry.affineNote, note].filter(Boolean).join('; '), data: decodeDownsampled(stored, f, !!options.labels) };
+  }
+  const values = decodeVoxels(view, offset, n, header.datatype, header.littleEndian);
   const data = values instanceof Float32Array && slope === 1 && inter === 0 ? values : new Float32Array(n);
   if (data !== values) for (let i = 0; i < n; i++) data[i] = values[i] * slope + inter;
-  return { header, dims, ...chooseAffine(header), data };
+  return { header, dims, ...geometry, data };
 }

@@ -8,6 +8,16 @@ export function Messages() {
       {messages.map((m) => (
         <div key={m.id} className={`message ${m.level}`} role={m.level === 'error' ? 'alert' : 'status'} data-testid={`message-${m.level}`}>
           <span>{m.text}</span>
+          {m.action && (
+            <button
+              onClick={() => {
+                dismiss(m.id);
+                m.action!.run();
+              }}
+            >
+              {m.action.label}
+            </button>
+          )}
           <button aria-label="Dismiss" onClick={() => dismiss(m.id)}>
             ×
           </button>
