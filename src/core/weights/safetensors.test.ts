@@ -43,3 +43,16 @@ describe('parseSafetensors', () => {
     expect(parseSafetensors(file({ __metadata__: { a: 'b', n: 3 } })).metadata).toEqual({ a: 'b' });
   });
 });
+
+describe('a checkpoint of another model', () => {
+  it('a CLIP vision tower is named as not DINOv2, with the tensors it holds', async () => {
+    const { readDinoV2 } = await import('../models/dinov2/load.ts');
+    const clip = writeSafetensors(
+      ['vision_model.embeddings.class_embedding', 'vision_model.embeddings.patch_embedding.weight', 'vision_model.encoder.layers.0.mlp.fc1.weight', 'vision_model.post_layernorm.weight'].map((name) => ({ name, shape: [2], values: new Float32Array(2) })),
+      'F32',
+    );
+    expect(() => readDinoV2([clip])).toThrow(
+      'this is not a DINOv2 checkpoint: none of its 4 tensors (vision_model.embeddings.class_embedding, vision_model.embeddings.patch_embedding.weight, vision_model.encoder.layers.0.mlp.fc1.weight, …) belongs to a DINOv2 backbone',
+    );
+  });
+});

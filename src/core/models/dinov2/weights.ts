@@ -41,6 +41,9 @@ export function readCheckpoint(files: Uint8Array[]): { weights: DinoV2Weights; n
   return { weights, naming, metadata };
 }
 
+/** Names (the authors' layout, which Hugging Face names are mapped to) only a DINOv2 backbone has. */
+const DINOV2_NAME = /^(cls_token|register_tokens|mask_token|pos_embed|patch_embed\.|blocks\.\d+\.)/;
+
 function need(w: DinoV2Weights, name: string): { shape: number[]; values: Float32Array } {
   const t = w.get(name);
   if (!t) throw new WeightsError(`checkpoint lacks tensor ${name}`);
@@ -59,6 +62,13 @@ export function inferConfig(
   naming: Naming,
   options: { configJson?: { num_attention_heads?: number }; interpolation?: PosInterpolation; randomWeights?: boolean } = {},
 ): DinoV2Config {
+  if (![...w.keys()].some((k) => DINOV2_NAME.test(k))) {
+    const sample = [...w.keys()].slice(0, 3).join(', ');
+    throw new WeightsError(
+      `this is not a DINOv2 checkpoint: none of its ${w.size} tensors${sample ? ` (${sample}${w.size > 3 ? ', …' : ''})` : ''} belongs to a DINOv2 backbone; ` +
+        `the studio reads DINOv2 checkpoints in the authors' or Hugging Face's layout (facebook/dinov2-*)`,
+    );
+  }
   const cls = need(w, 'cls_token');
   const dim = cls.shape[cls.shape.length - 1];
   const patch = need(w, 'patch_embed.proj.weight');
