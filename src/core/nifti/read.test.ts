@@ -98,6 +98,18 @@ describe('readNifti rejects bad input with a clear message', () => {
     expect(() => readNifti(gz.subarray(0, gz.length >> 1))).toThrow(/gzip/);
     for (const cut of [2, 6, 10]) expect(() => readNifti(gz.subarray(0, cut))).toThrow(/corrupt or truncated gzip data/);
   });
+  it('an Analyze-style .hdr/.img pair (magic ni1) is named, with what to convert to', () => {
+    const pair = good.slice();
+    pair.set([0x6e, 0x69, 0x31, 0], 344); // "ni1": the header of a two-file NIfTI
+    expect(() => readNifti(pair)).toThrow('header/image pairs (.hdr/.img) are not supported; convert to .nii or .nii.gz');
+  });
+  it('a vox_offset that is not a byte position', () => {
+    for (const bad of [NaN, -4]) {
+      const b = good.slice();
+      new DataView(b.buffer).setFloat32(108, bad, true); // nifti1.h: vox_offset at byte 108
+      expect(() => readNifti(b)).toThrow(`invalid vox_offset ${bad}`);
+    }
+  });
   it('a 4D volume', () => {
     const four = good.slice();
     const v = new DataView(four.buffer);
