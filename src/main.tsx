@@ -1,5 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
+import { registerOffline } from './ui/offline.ts';
 import { reportPageErrors } from './ui/pageErrors.ts';
 import './ui/styles.css';
 import { restoreWhenLost } from './state/recovery.ts';
@@ -12,6 +13,7 @@ if (new URLSearchParams(location.search).has('debug')) {
 
 reportPageErrors();
 restoreWhenLost();
+registerOffline();
 
 createRoot(document.getElementById('root')!).render(
   // No StrictMode: its double mount would attach two WebGL contexts to the viewer's canvas.

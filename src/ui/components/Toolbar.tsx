@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { loadSampleCase, openFiles, useCase } from '../../state/case.ts';
+import { useOffline } from '../../state/offline.ts';
 import { goToLesion, useTraining } from '../../state/training.ts';
 import { setViewMode, useView } from '../../state/view.ts';
 import { pickedFolder, readFiles } from '../files.ts';
@@ -18,6 +19,7 @@ export function Toolbar() {
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const mode = useView((s) => s.mode);
+  const offline = useOffline((s) => s.ready);
   const progress = useCase((s) => s.progress);
   const hasLabels = useCase((s) => !!s.current?.labels);
   const hasPrediction = useTraining((s) => !!s.volume);
@@ -53,6 +55,11 @@ export function Toolbar() {
         </button>
       </nav>
       <ProgressBar progress={progress} />
+      {offline && (
+        <span className="offline-ready" data-testid="offline-ready" title="The page, its worker and WebAssembly are kept in this browser; weights and features already cached too">
+          Works offline
+        </span>
+      )}
     </header>
   );
 }
