@@ -2,6 +2,7 @@
 /** The studio's command line: the same core as the app, for batch work. */
 import { compare, compareHelp } from './commands/compare.ts';
 import { experiment, experimentHelp } from './commands/experiment.ts';
+import { extract, extractHelp } from './commands/extract.ts';
 import { info, infoHelp } from './commands/info.ts';
 import { checkpointHelp, convert, convertHelp, embed, embedHelp, makeCheckpoint } from './commands/models.ts';
 import { scribbles, scribblesHelp } from './commands/scribbles.ts';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unkno
   experiment: { run: experiment, help: experimentHelp },
   compare: { run: compare, help: compareHelp },
   scribbles: { run: scribbles, help: scribblesHelp },
+  extract: { run: extract, help: extractHelp },
 };
 
 function usage(): string {

@@ -10,10 +10,9 @@ import { headOf } from '../../core/experiments/experiment.ts';
 import { ablationVariants } from '../headFlags.ts';
 import { comparisonCsv, comparisonHtml } from '../../core/experiments/report.ts';
 import { parseMapping } from '../../core/features/channels.ts';
-import { memoryFeatureStore } from '../../core/features/store.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { describeHead } from '../../core/heads/headSettings.ts';
-import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, runFeatureStore, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const compareHelp = `compare --train DIR... [--test DIR...] (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
 
@@ -37,7 +36,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   const cases = { train: train.map(caseVolumes), test: test.map(caseVolumes) };
   const extractionEstimate = await announceExtraction([...cases.train, ...cases.test], backbone, settings.size, extractionWork(variants, settings.plane));
   const start = performance.now();
-  const store = memoryFeatureStore();
+  const { store, explain } = await runFeatureStore(args, [...cases.train, ...cases.test]);
   const progress = cliProgress();
   const runs = await compareVariants({
     ...cases,
@@ -47,6 +46,8 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
     model: { name: description.weights.join(' + '), randomWeights: description.randomWeights, dim: description.dim },
     store,
     onProgress: progress.update,
+  }).catch((e) => {
+    throw explain(e);
   });
   progress.finish();
   const experiments = runs.map((r) => r.record);

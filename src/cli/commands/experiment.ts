@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { caseVolumes, referenceVolume } from '../../core/case/case.ts';
 import { type ExperimentSettings, headOf, runExperiment, summarise } from '../../core/experiments/experiment.ts';
 import { mappingKey, parseMapping } from '../../core/features/channels.ts';
-import { memoryFeatureStore } from '../../core/features/store.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
-import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, runFeatureStore, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
 export const experimentHelp = `experiment --train DIR... --test DIR... --mapping flair,t1ce,t2 ${TRAINING_FLAGS} [--out-dir DIR]`;
 
@@ -18,9 +17,11 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
   const [trainCases, testCases] = [train.map(caseVolumes), test.map(caseVolumes)];
   const extractionEstimate = await announceExtraction([...trainCases, ...testCases], backbone, settings.size, extractionWork([{ mapping: settings.mapping, head: headOf(settings) }], settings.plane));
   const start = performance.now();
-  const store = memoryFeatureStore();
+  const { store, explain } = await runFeatureStore(args, [...trainCases, ...testCases]);
   const progress = cliProgress();
-  const { cases } = await runExperiment({ train: trainCases, test: testCases, settings, store, backbone, onProgress: progress.update });
+  const { cases } = await runExperiment({ train: trainCases, test: testCases, settings, store, backbone, onProgress: progress.update }).catch((e) => {
+    throw explain(e);
+  });
   progress.finish();
   const outDir = args.flags.get('out-dir')?.[0];
   if (outDir) {

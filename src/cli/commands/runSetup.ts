@@ -9,7 +9,9 @@ import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../
 import { mappingKey, type ChannelMapping } from '../../core/features/channels.ts';
 import { mappingProblems } from '../../core/experiments/compare.ts';
 import type { Plane } from '../../core/features/slices.ts';
-import type { FeatureStore } from '../../core/features/store.ts';
+import { type FeatureStore, memoryFeatureStore } from '../../core/features/store.ts';
+import { caseContentHash } from '../../core/features/extract.ts';
+import { diskFeatureStore, FeaturesMissing } from '../store/diskFeatureStore.ts';
 import { type Backbone, DEFAULT_SETTINGS } from '../../core/experiments/experiment.ts';
 import { describeEstimate, extractionEstimate, secondsPerSlice } from '../../core/features/estimate.ts';
 import { headPlanes, type HeadSettings, usesBackbone } from '../../core/heads/headSettings.ts';
@@ -26,7 +28,7 @@ import { useNodeBackend } from '../tfNode.ts';
 import { progressReporter } from '../progress.ts';
 
 export const ROLE_FLAG = `[--role 'PATTERN=ROLE' ...] [--downsample N]`;
-export const TRAINING_FLAGS = `${ROLE_FLAG} --weights W.safetensors --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
+export const TRAINING_FLAGS = `${ROLE_FLAG} --weights W.safetensors [--features STORE] --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
 
 /** `--role 'GOLD_STANDARD*=seg'`: roles by hand, for names the reader does not recognise. */
 export function roleOverrides(args: ParsedArgs): RoleOverride[] {
@@ -61,12 +63,18 @@ export function loadCase(dir: string, overrides: RoleOverride[] = [], options: R
 }
 
 function readCase(dir: string, overrides: RoleOverride[], options: ReadCaseOptions): { dir: string; c: BratsCase; files: CaseFile[] } {
-  const { loaded, failed } = readCaseFiles(readCaseInputs([dir]), undefined, options);
+  return readCaseAt([dir], caseIdOfInputs([dir]) ?? basename(dir), overrides, options);
+}
+
+/** A case from a folder or from files (a flat dataset folder's case), under the given id. */
+export function readCaseAt(paths: string[], id: string, overrides: RoleOverride[], options: ReadCaseOptions): { dir: string; c: BratsCase; files: CaseFile[] } {
+  const dir = paths.length === 1 ? paths[0] : id;
+  const { loaded, failed } = readCaseFiles(readCaseInputs(paths), undefined, options);
   if (failed.length) throw new Error(failedFilesMessage(failed));
   for (const note of loadNotes(loaded)) process.stderr.write(`${dir}: ${note}\n`);
   const { files, unmatched } = applyRoleOverrides(loaded, overrides);
   for (const p of unmatched) process.stderr.write(`${dir}: --role pattern "${p}" matches no file\n`);
-  const c = assembleCase(files, { id: caseIdOfInputs([dir]) ?? basename(dir) });
+  const c = assembleCase(files, { id });
   if (c.labels && c.labelAlternatives.length) {
     process.stderr.write(`${dir}: scoring against ${c.labels.fileName} (${LABEL_SOURCE_TEXT[labelSource(c.labels.fileName)]}); other label maps: ${c.labelAlternatives.join(', ')} (choose one with --role 'NAME=seg')\n`);
   }
@@ -165,6 +173,29 @@ export async function announceExtraction(cases: CaseVolumes[], backbone: Backbon
   const many = work.mappings > 1 ? ` (x ${work.mappings} mappings)` : '';
   process.stderr.write(`extraction estimate at ${rate.toFixed(2)} s a slice: ${cases[0].id}: ${describeEstimate(perCase[0])}${many}; all ${cases.length} cases ≈ ${(total / 60).toFixed(1)} min (cached slices are skipped)\n`);
   return { secondsPerSlice: +rate.toFixed(3), mappings: work.mappings, firstCase: perCase[0].map((p) => ({ ...p, seconds: Math.round(p.seconds * work.mappings) })), totalSeconds: Math.round(total) };
+}
+
+/**
+ * Where a run's features come from: extracted in memory, or with --features STORE read from a
+ * store `extract` wrote (never computed: a case missing there is an error naming it and the
+ * command that makes it).
+ */
+export async function runFeatureStore(args: ParsedArgs, cases: CaseVolumes[]): Promise<{ store: FeatureStore; explain: (e: unknown) => unknown }> {
+  const dir = args.flags.get('features')?.[0];
+  if (!dir) return { store: memoryFeatureStore(), explain: (e) => e };
+  const ids = new Map(await Promise.all(cases.map(async (c) => [(await caseContentHash(c.volumes, c.brainmask)).slice(0, 16), c.id] as const)));
+  return {
+    store: diskFeatureStore(dir, { readOnly: true }),
+    explain(e) {
+      if (!(e instanceof FeaturesMissing)) return e;
+      const [caseHash, mapping, , size, plane, layers] = e.key.split('|');
+      const layersFlag = layers === 'last' ? '' : ` --layers ${layers.replace('last', '')}`;
+      return new Error(
+        `${dir} has no features of case ${ids.get(caseHash) ?? caseHash} for mapping ${mapping} at ${size} (${plane}, ${layers} block${layers === 'last' ? '' : 's'}) from these weights; ` +
+          `make them with: npm run -s studio -- extract --dataset DIR --mapping ${mapping} --weights <the same weights> --size ${size} --plane ${plane}${layersFlag} --out ${dir}`,
+      );
+    },
+  };
 }
 
 /** The F16 feature cache a run filled: one entry per case, mapping, plane and layer choice. */

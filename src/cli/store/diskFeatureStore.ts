@@ -1,0 +1,98 @@
+/**
+ * A feature store on disk for batch runs: one F16 safetensors file per case x mapping x model x
+ * size x plane x layers (one feature key), each slice a tensor, the key and what made it in the
+ * metadata. A file is written whole, to a temporary name and renamed, so a job killed mid-case
+ * leaves no half file; a file present is complete, and a rerun skips it.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FeatureStore } from '../../core/features/store.ts';
+import { fromF16Array } from '../../core/weights/f16.ts';
+import { parseSafetensors, writeSafetensors } from '../../core/weights/safetensors.ts';
+
+export const STORE_FORMAT = 'dino-seg-studio/features@1';
+
+/** A read that found no file for a key: the command names the case and how to make it. */
+export class FeaturesMissing extends Error {
+  constructor(readonly key: string) {
+    super(`no features stored for ${key}`);
+    this.name = 'FeaturesMissing';
+  }
+}
+
+export const storeFileName = (key: string) => `${key.replaceAll('|', '__').replaceAll(',', '-')}.safetensors`;
+
+export interface DiskFeatureStore extends FeatureStore {
+  has(key: string): boolean;
+  /** Writes the slices put under `key` as one file, atomically, with `metadata` beside the key. */
+  flush(key: string, metadata: Record<string, string>): { file: string; bytes: number };
+  path(key: string): string;
+}
+
+/**
+ * `readOnly`: a key without a file is FeaturesMissing instead of a miss the caller would compute;
+ * files read are kept for the last `keep` keys only, so a run over many cases holds a few.
+ */
+export function diskFeatureStore(dir: string, options: { readOnly?: boolean; keep?: number } = {}): DiskFeatureStore {
+  mkdirSync(dir, { recursive: true });
+  const pending = new Map<string, Map<number, Uint16Array>>();
+  const loaded = new Map<string, Map<number, Uint16Array>>();
+  const path = (key: string) => join(dir, storeFileName(key));
+
+  function load(key: string): Map<number, Uint16Array> | undefined {
+    const hit = loaded.get(key);
+    if (hit) return hit;
+    if (!existsSync(path(key))) return undefined;
+    const file = parseSafetensors(new Uint8Array(readFileSync(path(key))));
+    if (file.metadata.key !== key) throw new Error(`${path(key)} holds features for ${file.metadata.key}, not ${key}`);
+    const slices = new Map<number, Uint16Array>();
+    for (const [name, t] of file.tensors) {
+      const bits = new Uint16Array(t.bytes.byteLength / 2);
+      new Uint8Array(bits.buffer).set(t.bytes);
+      slices.set(Number(name.replace('slice_', '')), bits);
+    }
+    loaded.set(key, slices);
+    while (loaded.size > (options.keep ?? 4)) loaded.delete(loaded.keys().next().value!);
+    return slices;
+  }
+
+  return {
+    path,
+    has: (key) => pending.has(key) || existsSync(path(key)),
+    async get(key, slice) {
+      const stored = pending.get(key)?.get(slice) ?? load(key)?.get(slice);
+      if (!stored && options.readOnly && !existsSync(path(key))) throw new FeaturesMissing(key);
+      return stored;
+    },
+    async put(key, slice, values) {
+      if (!pending.has(key)) pending.set(key, new Map());
+      pending.get(key)!.set(slice, values);
+    },
+    flush(key, metadata) {
+      const slices = [...(pending.get(key) ?? new Map<number, Uint16Array>())].sort((a, b) => a[0] - b[0]);
+      const bytes = writeSafetensors(
+        slices.map(([k, v]) => ({ name: `slice_${String(k).padStart(4, '0')}`, shape: [v.length], values: fromF16Array(v) })),
+        'F16',
+        { ...metadata, format: STORE_FORMAT, key, slices: JSON.stringify(slices.map(([k]) => k)) },
+      );
+      const temp = `${path(key)}.tmp-${process.pid}`;
+      writeFileSync(temp, bytes);
+      renameSync(temp, path(key));
+      pending.delete(key);
+      return { file: path(key), bytes: bytes.byteLength };
+    },
+    async usage() {
+      const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors'));
+      const keys = files.map((f) => {
+        const meta = parseSafetensors(new Uint8Array(readFileSync(join(dir, f)))).metadata;
+        return { key: meta.key, slices: (JSON.parse(meta.slices ?? '[]') as number[]).length, bytes: statSync(join(dir, f)).size };
+      });
+      return { bytes: keys.reduce((a, k) => a + k.bytes, 0), keys };
+    },
+    async clear() {
+      for (const f of readdirSync(dir).filter((f) => f.endsWith('.safetensors'))) unlinkSync(join(dir, f));
+      pending.clear();
+      loaded.clear();
+    },
+  };
+}
