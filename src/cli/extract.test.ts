@@ -1,6 +1,6 @@
 /** `extract` and the feature store on disk, as a cluster's job array runs them: processes side by side. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,5 +102,30 @@ describe('extract into a feature store, sharded', () => {
     const missing = studio('experiment', '--train', join(dataset, 'case-1'), '--test', join(dataset, 'case-3'), '--head', 'linear', '--epochs', '1', '--mapping', 'flair,flair,flair', '--weights', weights, '--features', whole);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`${whole} has no features of case case-1 for mapping flair,flair,flair at 224 (axial, last block) from these weights; make them with: npm run -s studio -- extract --dataset DIR --mapping flair,flair,flair`);
+  }, 240_000);
+
+  it('experiment jobs over shards of a test dataset merge into the table one job gives', async () => {
+    const job = (...more: string[]) =>
+      studioAsync('experiment', '--train', join(dataset, 'case-1'), '--test-dataset', dataset, '--head', 'linear', '--epochs', '10', '--seed', '1', '--mapping', 'flair,t1ce,t2', '--weights', weights, '--features', whole, ...more);
+    const [one, ...shards] = await Promise.all([job(), job('--shard', '0/2'), job('--shard', '1/2')]);
+    for (const r of [one, ...shards]) expect(r.code, r.stderr).toBe(0);
+    expect(shards[1].stderr).toContain('test shard 1/2 (--shard): 2 of 5 cases: case-2, case-4');
+    const paths = shards.map((r, i) => {
+      const path = join(tmp, `shard-${i}.json`);
+      writeFileSync(path, r.stdout);
+      return path;
+    });
+    const merged = studio('merge', ...paths, '--csv', join(tmp, 'merged.csv'));
+    expect(merged.code, merged.stderr).toBe(0);
+    const whole1 = JSON.parse(one.stdout);
+    const out = JSON.parse(merged.stdout);
+    expect(out.cases).toEqual(whole1.cases);
+    for (const region of ['WT', 'TC', 'ET']) expect(out.mean[region].dice.mean).toBeCloseTo(whole1.mean[region].dice.mean, 3);
+    expect(readFileSync(join(tmp, 'merged.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 5 * 3);
+    // Shards of different runs do not merge, nor does a case twice.
+    const other = join(tmp, 'other.json');
+    writeFileSync(other, JSON.stringify({ ...JSON.parse(shards[1].stdout), settings: { ...JSON.parse(shards[1].stdout).settings, seed: 2 } }));
+    expect(studio('merge', paths[0], other).stderr).toContain('was not run with the same model and settings');
+    expect(studio('merge', paths[0], paths[0]).stderr).toContain('case case-1 is in both');
   }, 240_000);
 });

@@ -4,6 +4,7 @@ import { compare, compareHelp } from './commands/compare.ts';
 import { experiment, experimentHelp } from './commands/experiment.ts';
 import { extract, extractHelp } from './commands/extract.ts';
 import { info, infoHelp } from './commands/info.ts';
+import { merge, mergeHelp } from './commands/merge.ts';
 import { checkpointHelp, convert, convertHelp, embed, embedHelp, makeCheckpoint } from './commands/models.ts';
 import { scribbles, scribblesHelp } from './commands/scribbles.ts';
 import { synth, synthHelp } from './commands/synth.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unkno
   compare: { run: compare, help: compareHelp },
   scribbles: { run: scribbles, help: scribblesHelp },
   extract: { run: extract, help: extractHelp },
+  merge: { run: merge, help: mergeHelp },
 };
 
 function usage(): string {

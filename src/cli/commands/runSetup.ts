@@ -11,7 +11,9 @@ import { mappingProblems } from '../../core/experiments/compare.ts';
 import type { Plane } from '../../core/features/slices.ts';
 import { type FeatureStore, memoryFeatureStore } from '../../core/features/store.ts';
 import { caseContentHash } from '../../core/features/extract.ts';
+import { type DatasetCase, datasetCases } from '../store/dataset.ts';
 import { diskFeatureStore, FeaturesMissing } from '../store/diskFeatureStore.ts';
+import { parseShard, shardFromEnvironment, takeShard } from '../store/shard.ts';
 import { type Backbone, DEFAULT_SETTINGS } from '../../core/experiments/experiment.ts';
 import { describeEstimate, extractionEstimate, secondsPerSlice } from '../../core/features/estimate.ts';
 import { headPlanes, type HeadSettings, usesBackbone } from '../../core/heads/headSettings.ts';
@@ -98,13 +100,28 @@ export const backboneMappings = (runs: { mapping: ChannelMapping; head: HeadSett
 export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: ChannelMapping[]): { train: BratsCase[]; test: BratsCase[] } {
   const trainDirs = args.flags.get('train') ?? [];
   const testDirs = args.flags.get('test') ?? [];
-  if (!trainDirs.length || (testRequired && !testDirs.length)) throw new UsageError(testRequired ? 'give --train and --test folders' : 'give --train folders (and --test folders, or none to hold out slices)');
+  if (!trainDirs.length || (testRequired && !testDirs.length && !args.flags.has('test-dataset'))) throw new UsageError(testRequired ? 'give --train and --test folders' : 'give --train folders (and --test folders, or none to hold out slices)');
   const overrides = roleOverrides(args);
   const options = readOptions(args);
   const load = (dir: string) => readCase(dir, overrides, options);
-  const [train, test] = [trainDirs.map(load), testDirs.map(load)];
+  const [train, test] = [trainDirs.map(load), [...testDirs.map(load), ...testShard(args).map((c) => readCaseAt(c.paths, c.id, overrides, options))]];
   checkCases([...train, ...test], mappings);
   return { train: train.map((t) => t.c), test: test.map((t) => t.c) };
+}
+
+/**
+ * `--test-dataset DIR`: this job's shard of a dataset's cases as test cases (--shard K/N or the job
+ * array's environment, as `extract` takes them), so a job array scores a dataset and `merge` joins it.
+ */
+function testShard(args: ParsedArgs): DatasetCase[] {
+  const dir = args.flags.get('test-dataset')?.[0];
+  if (!dir) return [];
+  const shards = args.flags.has('shards') ? intFlag(args, 'shards') : undefined;
+  const shard = args.flags.has('shard') ? parseShard(flag(args, 'shard')) : shardFromEnvironment(process.env, shards);
+  const all = datasetCases(dir);
+  const mine = takeShard(all, (c) => c.id, shard);
+  process.stderr.write(`test shard ${shard.index}/${shard.count} (${shard.from}): ${mine.length} of ${all.length} cases: ${mine.map((c) => c.id).join(', ')}\n`);
+  return mine;
 }
 
 /** --task, else what the training cases' label maps suggest, as the app chooses it (one tumour label: binary). */

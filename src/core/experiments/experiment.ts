@@ -129,7 +129,7 @@ export function headOf(s: Partial<HeadSettings>): HeadSettings {
 }
 
 /** Mean and standard deviation per region over cases (HD95 over the finite values). */
-export function summarise(cases: CaseResult[]): Record<string, { dice: { mean: number | null; sd: number | null; n: number; absent: number }; hd95: { mean: number | null; sd: number | null; n: number } }> {
+export function summarise(cases: Pick<CaseResult, 'scores'>[]): Record<string, { dice: { mean: number | null; sd: number | null; n: number; absent: number }; hd95: { mean: number | null; sd: number | null; n: number } }> {
   const out: ReturnType<typeof summarise> = {};
   for (const region of cases[0]?.scores.map((s) => s.region) ?? []) {
     const all = cases.map((c) => c.scores.find((s) => s.region === region)!);
