@@ -126,6 +126,38 @@ export async function restoreFeatures(): Promise<number | null> {
   return again.slices.length;
 }
 
+/**
+ * A feature-store file (from the CLI's `extract` on a cluster, or an export) into the cache; its
+ * settings become the panel's, so Extract features reads the slices instead of computing them.
+ */
+export async function importFeatures(file: { name: string; bytes: Uint8Array }): Promise<void> {
+  try {
+    await sendCase();
+    const r = await computeClient().request('importFeatures', { bytes: file.bytes });
+    const mapping = r.settings.mapping.split(',').map((c) => (c === 'none' ? null : c)) as ChannelMapping;
+    const preset = MAPPING_PRESETS.find((p) => p.mapping.join() === mapping.join())?.id ?? 'custom';
+    setMapping(mapping, preset);
+    useFeatures.setState({ plane: r.settings.plane, size: r.settings.size, layers: r.settings.layers });
+    report('info', `${file.name}: ${r.slices} slices of features (${r.madeFor}; ${r.settings.mapping} at ${r.settings.size}, ${r.settings.plane}) are in this browser's cache; Extract features reads them instead of computing them.`);
+  } catch (e) {
+    report('error', `${file.name}: ${(e as Error).message}. What was loaded is kept.`);
+  } finally {
+    await refreshFeatureCache();
+  }
+}
+
+/** The features of the last extraction as a feature-store file, the CLI's format. */
+export async function exportFeatures(): Promise<{ name: string; bytes: Uint8Array } | null> {
+  try {
+    const { bytes } = await computeClient().request('exportFeatures', {});
+    const { mapping, plane, size } = useFeatures.getState();
+    return { name: `${useCase.getState().current?.id ?? 'case'}_features_${mapping.map((c) => c ?? 'none').join('-')}_${size}_${plane}.safetensors`, bytes };
+  } catch (e) {
+    report('error', `The features could not be exported: ${(e as Error).message}`);
+    return null;
+  }
+}
+
 export function cancelExtraction(): void {
   controller?.abort();
 }

@@ -6,10 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CATALOG } from '../core/models/dinov2/catalog.ts';
 import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
-import { loadDinoV2 } from '../core/models/dinov2/load.ts';
+import { backboneHash, loadDinoV2 } from '../core/models/dinov2/load.ts';
 import type { DinoV2, DinoV2Output } from '../core/models/dinov2/model.ts';
 import { randomCheckpoint } from '../core/models/dinov2/random.ts';
-import { contentHash } from '../core/hash.ts';
 import { cachedDownload } from '../core/weights/cache.ts';
 import { download, DownloadError } from '../core/weights/download.ts';
 import { refusedHere } from '../security/pageOrigins.ts';
@@ -141,7 +140,7 @@ export async function loadModel(source: ModelSource, choice: BackendChoice, prog
 /** Identifies the weights in feature-cache keys: the same file gives the same features. */
 export function modelHash(): Promise<string> {
   if (!loaded) throw new Error('no backbone loaded');
-  loadedHash ??= contentHash([...loaded.files, loaded.interpolation ?? model!.config.interpolation]);
+  loadedHash ??= backboneHash(loaded.files, loaded.interpolation ?? model!.config.interpolation);
   return loadedHash;
 }
 

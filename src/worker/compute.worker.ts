@@ -6,7 +6,7 @@ import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, forgetWeights, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
 import { compare } from './compare.ts';
-import { clearFeatureCache, extract, featureCacheUsage, pcaOverlay, preview } from './features.ts';
+import { clearFeatureCache, exportFeatureFile, extract, featureCacheUsage, importFeatureFile, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
 import { setNoticeSink } from './notices.ts';
 import { scribbleExperiment, scribbleTrain } from './scribbles.ts';
@@ -93,6 +93,13 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   async pcaOverlay({ scope, slice }) {
     const r = await pcaOverlay(scope, slice);
     return [r, [r.rgba.buffer as ArrayBuffer]];
+  },
+  async importFeatures({ bytes }) {
+    return [await importFeatureFile(theCase(), bytes), []];
+  },
+  async exportFeatures() {
+    const bytes = await exportFeatureFile(theCase());
+    return [{ bytes }, [bytes.buffer as ArrayBuffer]];
   },
   async featureCache() {
     return [await featureCacheUsage(), []];

@@ -16,6 +16,7 @@ import { memoryFeatureStore } from '../core/features/store.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { currentModel, forward, modelHash } from './backbone.ts';
+import { decodeFeatureFile, encodeFeatureFile } from '../core/features/storeFile.ts';
 import { indexedDbFeatureStore } from './featureDb.ts';
 import { storageRefused } from './notices.ts';
 import type { ModelInfo, Progress } from './protocol.ts';
@@ -189,4 +190,41 @@ export async function featureCacheUsage() {
 export async function clearFeatureCache() {
   await store.clear();
   last = null;
+}
+
+/**
+ * A feature-store file (the CLI's `extract`, or an export) into this browser's feature cache, so
+ * extracting with its settings reads instead of computing. Refused unless it was made from this
+ * case with this model: the key says so.
+ */
+export async function importFeatureFile(c: CaseVolumes, bytes: Uint8Array): Promise<{ slices: number; settings: { mapping: string; size: number; plane: Plane; layers: number }; madeFor: string }> {
+  const file = decodeFeatureFile(bytes);
+  const [caseHash, mapping, fileModel, size, plane, layers] = file.key.split('|');
+  const made = file.metadata.case ? `case ${file.metadata.case}` : 'another case';
+  if (caseHash !== (await caseContentHash(c.volumes, c.brainmask)).slice(0, 16)) throw new Error(`these features are of ${made}, not of ${c.id} as loaded (its voxels differ)`);
+  const { backbone } = await workerBackbone(() => undefined);
+  if (fileModel !== backbone.modelHash.slice(0, 16)) throw new Error(`these features were made with other weights (${file.metadata.model ?? 'unnamed'}); load those weights first`);
+  for (const [k, values] of file.slices) await store.put(file.key, k, values);
+  return { slices: file.slices.size, settings: { mapping, size: Number(size), plane: plane as Plane, layers: layers === 'last' ? 1 : Number(layers.replace('last', '')) }, madeFor: made };
+}
+
+/** The last extraction's features as a feature-store file, as the CLI's `extract` writes them. */
+export async function exportFeatureFile(c: CaseVolumes): Promise<Uint8Array> {
+  if (!last) throw new Error('extract features first');
+  const { result, geometry, mapping } = last;
+  const slices = new Map<number, Uint16Array>();
+  for (const k of result.slices) slices.set(k, await reader(result)(k));
+  const model = currentModel()!;
+  return encodeFeatureFile(result.key, slices, {
+    case: c.id,
+    mapping: mapping.join(','),
+    model: model.info.label,
+    modelHash: await modelHash(),
+    size: String(geometry.size),
+    plane: geometry.plane,
+    layers: String(result.layers),
+    dim: String(result.dim),
+    geometry: JSON.stringify(geometry),
+    preprocessing: 'each mapped modality z-scored within the brain, clipped, resampled to the input size (normaliseCase, sliceInput)',
+  });
 }

@@ -65,6 +65,8 @@ export interface RequestMap {
   previewSlice: { mapping: ChannelMapping; plane: Plane; size: number; slice: number };
   pcaOverlay: { scope: 'slice' | 'volume'; slice: number };
   featureCache: Record<string, never>;
+  importFeatures: { bytes: Uint8Array };
+  exportFeatures: Record<string, never>;
   clearFeatureCache: Record<string, never>;
   train: TrainSettings;
   trainingControl: { action: 'pause' | 'resume' | 'stop' | 'view'; slice?: number };
@@ -97,6 +99,8 @@ export interface ResultMap {
   previewSlice: { rgb: Uint8Array; size: number };
   pcaOverlay: { rgba: Uint8Array; dims: Dims3 };
   featureCache: { bytes: number; keys: { key: string; slices: number; bytes: number }[] };
+  importFeatures: { slices: number; settings: { mapping: string; size: number; plane: Plane; layers: number }; madeFor: string };
+  exportFeatures: { bytes: Uint8Array };
   clearFeatureCache: Record<string, never>;
   train: { steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] };
   trainingControl: Record<string, never>;

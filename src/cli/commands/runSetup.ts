@@ -20,9 +20,8 @@ import { headPlanes, type HeadSettings, usesBackbone } from '../../core/heads/he
 import { caseBrain } from '../../core/voxels/voxelFeatures.ts';
 import { defaultTask, type Task } from '../../core/heads/tasks.ts';
 import { distinctValues } from '../../core/case/labels.ts';
-import { contentHash } from '../../core/hash.ts';
 import { forwardOptions, patchTokens } from '../../core/models/dinov2/layers.ts';
-import { loadDinoV2 } from '../../core/models/dinov2/load.ts';
+import { backboneHash, loadDinoV2 } from '../../core/models/dinov2/load.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
 import { HEAD_FLAGS, headFlags } from '../headFlags.ts';
@@ -156,7 +155,7 @@ export async function loadBackbone(args: ParsedArgs) {
   const model = loadDinoV2(files);
   const backbone: Backbone = {
     dim: model.config.dim,
-    modelHash: await contentHash(files),
+    modelHash: await backboneHash(files, model.config.interpolation),
     embed: async (input, s, layers = 1) => tf.tidy(() => patchTokens(model.forward(tf.tensor4d(input, [1, 3, s, s]), forwardOptions(layers)), layers).dataSync() as Float32Array),
   };
   const description = { weights: weightPaths.map((p) => basename(p)), randomWeights: model.config.randomWeights, dim: model.config.dim, depth: model.config.depth, backend: backendName };

@@ -7,10 +7,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureStore } from '../../core/features/store.ts';
-import { fromF16Array } from '../../core/weights/f16.ts';
-import { parseSafetensors, writeSafetensors } from '../../core/weights/safetensors.ts';
-
-export const STORE_FORMAT = 'dino-seg-studio/features@1';
+import { decodeFeatureFile, encodeFeatureFile } from '../../core/features/storeFile.ts';
+import { parseSafetensors } from '../../core/weights/safetensors.ts';
 
 /** A read that found no file for a key: the command names the case and how to make it. */
 export class FeaturesMissing extends Error {
@@ -43,14 +41,9 @@ export function diskFeatureStore(dir: string, options: { readOnly?: boolean; kee
     const hit = loaded.get(key);
     if (hit) return hit;
     if (!existsSync(path(key))) return undefined;
-    const file = parseSafetensors(new Uint8Array(readFileSync(path(key))));
-    if (file.metadata.key !== key) throw new Error(`${path(key)} holds features for ${file.metadata.key}, not ${key}`);
-    const slices = new Map<number, Uint16Array>();
-    for (const [name, t] of file.tensors) {
-      const bits = new Uint16Array(t.bytes.byteLength / 2);
-      new Uint8Array(bits.buffer).set(t.bytes);
-      slices.set(Number(name.replace('slice_', '')), bits);
-    }
+    const file = decodeFeatureFile(new Uint8Array(readFileSync(path(key))));
+    if (file.key !== key) throw new Error(`${path(key)} holds features for ${file.key}, not ${key}`);
+    const slices = file.slices;
     loaded.set(key, slices);
     while (loaded.size > (options.keep ?? 4)) loaded.delete(loaded.keys().next().value!);
     return slices;
@@ -69,12 +62,7 @@ export function diskFeatureStore(dir: string, options: { readOnly?: boolean; kee
       pending.get(key)!.set(slice, values);
     },
     flush(key, metadata) {
-      const slices = [...(pending.get(key) ?? new Map<number, Uint16Array>())].sort((a, b) => a[0] - b[0]);
-      const bytes = writeSafetensors(
-        slices.map(([k, v]) => ({ name: `slice_${String(k).padStart(4, '0')}`, shape: [v.length], values: fromF16Array(v) })),
-        'F16',
-        { ...metadata, format: STORE_FORMAT, key, slices: JSON.stringify(slices.map(([k]) => k)) },
-      );
+      const bytes = encodeFeatureFile(key, pending.get(key) ?? new Map(), metadata);
       const temp = `${path(key)}.tmp-${process.pid}`;
       writeFileSync(temp, bytes);
       renameSync(temp, path(key));

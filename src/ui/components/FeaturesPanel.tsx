@@ -10,7 +10,9 @@ import {
   cancelExtraction,
   choosePreset,
   clearFeatureCache,
+  exportFeatures,
   extractFeatures,
+  importFeatures,
   refreshFeatureCache,
   refreshPreview,
   setChannel,
@@ -22,6 +24,8 @@ import {
 } from '../../state/features.ts';
 import { measureBackboneSpeed, useModel } from '../../state/model.ts';
 import { useView } from '../../state/view.ts';
+import { download } from '../download.ts';
+import { readFiles } from '../files.ts';
 import { formatBytes } from '../format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 
@@ -74,6 +78,7 @@ export function FeaturesPanel() {
   const { preset, mapping, plane, size, layers, progress, busy, result, preview, mappingError, pca, cacheBytes } = useFeatures();
   const voxel = useView((s) => s.voxel);
   const slice = voxel ? voxel[normalAxis(plane)] : current ? Math.floor(referenceVolume(current).dims[normalAxis(plane)] / 2) : 0;
+  const featureFile = useRef<HTMLInputElement>(null);
   useEffect(() => void refreshFeatureCache().catch(() => undefined), []);
   useEffect(() => {
     const t = setTimeout(() => void refreshPreview(slice), 150);
@@ -172,6 +177,34 @@ export function FeaturesPanel() {
           Showing the first three principal components of the patch features ({pca.scope}) as red, green and blue.
         </p>
       )}
+      <div className="row">
+        <button disabled={busy || !model} onClick={() => featureFile.current?.click()} title={model ? 'A .safetensors file from the CLI\'s extract (a cluster run) or from Export features' : 'Load the backbone the features were made with first'}>
+          Import features…
+        </button>
+        {result && (
+          <button
+            onClick={async () => {
+              const file = await exportFeatures();
+              if (file) download(file.name, file.bytes);
+            }}
+          >
+            Export features
+          </button>
+        )}
+        <input
+          ref={featureFile}
+          data-testid="features-input"
+          type="file"
+          accept=".safetensors"
+          hidden
+          onChange={async (e) => {
+            const input = e.currentTarget;
+            const [file] = await readFiles(Array.from(input.files ?? []));
+            input.value = '';
+            if (file) await importFeatures(file);
+          }}
+        />
+      </div>
       <p className="hint" data-testid="feature-cache">
         Feature cache: {formatBytes(cacheBytes)}{' '}
         {cacheBytes > 0 && (

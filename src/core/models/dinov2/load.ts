@@ -1,3 +1,4 @@
+import { contentHash } from '../../hash.ts';
 import { WeightsError } from '../../weights/safetensors.ts';
 import { readCheckpoint, inferConfig } from './weights.ts';
 import type { DinoV2Config, DinoV2Weights } from './types.ts';
@@ -16,6 +17,15 @@ export interface LoadOptions {
  * A DINOv2 from one or more safetensors files in either layout. Checkpoints the studio generates
  * carry `random: "true"` in their metadata, so every result can say its weights are random.
  */
+/**
+ * What a feature key names the backbone by: the checkpoint's bytes and the position-embedding
+ * interpolation (it changes every feature at sizes other than the checkpoint's own), the same in
+ * the app's worker and the CLI, so features made by one are found by the other.
+ */
+export function backboneHash(files: Uint8Array[], interpolation: PosInterpolation): Promise<string> {
+  return contentHash([...files, interpolation]);
+}
+
 export function loadDinoV2(files: Uint8Array[], options: LoadOptions = {}): DinoV2 {
   const { weights, config } = readDinoV2(files, options);
   return createDinoV2(weights, config);
