@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeFeatureFile } from '../src/core/features/storeFile.ts';
-import { caseFiles, openStep, waitForCase } from './helpers.ts';
+import { openCaseWithModel, openStep } from './helpers.ts';
 import { ROOT, SMALL_CASE, TINY_CASE, TINY_WEIGHTS } from './paths.ts';
 
 /** The CLI's extract over a dataset of one case folder: the feature-store file it wrote. */
@@ -20,11 +20,7 @@ function extractWithCli(caseDir: string): { file: string; key: string; slices: n
 test('features extracted by the CLI (as on a cluster) import into the app and are read, not computed; the app exports them in the same format; another case is refused', async ({ page }) => {
   test.setTimeout(300_000);
   const cli = extractWithCli(TINY_CASE);
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles(caseFiles(TINY_CASE));
-  await waitForCase(page, 'synthetic-6');
-  await openStep(page, 'model');
-  await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
+  await openCaseWithModel(page, TINY_CASE, 'synthetic-6', TINY_WEIGHTS);
   await expect(page.getByTestId('model-info')).toContainText('tiny-random.safetensors');
   await openStep(page, 'features');
   // Another mapping chosen: the import sets the file's.

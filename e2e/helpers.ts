@@ -83,14 +83,19 @@ export async function waitForCase(page: Page, id: string): Promise<void> {
   await expect(page.getByTestId('case-id')).toHaveText(id);
 }
 
-/** The start of every head test: open the small synthetic case, load a checkpoint, extract its features. */
-export async function openCaseWithFeatures(page: Page, caseDir: string, caseId: string, weights: string): Promise<void> {
-  await page.goto('/');
+/** Opens the page at `url`, drops a case folder's files and loads a checkpoint file, as a user would. */
+export async function openCaseWithModel(page: Page, caseDir: string, caseId: string, weights: string, url = '/'): Promise<void> {
+  await page.goto(url);
   await page.getByTestId('file-input').setInputFiles(caseFiles(caseDir));
   await waitForCase(page, caseId);
   await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(weights);
   await expect(page.getByTestId('backend')).toContainText('Backend:');
+}
+
+/** The start of every head test: open the small synthetic case, load a checkpoint, extract its features. */
+export async function openCaseWithFeatures(page: Page, caseDir: string, caseId: string, weights: string): Promise<void> {
+  await openCaseWithModel(page, caseDir, caseId, weights);
   await openStep(page, 'features');
   await page.getByRole('button', { name: 'Extract features' }).click();
   await expect(page.getByTestId('extraction-result')).toContainText('slices with features', { timeout: 120_000 });

@@ -1,14 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { caseFiles, openStep, waitForCase } from './helpers.ts';
+import { openCaseWithModel, openStep } from './helpers.ts';
 import { TINY_CASE, TINY_WEIGHTS } from './paths.ts';
 
 test('the compute worker ending (as the browser ends one out of memory) is noticed; a fresh one gets back the model, the case, the features and the head, and training that was cut off can be started again', async ({ page }) => {
   test.setTimeout(480_000);
-  await page.goto('/?debug=1');
-  await page.getByTestId('file-input').setInputFiles(caseFiles(TINY_CASE));
-  await waitForCase(page, 'synthetic-6');
-  await openStep(page, 'model');
-  await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
+  await openCaseWithModel(page, TINY_CASE, 'synthetic-6', TINY_WEIGHTS, '/?debug=1');
   await expect(page.getByTestId('model-info')).toContainText('tiny-random.safetensors');
   await openStep(page, 'features');
   await page.getByRole('button', { name: 'Extract features' }).click();

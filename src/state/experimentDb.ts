@@ -4,7 +4,7 @@
  */
 import { gunzipSync, gzipSync } from 'fflate';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
-import { done, openDb, written } from './idb.ts';
+import { done, openDb, written } from '../storage/idb.ts';
 
 const DB = 'dino-seg-studio-experiments';
 const RECORDS = 'records';

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { type BratsCase, caseVolumes } from '../core/case/case.ts';
 import { MODALITIES, type Modality } from '../core/case/roles.ts';
-import { type ChannelMapping, checkMapping, MAPPING_PRESETS } from '../core/features/channels.ts';
+import { type ChannelMapping, checkMapping, MAPPING_PRESETS, mappingKey } from '../core/features/channels.ts';
 import type { ExtractionResult } from '../core/features/extract.ts';
 import type { Plane } from '../core/features/slices.ts';
 import { CancelledError, computeClient } from '../worker/client.ts';
@@ -134,11 +134,10 @@ export async function importFeatures(file: { name: string; bytes: Uint8Array }):
   try {
     await sendCase();
     const r = await computeClient().request('importFeatures', { bytes: file.bytes });
-    const mapping = r.settings.mapping.split(',').map((c) => (c === 'none' ? null : c)) as ChannelMapping;
-    const preset = MAPPING_PRESETS.find((p) => p.mapping.join() === mapping.join())?.id ?? 'custom';
-    setMapping(mapping, preset);
-    useFeatures.setState({ plane: r.settings.plane, size: r.settings.size, layers: r.settings.layers });
-    report('info', `${file.name}: ${r.slices} slices of features (${r.madeFor}; ${r.settings.mapping} at ${r.settings.size}, ${r.settings.plane}) are in this browser's cache; Extract features reads them instead of computing them.`);
+    const { mapping, plane, size, layers } = r.settings;
+    setMapping(mapping, MAPPING_PRESETS.find((p) => mappingKey(p.mapping) === mappingKey(mapping))?.id ?? 'custom');
+    useFeatures.setState({ plane, size, layers });
+    report('info', `${file.name}: ${r.slices} slices of features (${r.madeFor}; ${mappingKey(mapping)} at ${size}, ${plane}) are in this browser's cache; Extract features reads them instead of computing them.`);
   } catch (e) {
     report('error', `${file.name}: ${(e as Error).message}. What was loaded is kept.`);
   } finally {
@@ -151,7 +150,7 @@ export async function exportFeatures(): Promise<{ name: string; bytes: Uint8Arra
   try {
     const { bytes } = await computeClient().request('exportFeatures', {});
     const { mapping, plane, size } = useFeatures.getState();
-    return { name: `${useCase.getState().current?.id ?? 'case'}_features_${mapping.map((c) => c ?? 'none').join('-')}_${size}_${plane}.safetensors`, bytes };
+    return { name: `${useCase.getState().current?.id ?? 'case'}_features_${mappingKey(mapping).replaceAll(',', '-')}_${size}_${plane}.safetensors`, bytes };
   } catch (e) {
     report('error', `The features could not be exported: ${(e as Error).message}`);
     return null;

@@ -1,7 +1,7 @@
 /** Each case's scribbles in IndexedDB, gzipped (a few KB), under the case's id. */
 import { gunzipSync, gzipSync } from 'fflate';
 import type { ScribbleClass } from '../core/scribbles/classes.ts';
-import { done, openDb, written } from './idb.ts';
+import { done, openDb, written } from '../storage/idb.ts';
 
 const DB = 'dino-seg-studio-scribbles';
 const CASES = 'cases';

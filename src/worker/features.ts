@@ -1,5 +1,5 @@
 /** Feature extraction, previews and PCA inside the worker, over the core's one preprocessing path. */
-import { forwardOptions, patchTokens } from '../core/models/dinov2/layers.ts';
+import { forwardOptions, layersOfKey, patchTokens } from '../core/models/dinov2/layers.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Modality } from '../core/case/roles.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
@@ -12,11 +12,11 @@ import { sliceInput } from '../core/features/input.ts';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../core/models/dinov2/constants.ts';
 import { pca, pcaColours } from '../core/features/pca.ts';
 import { extractSlice, patchOfVoxel, type Plane, type SliceGeometry, sliceGeometry, voxelIndex } from '../core/features/slices.ts';
-import { memoryFeatureStore } from '../core/features/store.ts';
+import { memoryFeatureStore, parseFeatureKey } from '../core/features/store.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { currentModel, forward, modelHash } from './backbone.ts';
-import { decodeFeatureFile, encodeFeatureFile } from '../core/features/storeFile.ts';
+import { decodeFeatureFile, encodeFeatureFile, featureFileMetadata } from '../core/features/storeFile.ts';
 import { indexedDbFeatureStore } from './featureDb.ts';
 import { storageRefused } from './notices.ts';
 import type { ModelInfo, Progress } from './protocol.ts';
@@ -197,15 +197,15 @@ export async function clearFeatureCache() {
  * extracting with its settings reads instead of computing. Refused unless it was made from this
  * case with this model: the key says so.
  */
-export async function importFeatureFile(c: CaseVolumes, bytes: Uint8Array): Promise<{ slices: number; settings: { mapping: string; size: number; plane: Plane; layers: number }; madeFor: string }> {
+export async function importFeatureFile(c: CaseVolumes, bytes: Uint8Array): Promise<{ slices: number; settings: { mapping: ChannelMapping; size: number; plane: Plane; layers: number }; madeFor: string }> {
   const file = decodeFeatureFile(bytes);
-  const [caseHash, mapping, fileModel, size, plane, layers] = file.key.split('|');
+  const key = parseFeatureKey(file.key);
   const made = file.metadata.case ? `case ${file.metadata.case}` : 'another case';
-  if (caseHash !== (await caseContentHash(c.volumes, c.brainmask)).slice(0, 16)) throw new Error(`these features are of ${made}, not of ${c.id} as loaded (its voxels differ)`);
+  if (key.caseHash !== (await caseContentHash(c.volumes, c.brainmask)).slice(0, 16)) throw new Error(`these features are of ${made}, not of ${c.id} as loaded (its voxels differ)`);
   const { backbone } = await workerBackbone(() => undefined);
-  if (fileModel !== backbone.modelHash.slice(0, 16)) throw new Error(`these features were made with other weights (${file.metadata.model ?? 'unnamed'}); load those weights first`);
+  if (key.modelHash !== backbone.modelHash.slice(0, 16)) throw new Error(`these features were made with other weights (${file.metadata.model ?? 'unnamed'}); load those weights first`);
   for (const [k, values] of file.slices) await store.put(file.key, k, values);
-  return { slices: file.slices.size, settings: { mapping, size: Number(size), plane: plane as Plane, layers: layers === 'last' ? 1 : Number(layers.replace('last', '')) }, madeFor: made };
+  return { slices: file.slices.size, settings: { mapping: key.mapping, size: key.size, plane: key.plane, layers: layersOfKey(key.layers) }, madeFor: made };
 }
 
 /** The last extraction's features as a feature-store file, as the CLI's `extract` writes them. */
@@ -214,17 +214,6 @@ export async function exportFeatureFile(c: CaseVolumes): Promise<Uint8Array> {
   const { result, geometry, mapping } = last;
   const slices = new Map<number, Uint16Array>();
   for (const k of result.slices) slices.set(k, await reader(result)(k));
-  const model = currentModel()!;
-  return encodeFeatureFile(result.key, slices, {
-    case: c.id,
-    mapping: mapping.join(','),
-    model: model.info.label,
-    modelHash: await modelHash(),
-    size: String(geometry.size),
-    plane: geometry.plane,
-    layers: String(result.layers),
-    dim: String(result.dim),
-    geometry: JSON.stringify(geometry),
-    preprocessing: 'each mapped modality z-scored within the brain, clipped, resampled to the input size (normaliseCase, sliceInput)',
-  });
+  const metadata = featureFileMetadata({ caseId: c.id, mapping, model: currentModel()!.info.label, modelHash: await modelHash(), geometry, layers: result.layers, dim: result.dim });
+  return encodeFeatureFile(result.key, slices, metadata);
 }

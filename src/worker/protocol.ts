@@ -99,7 +99,7 @@ export interface ResultMap {
   previewSlice: { rgb: Uint8Array; size: number };
   pcaOverlay: { rgba: Uint8Array; dims: Dims3 };
   featureCache: { bytes: number; keys: { key: string; slices: number; bytes: number }[] };
-  importFeatures: { slices: number; settings: { mapping: string; size: number; plane: Plane; layers: number }; madeFor: string };
+  importFeatures: { slices: number; settings: { mapping: ChannelMapping; size: number; plane: Plane; layers: number }; madeFor: string };
   exportFeatures: { bytes: Uint8Array };
   clearFeatureCache: Record<string, never>;
   train: { steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] };

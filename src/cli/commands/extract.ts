@@ -2,15 +2,15 @@
 import { caseVolumes } from '../../core/case/case.ts';
 import { mappingProblems } from '../../core/experiments/compare.ts';
 import { prepareCase } from '../../core/experiments/experiment.ts';
-import { mappingKey, parseMapping } from '../../core/features/channels.ts';
+import { parseMapping } from '../../core/features/channels.ts';
+import { featureFileMetadata } from '../../core/features/storeFile.ts';
 import { caseContentHash } from '../../core/features/extract.ts';
 import type { Plane } from '../../core/features/slices.ts';
 import { featureKey } from '../../core/features/store.ts';
 import { layersKey } from '../../core/models/dinov2/layers.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
-import { datasetCases } from '../store/dataset.ts';
 import { diskFeatureStore } from '../store/diskFeatureStore.ts';
-import { parseShard, shardFromEnvironment, takeShard } from '../store/shard.ts';
+import { datasetShard } from '../store/shard.ts';
 import { cliProgress, loadBackbone, readCaseAt, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
 export const extractHelp = `extract --dataset DIR --mapping flair,t1ce,t2 --weights W.safetensors --out STORE [--shard K/N | --shards N] [--size 224] [--plane axial] [--layers 1] ${ROLE_FLAG}`;
@@ -21,11 +21,7 @@ export async function extract(args: ParsedArgs): Promise<unknown> {
   const plane = flag(args, 'plane', 'axial') as Plane;
   if (!['axial', 'coronal', 'sagittal'].includes(plane)) throw new UsageError('--plane must be axial, coronal or sagittal');
   const layers = intFlag(args, 'layers', 1);
-  const shards = args.flags.has('shards') ? intFlag(args, 'shards') : undefined;
-  const shard = args.flags.has('shard') ? parseShard(flag(args, 'shard')) : shardFromEnvironment(process.env, shards);
-  const all = datasetCases(flag(args, 'dataset'));
-  const mine = takeShard(all, (c) => c.id, shard);
-  process.stderr.write(`shard ${shard.index}/${shard.count} (${shard.from}): ${mine.length} of ${all.length} cases: ${mine.map((c) => c.id).join(', ')}\n`);
+  const { shard, cases: mine } = datasetShard(args, flag(args, 'dataset'), 'shard');
   const store = diskFeatureStore(flag(args, 'out'));
   const overrides = roleOverrides(args);
   const options = readOptions(args);
@@ -45,18 +41,7 @@ export async function extract(args: ParsedArgs): Promise<unknown> {
       continue;
     }
     const prepared = await prepareCase(volumes, { mapping, plane, size, layers }, backbone, store, progress.update);
-    const written = store.flush(key, {
-      case: c.id,
-      mapping: mappingKey(mapping),
-      model: description.weights.join(','),
-      modelHash: backbone.modelHash,
-      size: String(size),
-      plane,
-      layers: String(layers),
-      dim: String(backbone.dim * layers),
-      geometry: JSON.stringify(prepared.g),
-      preprocessing: 'each mapped modality z-scored within the brain, clipped, resampled to the input size (normaliseCase, sliceInput)',
-    });
+    const written = store.flush(key, featureFileMetadata({ caseId: c.id, mapping, model: description.weights.join(','), modelHash: backbone.modelHash, geometry: prepared.g, layers, dim: backbone.dim * layers }));
     done.push({ case: c.id, key, slices: prepared.slices.length, file: written.file, bytes: written.bytes, skipped: false });
   }
   progress.finish();

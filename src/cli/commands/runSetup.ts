@@ -9,18 +9,18 @@ import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../
 import { mappingKey, type ChannelMapping } from '../../core/features/channels.ts';
 import { mappingProblems } from '../../core/experiments/compare.ts';
 import type { Plane } from '../../core/features/slices.ts';
-import { type FeatureStore, memoryFeatureStore } from '../../core/features/store.ts';
+import { type FeatureStore, memoryFeatureStore, parseFeatureKey } from '../../core/features/store.ts';
 import { caseContentHash } from '../../core/features/extract.ts';
-import { type DatasetCase, datasetCases } from '../store/dataset.ts';
+import type { DatasetCase } from '../store/dataset.ts';
 import { diskFeatureStore, FeaturesMissing } from '../store/diskFeatureStore.ts';
-import { parseShard, shardFromEnvironment, takeShard } from '../store/shard.ts';
+import { datasetShard } from '../store/shard.ts';
 import { type Backbone, DEFAULT_SETTINGS } from '../../core/experiments/experiment.ts';
 import { describeEstimate, extractionEstimate, secondsPerSlice } from '../../core/features/estimate.ts';
 import { headPlanes, type HeadSettings, usesBackbone } from '../../core/heads/headSettings.ts';
 import { caseBrain } from '../../core/voxels/voxelFeatures.ts';
 import { defaultTask, type Task } from '../../core/heads/tasks.ts';
 import { distinctValues } from '../../core/case/labels.ts';
-import { forwardOptions, patchTokens } from '../../core/models/dinov2/layers.ts';
+import { forwardOptions, layersOfKey, patchTokens } from '../../core/models/dinov2/layers.ts';
 import { backboneHash, loadDinoV2 } from '../../core/models/dinov2/load.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
@@ -115,12 +115,7 @@ export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: C
 function testShard(args: ParsedArgs): DatasetCase[] {
   const dir = args.flags.get('test-dataset')?.[0];
   if (!dir) return [];
-  const shards = args.flags.has('shards') ? intFlag(args, 'shards') : undefined;
-  const shard = args.flags.has('shard') ? parseShard(flag(args, 'shard')) : shardFromEnvironment(process.env, shards);
-  const all = datasetCases(dir);
-  const mine = takeShard(all, (c) => c.id, shard);
-  process.stderr.write(`test shard ${shard.index}/${shard.count} (${shard.from}): ${mine.length} of ${all.length} cases: ${mine.map((c) => c.id).join(', ')}\n`);
-  return mine;
+  return datasetShard(args, dir, 'test shard').cases;
 }
 
 /** --task, else what the training cases' label maps suggest, as the app chooses it (one tumour label: binary). */
@@ -204,11 +199,12 @@ export async function runFeatureStore(args: ParsedArgs, cases: CaseVolumes[]): P
     store: diskFeatureStore(dir, { readOnly: true }),
     explain(e) {
       if (!(e instanceof FeaturesMissing)) return e;
-      const [caseHash, mapping, , size, plane, layers] = e.key.split('|');
-      const layersFlag = layers === 'last' ? '' : ` --layers ${layers.replace('last', '')}`;
+      const { caseHash, mapping, size, plane, layers } = parseFeatureKey(e.key);
+      const blocks = layersOfKey(layers);
+      const m = mappingKey(mapping);
       return new Error(
-        `${dir} has no features of case ${ids.get(caseHash) ?? caseHash} for mapping ${mapping} at ${size} (${plane}, ${layers} block${layers === 'last' ? '' : 's'}) from these weights; ` +
-          `make them with: npm run -s studio -- extract --dataset DIR --mapping ${mapping} --weights <the same weights> --size ${size} --plane ${plane}${layersFlag} --out ${dir}`,
+        `${dir} has no features of case ${ids.get(caseHash) ?? caseHash} for mapping ${m} at ${size} (${plane}, ${layers} block${blocks === 1 ? '' : 's'}) from these weights; ` +
+          `make them with: npm run -s studio -- extract --dataset DIR --mapping ${m} --weights <the same weights> --size ${size} --plane ${plane}${blocks === 1 ? '' : ` --layers ${blocks}`} --out ${dir}`,
       );
     },
   };

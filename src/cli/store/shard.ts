@@ -3,7 +3,8 @@
  * id), so N jobs started side by side cover every case exactly once without talking to each other.
  * K and N come from --shard K/N, else from the job array's environment (SLURM, Kubernetes).
  */
-import { UsageError } from '../args.ts';
+import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
+import { type DatasetCase, datasetCases } from './dataset.ts';
 
 export interface Shard {
   index: number;
@@ -48,4 +49,14 @@ export function shardFromEnvironment(env: Record<string, string | undefined>, sh
 
 export function takeShard<T>(items: T[], id: (item: T) => string, shard: Shard): T[] {
   return [...items].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0)).filter((_, i) => i % shard.count === shard.index);
+}
+
+/** This job's cases of a dataset folder, by --shard K/N or the job array's environment (with --shards N); said on stderr. */
+export function datasetShard(args: ParsedArgs, dir: string, label: string): { shard: Shard; cases: DatasetCase[] } {
+  const shards = args.flags.has('shards') ? intFlag(args, 'shards') : undefined;
+  const shard = args.flags.has('shard') ? parseShard(flag(args, 'shard')) : shardFromEnvironment(process.env, shards);
+  const all = datasetCases(dir);
+  const cases = takeShard(all, (c) => c.id, shard);
+  process.stderr.write(`${label} ${shard.index}/${shard.count} (${shard.from}): ${cases.length} of ${all.length} cases: ${cases.map((c) => c.id).join(', ')}\n`);
+  return { shard, cases };
 }

@@ -2,7 +2,7 @@
  * Cached patch features, one entry per (case content, mapping, model, input size, plane, layers)
  * and slice, stored as F16. Changing any part of the key is a different entry: never mixed.
  */
-import { type ChannelMapping, mappingKey } from './channels.ts';
+import { type ChannelMapping, mappingKey, parseMapping } from './channels.ts';
 import type { Plane } from './slices.ts';
 
 export interface FeatureKeyParts {
@@ -17,6 +17,12 @@ export interface FeatureKeyParts {
 
 export function featureKey(p: FeatureKeyParts): string {
   return [p.caseHash.slice(0, 16), mappingKey(p.mapping), p.modelHash.slice(0, 16), p.size, p.plane, p.layers].join('|');
+}
+
+/** The parts of a key (the hashes as the key holds them: their first 16 characters). */
+export function parseFeatureKey(key: string): FeatureKeyParts {
+  const [caseHash, mapping, modelHash, size, plane, layers] = key.split('|');
+  return { caseHash, mapping: parseMapping(mapping), modelHash, size: Number(size), plane: plane as Plane, layers };
 }
 
 export interface FeatureStore {

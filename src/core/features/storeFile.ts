@@ -4,6 +4,8 @@
  * imported and exported by the app, so a dataset extracted on a cluster opens in the browser.
  */
 import { fromF16Array } from '../weights/f16.ts';
+import { type ChannelMapping, mappingKey } from './channels.ts';
+import type { SliceGeometry } from './slices.ts';
 import { parseSafetensors, WeightsError, writeSafetensors } from '../weights/safetensors.ts';
 
 export const FEATURE_FILE_FORMAT = 'dino-seg-studio/features@1';
@@ -12,6 +14,22 @@ export interface FeatureFile {
   key: string;
   metadata: Record<string, string>;
   slices: Map<number, Uint16Array>;
+}
+
+/** What a file says about the features it holds, beside the key: the same from the CLI and the app. */
+export function featureFileMetadata(o: { caseId: string; mapping: ChannelMapping; model: string; modelHash: string; geometry: SliceGeometry; layers: number; dim: number }): Record<string, string> {
+  return {
+    case: o.caseId,
+    mapping: mappingKey(o.mapping),
+    model: o.model,
+    modelHash: o.modelHash,
+    size: String(o.geometry.size),
+    plane: o.geometry.plane,
+    layers: String(o.layers),
+    dim: String(o.dim),
+    geometry: JSON.stringify(o.geometry),
+    preprocessing: 'each mapped modality z-scored within the brain, clipped, resampled to the input size (normaliseCase, sliceInput)',
+  };
 }
 
 export function encodeFeatureFile(key: string, slices: Map<number, Uint16Array>, metadata: Record<string, string>): Uint8Array {

@@ -17,5 +17,8 @@ export function patchTokens(out: DinoV2Output, layers: number): tf.Tensor4D {
 /** The feature cache's name for them (part of the key, so one layer choice never reads another's). */
 export const layersKey = (layers: number): string => (layers <= 1 ? 'last' : `last${layers}`);
 
+/** The number of blocks a layersKey names. */
+export const layersOfKey = (key: string): number => (key === 'last' ? 1 : Number(key.replace('last', '')));
+
 /** The forward options that produce them. */
 export const forwardOptions = (layers: number) => ({ intermediateLayers: layers > 1 ? layers : 0 });

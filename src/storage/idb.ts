@@ -1,4 +1,4 @@
-/** The few IndexedDB steps the studio's stores share: open a database with its object stores, await a request. */
+/** The few IndexedDB steps the studio's stores share, in the page and in the worker: open a database with its object stores, await a request, await a write's commit. */
 const opened = new Map<string, Promise<IDBDatabase>>();
 
 export function openDb(name: string, stores: { name: string; keyPath?: string }[]): Promise<IDBDatabase> {
