@@ -15,11 +15,7 @@ export function registerOffline(): void {
   const update = registerSW({
     immediate: true,
     onOfflineReady: () => useOffline.setState({ ready: true }),
-    onNeedRefresh: () => {
-      const now = () => void update(true);
-      useOffline.setState({ update: now });
-      report('info', 'A new version of the studio is ready: it starts on your next visit.', 'update', { label: 'Use it now', run: now });
-    },
+    onNeedRefresh: () => report('info', 'A new version of the studio is ready: it starts on your next visit.', 'update', { label: 'Use it now', run: () => void update(true) }),
     onRegisterError: (e: Error) => report('error', `Offline use is not available in this browser: ${e.message}`, 'offline'),
   });
 }

@@ -4,17 +4,30 @@
  * metadata. A file is written whole, to a temporary name and renamed, so a job killed mid-case
  * leaves no half file; a file present is complete, and a rerun skips it.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureStore } from '../../core/features/store.ts';
 import { decodeFeatureFile, encodeFeatureFile } from '../../core/features/storeFile.ts';
-import { parseSafetensors } from '../../core/weights/safetensors.ts';
 
 /** A read that found no file for a key: the command names the case and how to make it. */
 export class FeaturesMissing extends Error {
   constructor(readonly key: string) {
     super(`no features stored for ${key}`);
     this.name = 'FeaturesMissing';
+  }
+}
+
+/** A file's metadata, reading its header only: a store of a whole dataset is tens of GB. */
+function storedMetadata(path: string): Record<string, string> {
+  const fd = openSync(path, 'r');
+  try {
+    const length = Buffer.alloc(8);
+    readSync(fd, length, 0, 8, 0);
+    const header = Buffer.alloc(Number(length.readBigUInt64LE(0)));
+    readSync(fd, header, 0, header.length, 8);
+    return (JSON.parse(header.toString('utf8')) as { __metadata__?: Record<string, string> }).__metadata__ ?? {};
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -72,7 +85,7 @@ export function diskFeatureStore(dir: string, options: { readOnly?: boolean; kee
     async usage() {
       const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors'));
       const keys = files.map((f) => {
-        const meta = parseSafetensors(new Uint8Array(readFileSync(join(dir, f)))).metadata;
+        const meta = storedMetadata(join(dir, f));
         return { key: meta.key, slices: (JSON.parse(meta.slices ?? '[]') as number[]).length, bytes: statSync(join(dir, f)).size };
       });
       return { bytes: keys.reduce((a, k) => a + k.bytes, 0), keys };

@@ -51,12 +51,15 @@ export function readCaseFiles(files: NamedBytes[], onFile?: (done: number) => vo
 
 /** What the user should know about files that did load: voxels read as no data, geometry from a lesser transform, no image at all. */
 export function loadNotes(loaded: CaseFile[]): string[] {
-  return loaded.flatMap(({ name, role, volume }) => [
-    ...(volume.nonFinite ? [`${name}: ${volume.nonFinite.toLocaleString('en-US')} voxel${volume.nonFinite === 1 ? ' was' : 's were'} NaN or infinite; they are read as 0 (no data).`] : []),
-    ...(volume.affineNote ? [`${name}: ${volume.affineNote}.`] : []),
+  return loaded.flatMap(({ name, role, volume }) => {
     // A blank label map is a case without tumour; a blank modality is a mistake worth a word.
-    ...(MODALITIES.includes(role as Modality) && constantValue(volume.data) !== undefined ? [`${name}: every voxel is ${constantValue(volume.data)}; it holds no image (an export that failed, or the wrong file?).`] : []),
-  ]);
+    const blank = MODALITIES.includes(role as Modality) ? constantValue(volume.data) : undefined;
+    return [
+      ...(volume.nonFinite ? [`${name}: ${volume.nonFinite.toLocaleString('en-US')} voxel${volume.nonFinite === 1 ? ' was' : 's were'} NaN or infinite; they are read as 0 (no data).`] : []),
+      ...(volume.affineNote ? [`${name}: ${volume.affineNote}.`] : []),
+      ...(blank !== undefined ? [`${name}: every voxel is ${blank}; it holds no image (an export that failed, or the wrong file?).`] : []),
+    ];
+  });
 }
 
 function constantValue(data: Float32Array): number | undefined {

@@ -26,6 +26,7 @@ export function ModelPanel() {
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => void refreshCache().catch(() => undefined), []);
   const cachedBytes = cached.reduce((a, c) => a + c.bytes, 0);
+  const refusal = selected === 'url' && /^https?:\/\/[^/]+/.test(customUrl) ? refusedHere(customUrl) : undefined;
   return (
     <section className="model" aria-label="Backbone">
       <h3>Backbone</h3>
@@ -44,9 +45,9 @@ export function ModelPanel() {
       {selected === 'url' && (
         <input aria-label="Weights URL" placeholder="https://…/model.safetensors" value={customUrl} onChange={(e) => setCustomUrl(e.currentTarget.value)} />
       )}
-      {selected === 'url' && /^https?:\/\/[^/]+/.test(customUrl) && refusedHere(customUrl) && (
+      {refusal && (
         <p className="hint warning" data-testid="url-refused">
-          {refusedHere(customUrl)}.
+          {refusal}.
         </p>
       )}
       <div className="row">
