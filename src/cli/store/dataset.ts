@@ -1,34 +1,31 @@
-/**
- * The cases of a dataset folder: a folder per case (BraTS 2021/2023, 2013/2015 releases), or a
- * flat folder whose files share a case prefix (BraTS2021_00000_flair.nii.gz, …-t2f.nii.gz).
- */
+/** The cases of a dataset folder on disk, grouped by the core's rules (core/dataset/cases.ts). */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { isNiftiName } from '../../core/case/load.ts';
+import { join, relative } from 'node:path';
+import { type DatasetCase as GroupedCase, groupDatasetFiles } from '../../core/dataset/cases.ts';
 
-export interface DatasetCase {
-  id: string;
-  /** A case folder, or the files of a flat folder's case. */
+export interface DatasetCase extends GroupedCase {
+  /** The case's files on disk. */
   paths: string[];
 }
 
-const hasNifti = (dir: string): boolean =>
-  readdirSync(dir).some((f) => isNiftiName(f) || (statSync(join(dir, f)).isDirectory() && hasNifti(join(dir, f))));
-
-/** A case's id in a flat folder: the name before its last _ or - part (the modality or label). */
-export function casePrefix(fileName: string): string {
-  const stem = fileName.replace(/\.nii(\.gz)?$/i, '');
-  const cut = Math.max(stem.lastIndexOf('_'), stem.lastIndexOf('-'));
-  return cut > 0 ? stem.slice(0, cut) : stem;
+function walk(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
 }
 
-export function datasetCases(dir: string): DatasetCase[] {
-  const entries = readdirSync(dir).sort();
-  const folders = entries.filter((e) => statSync(join(dir, e)).isDirectory() && hasNifti(join(dir, e)));
-  const cases: DatasetCase[] = folders.map((f) => ({ id: f, paths: [join(dir, f)] }));
-  const byPrefix = new Map<string, string[]>();
-  for (const f of entries.filter(isNiftiName)) byPrefix.set(casePrefix(f), [...(byPrefix.get(casePrefix(f)) ?? []), join(dir, f)]);
-  for (const [id, paths] of byPrefix) cases.push({ id, paths });
-  if (!cases.length) throw new Error(`${dir} holds no case: no folder with NIfTI files and no NIfTI files`);
-  return cases.sort((a, b) => (a.id < b.id ? -1 : 1));
+/**
+ * Every case of the folder. A case with a problem (no modality, a modality twice, a name taken
+ * twice) is said on stderr and left out, so one bad case does not stop a batch of hundreds.
+ */
+export function datasetCases(dir: string, warn: (text: string) => void = (t) => process.stderr.write(`${t}\n`)): DatasetCase[] {
+  const { cases, skipped } = groupDatasetFiles(walk(dir).map((p) => relative(dir, p)));
+  for (const s of skipped) warn(`skipped ${s.path}: ${s.reason}`);
+  for (const c of cases.filter((c) => c.problems.length)) warn(`left out case ${c.id}: ${c.problems.join('; ')}`);
+  const good = cases.filter((c) => !c.problems.length);
+  if (!good.length) throw new Error(`${dir} holds no usable case: ${cases.length ? 'every case has a problem (above)' : 'no folder with NIfTI files and no NIfTI files'}`);
+  return good.map((c) => ({ ...c, paths: c.files.map((f) => join(dir, f)) }));
 }

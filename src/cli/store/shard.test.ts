@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { casePrefix, datasetCases } from './dataset.ts';
+import { casePrefix } from '../../core/dataset/cases.ts';
+import { datasetCases } from './dataset.ts';
 import { parseShard, shardFromEnvironment, takeShard } from './shard.ts';
 
 describe('shards of a job array', () => {
@@ -55,8 +56,8 @@ describe('the cases of a dataset folder', () => {
     mkdirSync(join(root, 'flat'));
     for (const c of ['BraTS-GLI-00001-000', 'BraTS-GLI-00000-000']) for (const m of ['t2f', 't1c', 'seg']) writeFileSync(join(root, 'flat', `${c}-${m}.nii.gz`), '');
     expect(datasetCases(join(root, 'folders')).map((c) => [c.id, c.paths.length])).toEqual([
-      ['BraTS2021_00001', 1],
-      ['BraTS2021_00002', 1],
+      ['BraTS2021_00001', 2],
+      ['BraTS2021_00002', 2],
     ]);
     expect(datasetCases(join(root, 'flat')).map((c) => [c.id, c.paths.length])).toEqual([
       ['BraTS-GLI-00000-000', 3],

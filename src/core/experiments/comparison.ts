@@ -4,12 +4,15 @@
  * difficulty from the spread).
  */
 import { REGIONS, type Region } from '../metrics/regions.ts';
+import { type PairedDifference, pairedDifference } from './paired.ts';
 import type { ExperimentRecord } from './record.ts';
-import { type MeanSd, meanSd, scoredMeanSd } from './stats.ts';
+import { type MeanSd, meanSd, median, scoredMeanSd } from './stats.ts';
 
 export interface ComparisonRow {
   experiment: ExperimentRecord;
   dice: Record<Region, MeanSd>;
+  /** Median Dice over the scored cases (NaN when none): robust to the one case a method misses. */
+  diceMedian: Record<Region, number>;
   /** Over cases where both masks were non-empty (HD95 is undefined otherwise). */
   hd95: Record<Region, MeanSd>;
 }
@@ -19,7 +22,7 @@ export interface ComparisonTable {
   cases: string[];
   rows: ComparisonRow[];
   /** Each experiment after the first minus the first, over the cases both have. */
-  differences: { experiment: ExperimentRecord; versus: ExperimentRecord; dice: Record<Region, MeanSd> }[];
+  differences: { experiment: ExperimentRecord; versus: ExperimentRecord; dice: Record<Region, MeanSd>; paired: Record<Region, PairedDifference> }[];
 }
 
 const byRegion = <T>(f: (r: Region) => T) => Object.fromEntries(REGIONS.map(({ id }) => [id, f(id)])) as Record<Region, T>;
@@ -35,6 +38,7 @@ export function compareExperiments(experiments: ExperimentRecord[]): ComparisonT
     experiment: e,
     // A case may lack a region's score (a scribble run without a label map): it is left out, not counted as 0.
     dice: byRegion((r) => scoredMeanSd(e.cases.flatMap((c) => { const s = score(e, c.id, r); return s ? [s.dice] : []; }))),
+    diceMedian: byRegion((r) => median(e.cases.flatMap((c) => { const d = score(e, c.id, r)?.dice; return typeof d === 'number' ? [d] : []; }))),
     hd95: byRegion((r) => meanSd(e.cases.flatMap((c) => score(e, c.id, r)?.hd95 ?? []))),
   }));
   const [first, ...rest] = experiments;
@@ -46,6 +50,8 @@ export function compareExperiments(experiments: ExperimentRecord[]): ComparisonT
       const paired = cases.filter((id) => typeof score(e, id, r)?.dice === 'number' && typeof score(first, id, r)?.dice === 'number');
       return meanSd(paired.map((id) => score(e, id, r)!.dice! - score(first, id, r)!.dice!));
     }),
+    paired: byRegion((r) => pairedDifference(cases.map((id) => score(first, id, r)?.dice ?? null), cases.map((id) => score(e, id, r)?.dice ?? null))),
   }));
   return { regions: REGIONS.map((r) => r.id), cases, rows, differences };
 }
+

@@ -9,6 +9,7 @@ import { describeHead, differingSettings } from '../heads/headSettings.ts';
 import { headOf } from './experiment.ts';
 import { compareExperiments, type ComparisonTable } from './comparison.ts';
 import type { CaseOutcome, ExperimentRecord } from './record.ts';
+import type { PairedDifference } from './paired.ts';
 import type { MeanSd } from './stats.ts';
 
 const csvCell = (v: string | number | boolean | null) => {
@@ -23,22 +24,52 @@ function evaluationText(c: CaseOutcome): string {
   return `test case (trained on ${e.trainCases.join(' ')})`;
 }
 
+/**
+ * One row per experiment x case x region; with two or more cases, one more row per experiment
+ * after the first and region: its paired difference against the first (mean, bootstrap 95 %
+ * interval, Wilcoxon p), so the CSV holds everything the report's tables show.
+ */
 export function comparisonCsv(experiments: ExperimentRecord[]): string {
-  const header = ['experiment', 'mapping', 'model', 'random_weights', 'task', 'seed', 'case', 'evaluation', 'region', 'dice', 'hd95_mm'];
+  const header = ['experiment', 'mapping', 'model', 'random_weights', 'task', 'seed', 'case', 'evaluation', 'region', 'dice', 'hd95_mm', 'versus', 'pairs', 'mean_difference', 'ci95_low', 'ci95_high', 'wilcoxon_p'];
   const lines = [header.join(',')];
+  const about = (e: ExperimentRecord) => [e.name, e.mapping, e.model.name, e.model.randomWeights, e.settings.task, e.settings.seed];
   for (const e of experiments) {
     for (const c of e.cases) {
       for (const s of c.scores) {
-        lines.push(
-          [e.name, e.mapping, e.model.name, e.model.randomWeights, e.settings.task, e.settings.seed, c.id, evaluationText(c), s.region, s.dice === null ? null : s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2)]
-            .map(csvCell)
-            .join(','),
-        );
+        lines.push([...about(e), c.id, evaluationText(c), s.region, s.dice === null ? null : s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2), null, null, null, null, null, null].map(csvCell).join(','));
       }
     }
   }
+  for (const p of experiments.length > 1 ? pairedRows(compareExperiments(experiments)) : []) {
+    const fixed = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : null);
+    lines.push([...about(p.experiment), null, 'paired difference by case', p.region, null, null, p.versus.name, p.d.n, fixed(p.d.mean), fixed(p.d.ci95[0]), fixed(p.d.ci95[1]), p.d.wilcoxonP === null ? null : p.d.wilcoxonP.toPrecision(4)].map(csvCell).join(','));
+  }
   return lines.join('\n') + '\n';
 }
+
+/** The paired tests worth showing: two or more cases, each experiment after the first against the first. */
+export function pairedRows(t: ComparisonTable): { experiment: ExperimentRecord; versus: ExperimentRecord; region: (typeof t.regions)[number]; d: PairedDifference }[] {
+  if (t.cases.length < 2) return [];
+  return t.differences.flatMap((x) => t.regions.map((region) => ({ experiment: x.experiment, versus: x.versus, region, d: x.paired[region] })));
+}
+
+/** "p = 0.043" / "p < 0.001" / "—" when there was nothing to test. */
+export const formatP = (p: number | null) => (p === null ? '—' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+
+/** "+0.050 [−0.010, +0.110]": a paired mean difference with its interval. */
+export const formatInterval = (d: PairedDifference) => {
+  const sign = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(3);
+  return d.n ? `${sign(d.mean)} [${sign(d.ci95[0])}, ${sign(d.ci95[1])}]` : 'n/a';
+};
+
+function pairedTable(t: ComparisonTable): { head: string[]; rows: string[][] } {
+  return {
+    head: ['Comparison', 'Region', 'Pairs', 'Mean difference [95 % bootstrap CI]', 'Median difference', 'Wilcoxon signed-rank'],
+    rows: pairedRows(t).map((p) => [`${p.experiment.name} − ${p.versus.name}`, p.region, String(p.d.n), formatInterval(p.d), Number.isFinite(p.d.median) ? p.d.median.toFixed(3) : 'n/a', formatP(p.d.wilcoxonP)]),
+  };
+}
+
+export const PAIRED_CAPTION = 'Paired by case: b − a per case, the mean with a percentile bootstrap 95 % interval (10,000 resamples of the cases, seed 0) and a two-sided Wilcoxon signed-rank test (scipy.stats.wilcoxon conventions: exact up to 50 pairs without ties or zeros, else the normal approximation). With few cases, an interval that crosses 0 means the data cannot tell the two apart.';
 
 export const SERIES_COLOURS = ['#4f8cff', '#ff7a45', '#36c77b', '#c86bff', '#e6c229'];
 
@@ -98,6 +129,35 @@ export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string):
 }
 
 /**
+ * Per region, each case's Dice under each experiment (a strip of dots per experiment) with a line
+ * joining one case across experiments: the paired plot, where a method that wins on most cases
+ * shows as most lines rising, whatever the spread between cases.
+ */
+export function pairedCasesSvg(experiments: ExperimentRecord[]): string {
+  const W = 260;
+  const H = 200;
+  const pad = 32;
+  const cases = [...new Set(experiments.flatMap((e) => e.cases.map((c) => c.id)))];
+  const x = (i: number) => pad + 20 + (i * (W - pad - 50)) / Math.max(experiments.length - 1, 1);
+  const y = (d: number) => H - pad - d * (H - pad - 24);
+  const panels = REGIONS.map(({ id, name }, p) => {
+    const dice = (e: ExperimentRecord, c: string) => e.cases.find((k) => k.id === c)?.scores.find((s) => s.region === id)?.dice ?? null;
+    const lines = cases.map((c) => {
+      const pts = experiments.map((e, i) => [i, dice(e, c)] as const).filter(([, d]) => d !== null);
+      const path = pts.map(([i, d], j) => `${j ? 'L' : 'M'}${x(i).toFixed(1)},${y(d!).toFixed(1)}`).join('');
+      const dots = pts.map(([i, d]) => `<circle cx="${x(i).toFixed(1)}" cy="${y(d!).toFixed(1)}" r="3" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}"><title>${escapeXml(c)}: ${d!.toFixed(3)}</title></circle>`).join('');
+      return `<path d="${path}" stroke="#999" fill="none"/>${dots}`;
+    });
+    const axes = `<path d="M${pad},16V${H - pad}H${W - 8}" stroke="#888" fill="none"/>` +
+      [0, 0.5, 1].map((d) => `<text x="${pad - 4}" y="${y(d) + 3}" text-anchor="end">${d}</text>`).join('') +
+      experiments.map((_, i) => `<text x="${x(i)}" y="${H - pad + 14}" text-anchor="middle">${i + 1}</text>`).join('');
+    return `<g transform="translate(${p * W},0)"><text x="${W / 2}" y="12" text-anchor="middle" font-weight="bold">${escapeXml(name)} (${id}) Dice per case</text>${axes}${lines.join('')}</g>`;
+  });
+  const legend = experiments.map((e, i) => `<g transform="translate(${8 + i * 230},${H + 4})"><rect width="12" height="12" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}"/><text x="16" y="10">${i + 1}: ${escapeXml(e.name)}</text></g>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * REGIONS.length}" height="${H + 24}" font-family="sans-serif" font-size="11" style="background:#fff"><title>Dice per case, paired across experiments</title>${panels.join('')}${legend}</svg>`;
+}
+
+/**
  * "0.412 ± 0.031", or n/a without values: how the report and the page write a statistic. One
  * value has no spread to show, so it stands alone ("± 0.000" would claim a certainty one case cannot give).
  */
@@ -142,6 +202,7 @@ export function tableCaption(t: ComparisonTable): string {
 function tableRows(t: ComparisonTable): { head: string[]; rows: string[][] } {
   const head = ['Experiment', ...t.regions.map((r) => `Dice ${r}`), ...t.regions.map((r) => `HD95 ${r} (mm)`)];
   const rows = t.rows.map((r) => [r.experiment.name, ...t.regions.map((g) => formatMeanSd(r.dice[g])), ...t.regions.map((g) => formatMeanSd(r.hd95[g], 1))]);
+  if (t.cases.length > 1) for (const r of t.rows) rows.push([`${r.experiment.name} (median)`, ...t.regions.map((g) => (Number.isFinite(r.diceMedian[g]) ? r.diceMedian[g].toFixed(3) : 'n/a')), ...t.regions.map(() => '')]);
   for (const d of t.differences) rows.push([`${d.experiment.name} − ${d.versus.name}`, ...t.regions.map((g) => formatDifference(d.dice[g])), ...t.regions.map(() => '')]);
   return { head, rows };
 }
@@ -166,6 +227,7 @@ export function comparisonMarkdown(experiments: ExperimentRecord[]): string {
     '',
     md(head, rows),
     '',
+    ...(pairedRows(t).length ? ['## Paired by case', '', PAIRED_CAPTION, '', md(pairedTable(t).head, pairedTable(t).rows), ''] : []),
     '## Per case',
     '',
     md(['Experiment', 'Case', 'Evaluated on', ...REGIONS.map((r) => `Dice ${r.id}`)], perCaseRows(experiments)),
@@ -187,6 +249,7 @@ export function comparisonHtml(experiments: ExperimentRecord[]): string {
 <ul>${summaryFacts(experiments).map((f) => `<li${/RANDOM/.test(f) ? ' class="warn"' : ''}>${esc(f)}</li>`).join('')}</ul>
 <p>${escapeXml(tableCaption(t))}</p>
 ${table(head, rows)}
+${pairedRows(t).length ? `<h2>Paired by case</h2><p>${esc(PAIRED_CAPTION)}</p>${table(pairedTable(t).head, pairedTable(t).rows)}${pairedCasesSvg(experiments)}` : ''}
 <h2>Per-slice Dice</h2>
 ${t.cases.map((id) => `<h3>${esc(id)}</h3>${sliceCurvesSvg(experiments, id)}`).join('\n')}
 <h2>Per case</h2>

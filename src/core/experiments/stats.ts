@@ -20,3 +20,11 @@ export function meanSd(xs: number[]): MeanSd {
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   return { mean, sd: n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0, n };
 }
+
+/** The middle value (the mean of the middle two), NaN for none. */
+export function median(xs: number[]): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
