@@ -12,9 +12,9 @@ import { comparisonCsv, comparisonHtml } from '../../core/experiments/report.ts'
 import { parseMapping } from '../../core/features/channels.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { describeHead } from '../../core/heads/headSettings.ts';
-import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, runFeatureStore, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, DATASET_FLAGS, runFeatureStore, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
-export const compareHelp = `compare --train DIR... [--test DIR...] (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
+export const compareHelp = `compare (--train DIR... [--test DIR...] | ${DATASET_FLAGS}) (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
 
 const round = (v: number, d = 4) => (Number.isFinite(v) ? +v.toFixed(d) : null);
 
@@ -28,7 +28,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   if (mappingTexts.length && !args.flags.has('head')) Object.assign(settings, { head: 'fine' });
   const base = { mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')), head: headOf(settings) };
   const variants = variantTexts.length ? ablationVariants(variantTexts, base) : mappingTexts.map(parseMapping).map((mapping) => ({ name: mappingName(mapping), mapping, head: base.head }));
-  const { train, test } = caseFolders(args, false, backboneMappings(variants));
+  const { train, test, split } = caseFolders(args, false, backboneMappings(variants));
   settings.task = chosenTask(args, train);
   const validation = Number(flag(args, 'validation', '0.2'));
   if (!(validation > 0 && validation < 1)) throw new UsageError('--validation is a fraction between 0 and 1');
@@ -46,6 +46,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
     model: { name: description.weights.join(' + '), randomWeights: description.randomWeights, dim: description.dim },
     store,
     onProgress: progress.update,
+    split,
   }).catch((e) => {
     throw explain(e);
   });
@@ -69,7 +70,13 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
       hd95: Object.fromEntries(t.regions.map((g) => [g, stat(r.hd95[g], 2)])),
       cases: r.experiment.cases.map((c) => ({ case: c.id, ...Object.fromEntries(c.scores.map((s) => [s.region, { dice: s.dice === null ? null : round(s.dice), hd95: s.hd95 === null ? null : round(s.hd95, 2) }])) })),
     })),
-    differences: t.differences.map((d) => ({ experiment: d.experiment.name, versus: d.versus.name, dice: Object.fromEntries(t.regions.map((g) => [g, stat(d.dice[g])])) })),
+    differences: t.differences.map((d) => ({
+      experiment: d.experiment.name,
+      versus: d.versus.name,
+      dice: Object.fromEntries(t.regions.map((g) => [g, stat(d.dice[g])])),
+      paired: Object.fromEntries(t.regions.map((g) => [g, { n: d.paired[g].n, mean: round(d.paired[g].mean), ci95: d.paired[g].ci95.map((v) => round(v)), median: round(d.paired[g].median), wilcoxonP: d.paired[g].wilcoxonP, method: d.paired[g].method }])),
+    })),
+    split: split ?? null,
     extractionEstimate,
     featureCache: await featureCacheUsage(store),
     csv: csvPath,

@@ -5,13 +5,13 @@ import { type ExperimentSettings, headOf, runExperiment, summarise } from '../..
 import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
-import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, runFeatureStore, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, DATASET_FLAGS, runFeatureStore, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
-export const experimentHelp = `experiment --train DIR... --test DIR... --mapping flair,t1ce,t2 ${TRAINING_FLAGS} [--out-dir DIR]`;
+export const experimentHelp = `experiment (--train DIR... --test DIR... | ${DATASET_FLAGS}) --mapping flair,t1ce,t2 ${TRAINING_FLAGS} [--out-dir DIR]`;
 
 export async function experiment(args: ParsedArgs): Promise<unknown> {
   const settings: ExperimentSettings = { ...trainingFlags(args), mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')) };
-  const { train, test } = caseFolders(args, true, backboneMappings([{ mapping: settings.mapping, head: headOf(settings) }]));
+  const { train, test, split } = caseFolders(args, true, backboneMappings([{ mapping: settings.mapping, head: headOf(settings) }]));
   settings.task = chosenTask(args, train);
   const { backbone, description } = await loadBackbone(args);
   const [trainCases, testCases] = [train.map(caseVolumes), test.map(caseVolumes)];
@@ -34,6 +34,7 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
   return {
     model: description,
     settings: { ...settings, mapping: mappingKey(settings.mapping), train: train.map((c) => c.id), test: test.map((c) => c.id) },
+    split: split ?? null,
     cases: cases.map((r) => ({ case: r.id, regions: Object.fromEntries(r.scores.map((s) => [s.region, { dice: s.dice === null ? null : +s.dice.toFixed(4), hd95: hd(s.hd95) }])) })),
     mean: summarise(cases),
     extractionEstimate,

@@ -1,5 +1,5 @@
 /** What `experiment` and `compare` share: cases from folders, training flags, the backbone. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleCase, type BratsCase, type CaseFile, type CaseVolumes } from '../../core/case/case.ts';
@@ -11,7 +11,8 @@ import { mappingProblems } from '../../core/experiments/compare.ts';
 import type { Plane } from '../../core/features/slices.ts';
 import { type FeatureStore, memoryFeatureStore, parseFeatureKey } from '../../core/features/store.ts';
 import { caseContentHash } from '../../core/features/extract.ts';
-import type { DatasetCase } from '../store/dataset.ts';
+import { type DatasetCase, datasetCases } from '../store/dataset.ts';
+import { type CaseSplit, checkSplitCases, makeSplit, parseSplit, partOf, splitJson } from '../../core/dataset/split.ts';
 import { diskFeatureStore, FeaturesMissing } from '../store/diskFeatureStore.ts';
 import { datasetShard } from '../store/shard.ts';
 import { type Backbone, DEFAULT_SETTINGS } from '../../core/experiments/experiment.ts';
@@ -96,16 +97,62 @@ export function checkCases(cases: { dir: string; c: BratsCase; files: CaseFile[]
 export const backboneMappings = (runs: { mapping: ChannelMapping; head: HeadSettings }[]) =>
   runs.filter((r) => usesBackbone(r.head.head)).flatMap((r) => [r.mapping, ...r.head.extraMappings]);
 
-export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: ChannelMapping[]): { train: BratsCase[]; test: BratsCase[] } {
+export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: ChannelMapping[]): { train: BratsCase[]; test: BratsCase[]; split?: CaseSplit } {
   const trainDirs = args.flags.get('train') ?? [];
   const testDirs = args.flags.get('test') ?? [];
-  if (!trainDirs.length || (testRequired && !testDirs.length && !args.flags.has('test-dataset'))) throw new UsageError(testRequired ? 'give --train and --test folders' : 'give --train folders (and --test folders, or none to hold out slices)');
   const overrides = roleOverrides(args);
   const options = readOptions(args);
+  const dataset = args.flags.get('dataset')?.[0];
+  if (dataset) {
+    if (trainDirs.length || testDirs.length) throw new UsageError('give --dataset DIR (with --split) or --train/--test folders, not both');
+    const { train, test, split } = datasetSplit(args, dataset);
+    const [trainCases, testCases] = [train.map((c) => readCaseAt(c.paths, c.id, overrides, options)), test.map((c) => readCaseAt(c.paths, c.id, overrides, options))];
+    checkCases([...trainCases, ...testCases], mappings);
+    return { train: trainCases.map((t) => t.c), test: testCases.map((t) => t.c), split };
+  }
+  if (!trainDirs.length || (testRequired && !testDirs.length && !args.flags.has('test-dataset'))) throw new UsageError(testRequired ? 'give --train and --test folders, or --dataset DIR' : 'give --train folders (and --test folders, or none to hold out slices), or --dataset DIR');
   const load = (dir: string) => readCase(dir, overrides, options);
   const [train, test] = [trainDirs.map(load), [...testDirs.map(load), ...testShard(args).map((c) => readCaseAt(c.paths, c.id, overrides, options))]];
   checkCases([...train, ...test], mappings);
   return { train: train.map((t) => t.c), test: test.map((t) => t.c) };
+}
+
+export const DATASET_FLAGS = '--dataset DIR (--split split.json | --split-seed S --test-fraction F [--validation-fraction F]) [--write-split split.json]';
+
+/**
+ * `--dataset DIR --split split.json`: the cases the app's workspace exports a split for, so a run
+ * in the app is repeated in batch on the same cases; without a file, a split drawn as the app
+ * draws it (same seed, same fractions, same cases: same split).
+ */
+export function datasetSplit(args: ParsedArgs, dir: string): { train: DatasetCase[]; test: DatasetCase[]; split: CaseSplit } {
+  const cases = datasetCases(dir);
+  const ids = cases.map((c) => c.id);
+  const file = args.flags.get('split')?.[0];
+  let split: CaseSplit;
+  if (file) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`--split ${file}: ${(e as Error).message}`);
+    }
+    split = parseSplit(json);
+  } else {
+    const fraction = (name: string, fallback: string) => {
+      const f = Number(flag(args, name, fallback));
+      if (!(f >= 0 && f < 1)) throw new UsageError(`--${name} is a fraction from 0 to below 1`);
+      return f;
+    };
+    split = makeSplit(ids, { seed: intFlag(args, 'split-seed', 0), testFraction: fraction('test-fraction', '0.2'), validationFraction: fraction('validation-fraction', '0') });
+  }
+  checkSplitCases(split, ids);
+  if (!split.test.length) throw new UsageError('the split has no test case: raise --test-fraction or add test cases to the split file');
+  const out = args.flags.get('write-split')?.[0];
+  if (out) writeFileSync(out, splitJson(split));
+  const unused = ids.filter((id) => !partOf(split, id));
+  process.stderr.write(`split${file ? ` from ${file}` : ` drawn with seed ${split.seed}`}: ${split.train.length} train, ${split.validation.length} validation (not used to train), ${split.test.length} test${unused.length ? `, ${unused.length} in no part` : ''}\n`);
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  return { train: split.train.map((id) => byId.get(id)!), test: split.test.map((id) => byId.get(id)!), split };
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import type { CaseVolumes } from '../case/case.ts';
 import { MODALITIES, type Modality, ROLE_LABELS, shortRoleLabel } from '../case/roles.ts';
+import type { CaseSplit } from '../dataset/split.ts';
 import { type ChannelMapping, mappingKey } from '../features/channels.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { DEFAULT_LOSS } from '../heads/loss.ts';
@@ -63,7 +64,7 @@ export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMap
   if (atLeast > 1 && new Set(keys).size !== keys.length) throw new Error('the same mapping is listed twice');
 }
 
-function record(v: Variant, model: ModelDescription, s: ComparisonSettings, cases: CaseOutcome[]): ExperimentRecord {
+function record(v: Variant, model: ModelDescription, s: ComparisonSettings, cases: CaseOutcome[], split?: CaseSplit): ExperimentRecord {
   const { plane, size, loss, ...rest } = s;
   const settings = { ...rest, ...v.head };
   const mapping = v.mapping;
@@ -77,6 +78,7 @@ function record(v: Variant, model: ModelDescription, s: ComparisonSettings, case
     input: { plane, size },
     settings: { ...settings, loss: loss ?? DEFAULT_LOSS },
     cases,
+    ...(split ? { split } : {}),
   };
 }
 
@@ -117,6 +119,8 @@ export async function compareVariants(o: {
   store: FeatureStore;
   onProgress?: (text: string) => void;
   signal?: AbortSignal;
+  /** The dataset split the train and test cases came from, kept in every record. */
+  split?: CaseSplit;
 }): Promise<ComparisonRun[]> {
   const s = o.settings;
   if (o.variants.length < 2) throw new Error('a comparison needs two or more variants');
@@ -159,7 +163,7 @@ export async function compareVariants(o: {
         predictions.set(r.id, r.prediction);
       }
     }
-    runs.push({ record: record(variant, o.model, s, outcomes), predictions });
+    runs.push({ record: record(variant, o.model, s, outcomes, o.split), predictions });
   }
   return runs;
 }

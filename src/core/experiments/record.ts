@@ -11,6 +11,8 @@ import type { ScribbleClass } from '../scribbles/classes.ts';
 import type { HeldOutSettings } from './heldOut.ts';
 import type { HeadSettings } from '../heads/headSettings.ts';
 
+import type { CaseSplit } from '../dataset/split.ts';
+
 export const EXPERIMENT_FORMAT = 'dino-seg-studio/experiment@1';
 
 export interface ModelDescription {
@@ -44,6 +46,8 @@ export interface ExperimentRecord {
   /** Head settings are absent in records made before heads had any: those ran the seed's linear probe. */
   settings: Omit<HeldOutSettings, 'loss'> & Partial<HeadSettings> & { loss: { crossEntropy: number; dice: number } };
   cases: CaseOutcome[];
+  /** Cases split by case (a dataset run): which trained, validated and tested, so a run can be repeated. */
+  split?: CaseSplit;
   /** A scribble experiment keeps its scribbles (gzipped NIfTI-free voxels, base64) and its Dice-against-strokes curve. */
   scribbles?: ScribbleTrace;
 }
