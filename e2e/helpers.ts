@@ -131,7 +131,7 @@ export async function exportedPrediction(page: Page, caseDir: string): Promise<{
 }
 
 /** Opens a step of the sidebar's guided workflow by its header, as a user clicks it; an open step stays open. */
-export async function openStep(page: Page, id: 'case' | 'model' | 'features' | 'train' | 'compare' | 'experiments'): Promise<void> {
+export async function openStep(page: Page, id: 'case' | 'model' | 'features' | 'train' | 'compare' | 'dataset' | 'experiments'): Promise<void> {
   const header = page.locator(`#step-header-${id}`);
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   await expect(header).toHaveAttribute('aria-expanded', 'true');

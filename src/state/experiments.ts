@@ -51,13 +51,11 @@ export function toggleSelected(id: string): void {
 
 let controller: AbortController | null = null;
 
-/** Runs one experiment per mapping on the loaded case, with the training panel's settings, and selects them. */
-export async function runComparison(mappings = useExperiments.getState().mappings, variants?: Variant[]): Promise<void> {
-  const keys = mappings.map(mappingKey);
-  if (new Set(keys).size !== keys.length) return report('error', 'The same mapping is listed twice; change or remove one.');
+/** The Features and Train steps' settings, as every comparison (one case or a dataset) takes them. */
+export function comparisonSettings(): ComparisonSettings {
   const t = useTraining.getState();
   const f = useFeatures.getState();
-  const settings: ComparisonSettings = {
+  return {
     plane: f.plane,
     size: f.size,
     layers: f.layers,
@@ -71,6 +69,13 @@ export async function runComparison(mappings = useExperiments.getState().mapping
     healthyEvery: t.healthyEvery,
     loss: { crossEntropy: t.crossEntropy, dice: t.dice },
   };
+}
+
+/** Runs one experiment per mapping on the loaded case, with the training panel's settings, and selects them. */
+export async function runComparison(mappings = useExperiments.getState().mappings, variants?: Variant[]): Promise<void> {
+  const keys = mappings.map(mappingKey);
+  if (new Set(keys).size !== keys.length) return report('error', 'The same mapping is listed twice; change or remove one.');
+  const settings = comparisonSettings();
   controller = new AbortController();
   useExperiments.setState({ running: true, mappings, progress: { status: 'initiate', task: 'Starting the comparison' } });
   try {

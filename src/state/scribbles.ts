@@ -154,7 +154,7 @@ export async function trainOnScribbles(): Promise<void> {
       { scribbles, classes, viewSlice: voxel ? voxel[axis] : null },
       {
         onUpdate: (u) => {
-          if ('kind' in u && round === rounds) useTraining.setState({ slice: u.slice, volume: null, state: 'idle', colours: classColours(classes) });
+          if ('kind' in u && u.kind === 'scribbleSlice' && round === rounds) useTraining.setState({ slice: u.slice, volume: null, state: 'idle', colours: classColours(classes) });
         },
       },
     );

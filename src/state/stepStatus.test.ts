@@ -6,7 +6,7 @@ const states = (w: WorkState) => Object.fromEntries(STEPS.map((s) => [s.id, step
 
 describe('guided steps', () => {
   it('a first visit: only the case is asked for; the backbone is optional for the default head', () => {
-    expect(states(empty)).toEqual({ case: 'needs', model: 'optional', features: 'needs', train: 'needs', compare: 'needs', experiments: 'optional' });
+    expect(states(empty)).toEqual({ case: 'needs', model: 'optional', features: 'needs', train: 'needs', compare: 'needs', dataset: 'optional', experiments: 'optional' });
     expect(nextStep('case', empty)).toBe('features');
   });
 
@@ -38,9 +38,10 @@ describe('guided steps', () => {
 
   it('done steps are skipped by Next; the last step has none', () => {
     const w = { ...empty, caseId: 'c', hasLabels: true, model: 'm', extractedSlices: 10, trained: true, experiments: 2 };
-    expect(states(w)).toEqual({ case: 'done', model: 'done', features: 'done', train: 'done', compare: 'ready', experiments: 'done' });
+    expect(states(w)).toEqual({ case: 'done', model: 'done', features: 'done', train: 'done', compare: 'ready', dataset: 'optional', experiments: 'done' });
     expect(nextStep('case', w)).toBe('compare');
-    expect(nextStep('compare', w)).toBe('experiments');
+    // Nothing after Compare asks for work: Next offers the step that follows.
+    expect(nextStep('compare', w)).toBe('dataset');
     expect(nextStep('experiments', w)).toBeNull();
   });
 });
@@ -49,4 +50,13 @@ it('a step whose work runs says so, whatever else it has', () => {
   const w: WorkState = { ...empty, caseId: 'c', hasLabels: true, model: 'm', extractedSlices: 10, running: { features: true, train: false } };
   expect(stepStatus('features', w)).toEqual({ state: 'running', summary: 'extracting features' });
   expect(stepStatus('train', w).state).toBe('ready');
+});
+
+it('the dataset step: optional until a folder is open, then it needs a model, then it is ready, done once tested', () => {
+  expect(stepStatus('dataset', empty)).toEqual({ state: 'optional', summary: 'open a folder of cases' });
+  const opened: WorkState = { ...empty, dataset: { cases: 6, tested: false } };
+  expect(stepStatus('dataset', opened)).toEqual({ state: 'needs', summary: 'a model' });
+  expect(stepStatus('dataset', { ...opened, model: 'm' }).state).toBe('ready');
+  expect(stepStatus('dataset', { ...opened, model: 'm', dataset: { cases: 6, tested: true } })).toEqual({ state: 'done', summary: '6 cases, tested' });
+  expect(stepStatus('dataset', { ...opened, running: { dataset: true } }).state).toBe('running');
 });

@@ -2,7 +2,7 @@
  * What each step of the guided workflow has, from the state of the work: pure, so the headers,
  * the "Next" button and the tests read the same rules.
  */
-export type StepId = 'case' | 'model' | 'features' | 'train' | 'compare' | 'experiments';
+export type StepId = 'case' | 'model' | 'features' | 'train' | 'compare' | 'dataset' | 'experiments';
 
 export const STEPS: { id: StepId; title: string }[] = [
   { id: 'case', title: 'Case' },
@@ -10,6 +10,7 @@ export const STEPS: { id: StepId; title: string }[] = [
   { id: 'features', title: 'Features' },
   { id: 'train', title: 'Train or scribble' },
   { id: 'compare', title: 'Compare' },
+  { id: 'dataset', title: 'Dataset: many cases' },
   { id: 'experiments', title: 'Experiments' },
 ];
 
@@ -30,11 +31,13 @@ export interface WorkState {
   trained: boolean;
   scribbled: boolean;
   experiments: number;
+  /** The dataset workspace: its cases and whether a run trained on some and tested on others. */
+  dataset?: { cases: number; tested: boolean };
   /** Work in progress, so a closed step's header still says what runs in it. */
-  running?: { model?: boolean; features?: boolean; train?: boolean; compare?: boolean };
+  running?: { model?: boolean; features?: boolean; train?: boolean; compare?: boolean; dataset?: boolean };
 }
 
-const RUNNING: Partial<Record<StepId, string>> = { model: 'loading the model', features: 'extracting features', train: 'training', compare: 'comparing' };
+const RUNNING: Partial<Record<StepId, string>> = { model: 'loading the model', features: 'extracting features', train: 'training', compare: 'comparing', dataset: 'working through the cases' };
 
 export function stepStatus(id: StepId, w: WorkState): StepStatus {
   if (w.running?.[id as keyof NonNullable<WorkState['running']>]) return { state: 'running', summary: RUNNING[id]! };
@@ -59,6 +62,10 @@ export function stepStatus(id: StepId, w: WorkState): StepStatus {
       if (!w.caseId || !w.hasLabels) return { state: 'needs', summary: w.caseId ? 'a label map to score against' : 'a case with a label map' };
       if (!w.model) return { state: 'needs', summary: 'a model' };
       return { state: 'ready', summary: 'run a comparison' };
+    case 'dataset':
+      if (w.dataset?.tested) return { state: 'done', summary: `${w.dataset.cases} cases, tested` };
+      if (w.dataset?.cases) return { state: w.model ? 'ready' : 'needs', summary: w.model ? `${w.dataset.cases} cases: train on some, test on others` : 'a model' };
+      return { state: 'optional', summary: 'open a folder of cases' };
     case 'experiments':
       return w.experiments ? { state: 'done', summary: `${w.experiments} kept` } : { state: 'optional', summary: 'none yet' };
   }

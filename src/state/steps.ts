@@ -12,6 +12,7 @@ import { useModel } from './model.ts';
 import { useScribbles } from './scribbles.ts';
 import type { StepId, WorkState } from './stepStatus.ts';
 import { useTraining } from './training.ts';
+import { useWorkspace } from './workspace.ts';
 
 export { nextStep, STEPS, type StepId, stepStatus } from './stepStatus.ts';
 
@@ -35,6 +36,9 @@ export function useWorkState(): WorkState {
   const extracting = useFeatures((s) => s.busy);
   const training = useTraining((s) => s.state === 'running' || s.state === 'paused');
   const comparing = useExperiments((s) => s.running);
+  const datasetCases = useWorkspace((s) => s.cases.length);
+  const tested = useWorkspace((s) => s.lastRun.length > 0);
+  const datasetBusy = useWorkspace((s) => s.running || s.queue.state === 'running');
   return {
     caseId: current?.id ?? null,
     hasLabels: !!current?.labels,
@@ -44,6 +48,7 @@ export function useWorkState(): WorkState {
     trained,
     scribbled,
     experiments,
-    running: { model: modelBusy, features: extracting, train: training, compare: comparing },
+    dataset: { cases: datasetCases, tested },
+    running: { model: modelBusy, features: extracting, train: training, compare: comparing, dataset: datasetBusy },
   };
 }

@@ -6,6 +6,7 @@ import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, forgetWeights, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
 import { compare } from './compare.ts';
+import { compareDataset, extractDataset } from './dataset.ts';
 import { clearFeatureCache, exportFeatureFile, extract, featureCacheUsage, importFeatureFile, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
 import { setNoticeSink } from './notices.ts';
@@ -139,6 +140,13 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   async compare({ mappings, variants, settings }, { progress, notice, signal }) {
     const r = await compare(theCase(), variants ?? mappings, settings, progress, notice, signal);
     return [r, buffersOf(r.runs.map((x) => x.prediction))];
+  },
+  async datasetExtract(p, { progress, update, notice, signal }) {
+    return [await extractDataset(p, progress, update, notice, signal), []];
+  },
+  async datasetCompare(p, { progress, notice, signal }) {
+    const r = await compareDataset(p, progress, notice, signal);
+    return [r, buffersOf(r.runs.flatMap((x) => Object.values(x.predictions)))];
   },
 };
 

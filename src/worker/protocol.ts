@@ -19,6 +19,8 @@ import type { RegionScore } from '../core/heads/predict.ts';
 import type { SlicePrediction } from '../core/heads/predict.ts';
 import type { scribbleExperiment, ScribbleRequest, ScribbleRoundSummary } from './scribbles.ts';
 import type { TrainSettings, TrainingUpdate } from './training.ts';
+import type { DatasetCaseFiles, DatasetCaseUpdate } from './dataset.ts';
+import type { CaseSplit } from '../core/dataset/split.ts';
 
 /** One progress type from the worker to the stores, after transformers.js's progress callback. */
 export type Progress =
@@ -82,6 +84,10 @@ export interface RequestMap {
   predictSlice: { slice: number };
   /** The scribble head's run as an experiment record, scribbles inside. */
   scribbleExperiment: Parameters<typeof scribbleExperiment>[0];
+  /** A workspace's extraction queue: every case x mapping x plane into the feature cache. */
+  datasetExtract: { cases: DatasetCaseFiles[]; mappings: ChannelMapping[]; planes: Plane[]; size: number; layers: number };
+  /** Train on some cases of a workspace, test on others, one run per variant. */
+  datasetCompare: { train: DatasetCaseFiles[]; test: DatasetCaseFiles[]; variants: Variant[]; settings: ComparisonSettings; split: CaseSplit };
 }
 
 export interface ResultMap {
@@ -111,10 +117,12 @@ export interface ResultMap {
   scribbleTrain: ScribbleRoundSummary;
   predictSlice: { slice: SlicePrediction | null };
   scribbleExperiment: { record: ExperimentRecord; prediction: Uint8Array };
+  datasetExtract: { done: number; failed: number };
+  datasetCompare: { runs: { record: ExperimentRecord; predictions: Record<string, Uint8Array> }[] };
 }
 
 /** Live state of a long request: the training run, or a scribble round's first look at the slice. */
-export type WorkerUpdate = TrainingUpdate | { kind: 'scribbleSlice'; slice: SlicePrediction };
+export type WorkerUpdate = TrainingUpdate | { kind: 'scribbleSlice'; slice: SlicePrediction } | DatasetCaseUpdate;
 
 export type RequestType = keyof RequestMap;
 

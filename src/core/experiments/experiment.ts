@@ -6,7 +6,7 @@
 import type { CaseVolumes } from '../case/case.ts';
 import { MODALITIES } from '../case/roles.ts';
 import { type ChannelMapping, checkMapping } from '../features/channels.ts';
-import { caseContentHash, type Embed, extractFeatures, normaliseCase } from '../features/extract.ts';
+import { caseContentHash, type Embed, type ExtractionProgress, extractFeatures, normaliseCase } from '../features/extract.ts';
 import { sliceGeometry, type Plane, type SliceGeometry } from '../features/slices.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { createLinearHead, type LinearHead } from '../heads/linearHead.ts';
@@ -58,7 +58,7 @@ export interface PreparedCase {
 }
 
 /** Checks the mapping against the case and extracts (or finds cached) features for it. */
-export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'mapping' | 'plane' | 'size' | 'layers'>, backbone: Backbone, store: FeatureStore, onProgress?: (text: string) => void): Promise<PreparedCase> {
+export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'mapping' | 'plane' | 'size' | 'layers'>, backbone: Backbone, store: FeatureStore, onProgress?: (text: string, p?: ExtractionProgress) => void, signal?: AbortSignal): Promise<PreparedCase & { fromCache: number; computed: number }> {
   try {
     checkMapping(s.mapping, MODALITIES.filter((m) => c.volumes[m]));
   } catch (e) {
@@ -75,9 +75,10 @@ export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'm
     embed: backbone.embed,
     layers: s.layers ?? 1,
     store,
-    onProgress: (p) => onProgress?.(`${c.id}: features ${p.done}/${p.total}`),
+    onProgress: (p) => onProgress?.(`${c.id}: features ${p.done}/${p.total}`, p),
+    signal,
   });
-  return { c, g, key: result.key, slices: result.slices };
+  return { c, g, key: result.key, slices: result.slices, fromCache: result.fromCache, computed: result.computed };
 }
 
 /** Training slices of one case, chosen by the shared sampling policy (heads/split.ts). */

@@ -1,6 +1,6 @@
 /** The comparison of the selected experiments: table, per-slice curves, reports, side by side. */
 import { compareExperiments } from '../../core/experiments/comparison.ts';
-import { comparisonCsv, comparisonHtml, comparisonMarkdown, curvesAxis, formatDifference, formatMeanSd, sliceCurvesSvg, tableCaption } from '../../core/experiments/report.ts';
+import { comparisonCsv, comparisonHtml, comparisonMarkdown, curvesAxis, formatDifference, formatInterval, formatMeanSd, formatP, PAIRED_CAPTION, pairedCasesSvg, pairedRows, sliceCurvesSvg, tableCaption } from '../../core/experiments/report.ts';
 import { useExperiments } from '../../state/experiments.ts';
 import { report } from '../../state/messages.ts';
 import { focusComparisonSlice } from '../../state/view.ts';
@@ -90,6 +90,37 @@ export function ComparisonView() {
       <p className="hint">
         {tableCaption(t)} Cases: {t.cases.join(', ')}.
       </p>
+      {pairedRows(t).length > 0 && (
+        <>
+          <h3>Paired by case</h3>
+          <table className="scores" data-testid="paired-table">
+            <thead>
+              <tr>
+                <th>Comparison</th>
+                <th>Region</th>
+                <th>Pairs</th>
+                <th>Mean difference [95 % CI]</th>
+                <th>Wilcoxon</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pairedRows(t).map((p) => (
+                <tr key={`${p.experiment.id}-${p.region}`}>
+                  <td>
+                    {p.experiment.name} − {p.versus.name}
+                  </td>
+                  <td>{p.region}</td>
+                  <td>{p.d.n}</td>
+                  <td>{formatInterval(p.d)}</td>
+                  <td>{formatP(p.d.wilcoxonP)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="hint">{PAIRED_CAPTION}</p>
+          <img className="curves" data-testid="paired-plot" alt="Dice per case, paired across experiments" src={svgUrl(pairedCasesSvg(chosen))} />
+        </>
+      )}
       <h3>Per-slice Dice along the held-out slices</h3>
       <p className="hint">Click a slice on a chart to show it side by side below.</p>
       {svgs.map((svg, i) => (

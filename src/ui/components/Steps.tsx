@@ -7,6 +7,7 @@ import { FeaturesPanel } from './FeaturesPanel.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
 import { ScribblePanel } from './ScribblePanel.tsx';
 import { TrainingPanel } from './TrainingPanel.tsx';
+import { WorkspacePanel } from './WorkspacePanel.tsx';
 
 const BODIES: Record<StepId, () => ReactNode> = {
   case: () => <CasePanel />,
@@ -19,6 +20,7 @@ const BODIES: Record<StepId, () => ReactNode> = {
     </>
   ),
   compare: () => <ComparePanel />,
+  dataset: () => <WorkspacePanel />,
   experiments: () => <ExperimentsPanel />,
 };
 

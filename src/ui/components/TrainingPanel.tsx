@@ -13,6 +13,7 @@ import { exportLikeSource } from '../../core/volume.ts';
 import { useCase } from '../../state/case.ts';
 import { useFeatures } from '../../state/features.ts';
 import { useModel } from '../../state/model.ts';
+import { useWorkspace } from '../../state/workspace.ts';
 import {
   controlTraining,
   exportHeadJson,
@@ -31,15 +32,11 @@ const hd = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 
 export function TrainingPanel() {
   const current = useCase((s) => s.current);
-  const result = useFeatures((s) => s.result);
-  const model = useModel((s) => s.info);
   const t = useTraining();
-  // Settings show as soon as a case is loaded: comparisons use them without an extraction first.
-  if (!current) return null;
+  const datasetOpen = useWorkspace((s) => s.cases.length > 0);
+  // Settings show as soon as a case or a dataset is open: comparisons use them without an extraction first.
+  if (!current && !datasetOpen) return null;
   const running = t.state === 'running' || t.state === 'paused';
-  const exportPrediction = () => {
-    download(`${current.id}_prediction.nii.gz`, exportLikeSource(referenceVolume(current), Float32Array.from(t.volume!.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
-  };
   return (
     <section className="training" aria-label="Training">
       <h3>Segmentation head</h3>
@@ -118,6 +115,23 @@ export function TrainingPanel() {
         </div>
         <p className="hint">Validation: a contiguous block of 20 % of the slices with tumour, with a 2-slice gap to training.</p>
       </details>
+      {current ? <CaseTraining /> : <p className="hint">These settings train the Dataset step's heads; open a case to train on it here.</p>}
+    </section>
+  );
+}
+
+/** Training on the loaded case: the run, its curve, the volume's prediction and scores. */
+function CaseTraining() {
+  const current = useCase((s) => s.current)!;
+  const result = useFeatures((s) => s.result);
+  const model = useModel((s) => s.info);
+  const t = useTraining();
+  const running = t.state === 'running' || t.state === 'paused';
+  const exportPrediction = () => {
+    download(`${current.id}_prediction.nii.gz`, exportLikeSource(referenceVolume(current), Float32Array.from(t.volume!.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
+  };
+  return (
+    <>
       <div className="row">
         {!running && (
           <button disabled={!current.labels || (!result && usesBackbone(t.head))} onClick={() => startTraining()} title={!current.labels ? 'Training needs a label map' : !result && usesBackbone(t.head) ? 'Extract features first' : ''}>
@@ -175,6 +189,6 @@ export function TrainingPanel() {
           <button onClick={exportPrediction}>Export prediction (.nii.gz)</button>
         </>
       )}
-    </section>
+    </>
   );
 }
