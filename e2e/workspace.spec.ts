@@ -96,6 +96,12 @@ test('a dataset workspace: six cases opened as a folder, extraction queued, a re
   }
   expect(csv.filter((x) => x[7] === 'paired difference by case')).toHaveLength(3);
 
+  // One case's cache dropped: that case says missing, the others keep theirs.
+  await openStep(page, 'dataset');
+  await page.getByRole('button', { name: `Drop the features of ${IDS[0]}` }).click();
+  await expect(page.locator(`[data-testid=workspace-case][data-case="${IDS[0]}"] [data-testid=case-features]`)).toContainText('missing');
+  expect(await cachedCases(page)).toBe(5);
+
   // The exported split, through the CLI with the same settings: the same cases and close Dice.
   const splitDownload = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export split' }).click();

@@ -37,6 +37,8 @@ interface Persisted {
   split: CaseSplit;
   /** Per case, per "mapping|plane|size": what the cache holds. */
   features: Record<string, Record<string, FeatureState>>;
+  /** Per case, the feature-store keys its extractions wrote, so its cache can be dropped alone. */
+  featureKeys: Record<string, string[]>;
   /** Per case, the last dataset run's Dice per region, one entry per variant. */
   scores: Record<string, CaseScores[]>;
   /** The last dataset run's experiment ids. */
@@ -66,7 +68,7 @@ interface WorkspaceState extends Persisted {
 }
 
 const STORAGE_KEY = 'dino-seg-studio-workspace';
-const EMPTY: Persisted = { name: '', cases: [], split: { train: [], validation: [], test: [] }, features: {}, scores: {}, lastRun: [] };
+const EMPTY: Persisted = { name: '', cases: [], split: { train: [], validation: [], test: [] }, features: {}, featureKeys: {}, scores: {}, lastRun: [] };
 const IDLE_QUEUE: QueueState = { state: 'idle', done: 0, total: 0, startedAt: 0, doneThisRun: 0, caseProgress: null, computed: 0, fromCache: 0 };
 
 function restore(): Persisted {
@@ -85,9 +87,9 @@ function restore(): Persisted {
 export const useWorkspace = create<WorkspaceState>(() => ({ ...restore(), files: {}, skipped: [], queue: IDLE_QUEUE, running: false, progress: null }));
 
 function persist(): void {
-  const { name, cases, split, features, scores, lastRun } = useWorkspace.getState();
+  const { name, cases, split, features, featureKeys, scores, lastRun } = useWorkspace.getState();
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify({ name, cases, split, features, scores, lastRun }));
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ name, cases, split, features, featureKeys, scores, lastRun }));
   } catch (e) {
     report('error', `The browser would not keep the workspace's table (${(e as Error).message}); computed features stay in the cache.`, 'workspace-storage');
   }
@@ -117,7 +119,7 @@ export function openDataset(name: string, entries: { path: string; file: File }[
   const usable = cases.filter((c) => !c.problems.length).map((c) => c.id);
   // The same folder again (after a reload): its split, statuses and scores stay.
   const split = same && before.cases.length ? keepSplit(before.split, usable) : makeSplit(usable, { seed: 0, testFraction: 0.2 });
-  useWorkspace.setState({ name, cases, files, skipped, split, ...(same ? {} : { features: {}, scores: {}, lastRun: [] }) });
+  useWorkspace.setState({ name, cases, files, skipped, split, ...(same ? {} : { features: {}, featureKeys: {}, scores: {}, lastRun: [] }) });
   persist();
   const bad = cases.filter((c) => c.problems.length);
   report('info', `${name}: ${cases.length} case${cases.length === 1 ? '' : 's'}${bad.length ? `, ${bad.length} with a problem (listed in the table, left out of the split)` : ''}${skipped.length ? `; ${skipped.length} files skipped` : ''}.`, 'workspace');
@@ -212,6 +214,7 @@ export async function startQueue(): Promise<void> {
           if (!('kind' in u) || u.kind !== 'datasetCase') return;
           const slot = featureSlot(parseMapping(u.mapping), u.plane, size);
           setFeature(u.id, slot, u.state === 'failed' ? (u.error === 'paused' ? 'missing' : 'failed') : u.state);
+          if (u.key) useWorkspace.setState((w) => ({ featureKeys: { ...w.featureKeys, [u.id]: [...new Set([...(w.featureKeys[u.id] ?? []), u.key!])] } }));
           if (u.state === 'failed' && u.error !== 'paused') report('error', `${u.id}: ${u.error}`);
           if (u.state === 'extracting') return;
           finished.set(u.id, (finished.get(u.id) ?? 0) + 1);
@@ -306,6 +309,29 @@ export async function runDatasetComparison(): Promise<void> {
 }
 
 export const cancelDatasetRun = () => runController?.abort();
+
+/** Drops one case's cached features (every mapping and plane), e.g. to free space; the table says missing. */
+export async function dropCaseFeatures(id: string): Promise<void> {
+  const keys = useWorkspace.getState().featureKeys[id] ?? [];
+  try {
+    if (keys.length) await computeClient().request('dropFeatures', { keys });
+    useWorkspace.setState((s) => ({ features: { ...s.features, [id]: {} }, featureKeys: { ...s.featureKeys, [id]: [] } }));
+    persist();
+  } catch (e) {
+    report('error', `${id}'s features could not be dropped: ${(e as Error).message}`);
+  }
+}
+
+/** Drops every cached feature of this browser, the workspace's and any other case's. */
+export async function dropAllFeatures(): Promise<void> {
+  try {
+    await computeClient().request('clearFeatureCache', {});
+    useWorkspace.setState({ features: {}, featureKeys: {} });
+    persist();
+  } catch (e) {
+    report('error', `The feature cache could not be cleared: ${(e as Error).message}`);
+  }
+}
 
 /** Forgets the workspace's table (features stay in the cache, experiments in the list). */
 export function closeWorkspace(): void {

@@ -7,7 +7,7 @@ import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, forgetWeights, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
 import { compare } from './compare.ts';
 import { compareDataset, extractDataset } from './dataset.ts';
-import { clearFeatureCache, exportFeatureFile, extract, featureCacheUsage, importFeatureFile, pcaOverlay, preview } from './features.ts';
+import { clearFeatureCache, dropFeatures, exportFeatureFile, extract, featureCacheUsage, importFeatureFile, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
 import { setNoticeSink } from './notices.ts';
 import { scribbleExperiment, scribbleTrain } from './scribbles.ts';
@@ -143,6 +143,10 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   },
   async datasetExtract(p, { progress, update, notice, signal }) {
     return [await extractDataset(p, progress, update, notice, signal), []];
+  },
+  async dropFeatures({ keys }) {
+    await dropFeatures(keys);
+    return [{}, []];
   },
   async datasetCompare(p, { progress, notice, signal }) {
     const r = await compareDataset(p, progress, notice, signal);

@@ -28,6 +28,8 @@ export interface DatasetCaseUpdate {
   mapping: string;
   plane: Plane;
   state: 'extracting' | 'cached' | 'failed';
+  /** The feature-store key, once done, so the page can drop this case's cache. */
+  key?: string;
   /** Slices read from the cache and slices computed, once done. */
   fromCache?: number;
   computed?: number;
@@ -66,7 +68,7 @@ export async function extractDataset(
           const r = await prepareCase(volumes, { mapping, plane, size: o.size, layers: o.layers }, backbone, store, (_, p) => {
             if (p) progress({ status: 'progress', task: `${c.id} (${i + 1}/${o.cases.length}): ${mappingKey(mapping)}, ${plane}`, done: p.done, total: p.total, unit: 'slices' });
           }, signal);
-          update({ ...base, state: 'cached', fromCache: r.fromCache, computed: r.computed });
+          update({ ...base, state: 'cached', key: r.key, fromCache: r.fromCache, computed: r.computed });
         } catch (e) {
           if (signal.aborted) {
             update({ ...base, state: 'failed', error: 'paused' });

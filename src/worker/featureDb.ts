@@ -33,5 +33,10 @@ export function indexedDbFeatureStore(): FeatureStore | undefined {
     async clear() {
       await done((await tx('readwrite')).clear());
     },
+    async drop(keys) {
+      const store = await tx('readwrite');
+      // Slices are stored as "key#slice": one key's are the range from "key#" to "key#\uffff".
+      await Promise.all(keys.map((k) => done(store.delete(IDBKeyRange.bound(`${k}#`, `${k}#\uffff`)))));
+    },
   };
 }

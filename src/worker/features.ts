@@ -22,9 +22,11 @@ import { storageRefused } from './notices.ts';
 import type { ModelInfo, Progress } from './protocol.ts';
 
 
+// 512 MB held in memory at most while IndexedDB works: a dataset's cases would otherwise all stay in the worker.
 const store = memoryFeatureStore(
   indexedDbFeatureStore(),
   storageRefused('patch features', 'They are kept in memory for this session; after a reload they are extracted again.'),
+  { maxBytes: 512 << 20 },
 );
 let prepared: { hash: string; mappingKey: string; norm: NormalisedCase } | null = null;
 let last: { result: ExtractionResult; geometry: SliceGeometry; norm: NormalisedCase; mapping: ChannelMapping } | null = null;
@@ -185,6 +187,12 @@ export function extractedFeatures(): PlaneFeatures {
 
 export async function featureCacheUsage() {
   return store.usage();
+}
+
+/** One case's features (its keys), dropped from memory and IndexedDB. */
+export async function dropFeatures(keys: string[]) {
+  await store.drop(keys);
+  if (last && keys.includes(last.result.key)) last = null;
 }
 
 export async function clearFeatureCache() {

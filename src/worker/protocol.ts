@@ -86,6 +86,8 @@ export interface RequestMap {
   scribbleExperiment: Parameters<typeof scribbleExperiment>[0];
   /** A workspace's extraction queue: every case x mapping x plane into the feature cache. */
   datasetExtract: { cases: DatasetCaseFiles[]; mappings: ChannelMapping[]; planes: Plane[]; size: number; layers: number };
+  /** Forget cached features by key (one case's), in memory and in IndexedDB. */
+  dropFeatures: { keys: string[] };
   /** Train on some cases of a workspace, test on others, one run per variant. */
   datasetCompare: { train: DatasetCaseFiles[]; test: DatasetCaseFiles[]; variants: Variant[]; settings: ComparisonSettings; split: CaseSplit };
 }
@@ -118,6 +120,7 @@ export interface ResultMap {
   predictSlice: { slice: SlicePrediction | null };
   scribbleExperiment: { record: ExperimentRecord; prediction: Uint8Array };
   datasetExtract: { done: number; failed: number };
+  dropFeatures: Record<string, never>;
   datasetCompare: { runs: { record: ExperimentRecord; predictions: Record<string, Uint8Array> }[] };
 }
 

@@ -95,5 +95,12 @@ export function diskFeatureStore(dir: string, options: { readOnly?: boolean; kee
       pending.clear();
       loaded.clear();
     },
+    async drop(keys) {
+      for (const key of keys) {
+        if (existsSync(path(key))) unlinkSync(path(key));
+        pending.delete(key);
+        loaded.delete(key);
+      }
+    },
   };
 }

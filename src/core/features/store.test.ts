@@ -22,6 +22,10 @@ function fullStore(): FeatureStore & { calls: number } {
       store.calls++;
       throw quota();
     },
+    async drop() {
+      store.calls++;
+      throw quota();
+    },
   };
   return store;
 }
@@ -48,8 +52,56 @@ describe('memoryFeatureStore over storage that fails', () => {
       put: async (k, s, v) => void shelf.set(`${k}#${s}`, v),
       usage: async () => ({ bytes: 0, keys: [] }),
       clear: async () => shelf.clear(),
+      drop: async (keys) => keys.forEach((k) => [...shelf.keys()].filter((x) => x.startsWith(`${k}#`)).forEach((x) => shelf.delete(x))),
     };
     await memoryFeatureStore(persistent).put('k', 3, Uint16Array.from([9]));
     expect([...(await memoryFeatureStore(persistent).get('k', 3))!]).toEqual([9]);
+  });
+
+  it('with a byte cap, memory holds the most recently used keys and reads the rest back from the persistent store', async () => {
+    const shelf = new Map<string, Uint16Array>();
+    let reads = 0;
+    const persistent: FeatureStore = {
+      get: async (k, s) => (reads++, shelf.get(`${k}#${s}`)),
+      put: async (k, s, v) => void shelf.set(`${k}#${s}`, v),
+      usage: async () => ({ bytes: 0, keys: [] }),
+      clear: async () => shelf.clear(),
+      drop: async () => undefined,
+    };
+    // Each slice 8 bytes (4 values); cap 20 bytes: two slices of one key, or one each of two.
+    const store = memoryFeatureStore(persistent, undefined, { maxBytes: 20 });
+    const v = (x: number) => Uint16Array.from([x, x, x, x]);
+    await store.put('a', 0, v(1));
+    await store.put('a', 1, v(2));
+    await store.put('b', 0, v(3)); // 24 bytes: a, the oldest key, goes
+    expect((await store.get('b', 0))![0]).toBe(3);
+    expect(reads).toBe(0);
+    expect((await store.get('a', 1))![0]).toBe(2); // read back from the persistent store
+    expect(reads).toBe(1);
+  });
+
+  it('without a working persistent store, the cap never drops the only copy', async () => {
+    const store = memoryFeatureStore(undefined, undefined, { maxBytes: 4 });
+    await store.put('a', 0, Uint16Array.from([1, 2, 3, 4]));
+    await store.put('b', 0, Uint16Array.from([5, 6, 7, 8]));
+    expect((await store.get('a', 0))![0]).toBe(1);
+  });
+
+  it('drop forgets one key in memory and behind it, and keeps the others', async () => {
+    const shelf = new Map<string, Uint16Array>();
+    const persistent: FeatureStore = {
+      get: async (k, s) => shelf.get(`${k}#${s}`),
+      put: async (k, s, v) => void shelf.set(`${k}#${s}`, v),
+      usage: async () => ({ bytes: 0, keys: [] }),
+      clear: async () => shelf.clear(),
+      drop: async (keys) => keys.forEach((k) => [...shelf.keys()].filter((x) => x.startsWith(`${k}#`)).forEach((x) => shelf.delete(x))),
+    };
+    const store = memoryFeatureStore(persistent);
+    await store.put('case1', 0, Uint16Array.from([1]));
+    await store.put('case2', 0, Uint16Array.from([2]));
+    await store.drop(['case1']);
+    expect(await store.get('case1', 0)).toBeUndefined();
+    expect([...(await store.get('case2', 0))!]).toEqual([2]);
+    expect([...shelf.keys()]).toEqual(['case2#0']);
   });
 });

@@ -31,6 +31,8 @@ export interface FeatureStore {
   /** Total bytes held, and entries (key, slices). */
   usage(): Promise<{ bytes: number; keys: { key: string; slices: number; bytes: number }[] }>;
   clear(): Promise<void>;
+  /** Forgets these keys' slices (one case's features), leaving every other key. */
+  drop(keys: string[]): Promise<void>;
 }
 
 /**
@@ -38,8 +40,27 @@ export interface FeatureStore {
  * store that fails (quota exceeded, storage blocked, private mode) is dropped for the session,
  * once, with `onStorageFailure`: features stay in memory and the work goes on.
  */
-export function memoryFeatureStore(persistent?: FeatureStore, onStorageFailure?: (error: Error) => void): FeatureStore {
+export function memoryFeatureStore(persistent?: FeatureStore, onStorageFailure?: (error: Error) => void, options: { maxBytes?: number } = {}): FeatureStore {
   const mem = new Map<string, Map<number, Uint16Array>>();
+  let held = 0;
+  // With a working persistent store, memory is only a cache: a dataset's many cases would
+  // otherwise pile up in the worker. The oldest key goes first; without one, memory is the only copy.
+  const evict = () => {
+    if (!options.maxBytes || !behind) return;
+    for (const [key, slices] of mem) {
+      if (held <= options.maxBytes || mem.size <= 1) break;
+      for (const v of slices.values()) held -= v.byteLength;
+      mem.delete(key);
+    }
+  };
+  const hold = (key: string, slice: number, values: Uint16Array) => {
+    const slices = mem.get(key) ?? new Map<number, Uint16Array>();
+    held += values.byteLength - (slices.get(slice)?.byteLength ?? 0);
+    // Re-inserted keys move to the end: the order is oldest use first.
+    mem.delete(key);
+    mem.set(key, slices.set(slice, values));
+    evict();
+  };
   let behind = persistent;
   async function guarded<T>(call: (store: FeatureStore) => Promise<T>): Promise<T | undefined> {
     if (!behind) return undefined;
@@ -60,11 +81,11 @@ export function memoryFeatureStore(persistent?: FeatureStore, onStorageFailure?:
       const hit = mem.get(key)?.get(slice);
       if (hit) return hit;
       const stored = await guarded((b) => b.get(key, slice));
-      if (stored) mem.set(key, (mem.get(key) ?? new Map()).set(slice, stored));
+      if (stored) hold(key, slice, stored);
       return stored;
     },
     async put(key, slice, values) {
-      mem.set(key, (mem.get(key) ?? new Map()).set(slice, values));
+      hold(key, slice, values);
       await guarded((b) => b.put(key, slice, values));
     },
     async usage() {
@@ -72,7 +93,15 @@ export function memoryFeatureStore(persistent?: FeatureStore, onStorageFailure?:
     },
     async clear() {
       mem.clear();
+      held = 0;
       await guarded((b) => b.clear());
+    },
+    async drop(keys) {
+      for (const key of keys) {
+        for (const v of mem.get(key)?.values() ?? []) held -= v.byteLength;
+        mem.delete(key);
+      }
+      await guarded((b) => b.drop(keys));
     },
   };
 }

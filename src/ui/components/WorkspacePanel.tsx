@@ -14,6 +14,8 @@ import {
   cancelQueue,
   closeWorkspace,
   drawSplit,
+  dropAllFeatures,
+  dropCaseFeatures,
   exportSplit,
   importSplit,
   moveToPart,
@@ -232,7 +234,14 @@ export function WorkspacePanel() {
                     </td>
                     <td>{MODALITIES.filter((m) => c.modalities.includes(m)).map(shortRoleLabel).join(', ')}</td>
                     <td>{c.hasLabels ? 'yes' : 'no'}</td>
-                    <td data-testid="case-features">{c.problems.length ? '' : slots.map((x) => `${mappingName(x.mapping)}${slots.length > mappings.length ? ` ${x.plane}` : ''}: ${w.features[c.id]?.[x.slot] ?? 'missing'}`).join('; ')}</td>
+                    <td>
+                      <span data-testid="case-features">{c.problems.length ? '' : slots.map((x) => `${mappingName(x.mapping)}${slots.length > mappings.length ? ` ${x.plane}` : ''}: ${w.features[c.id]?.[x.slot] ?? 'missing'}`).join('; ')}</span>
+                      {(w.featureKeys[c.id]?.length ?? 0) > 0 && q.state !== 'running' && (
+                        <button type="button" className="link" aria-label={`Drop the features of ${c.id}`} title="Drop this case's cached features (they are extracted again when needed)" onClick={() => void dropCaseFeatures(c.id)}>
+                          drop
+                        </button>
+                      )}
+                    </td>
                     <td>
                       {!c.problems.length && (
                         <select aria-label={`Split of ${c.id}`} value={partOf(w.split, c.id) ?? ''} onChange={(e) => moveToPart(c.id, e.currentTarget.value as SplitPart)}>
@@ -271,7 +280,12 @@ export function WorkspacePanel() {
               </ul>
             </details>
           )}
-          <StorageLine />
+          <div className="row">
+            <StorageLine />
+            <button type="button" className="link" disabled={q.state === 'running' || w.running} onClick={() => void dropAllFeatures()}>
+              Drop every cached feature
+            </button>
+          </div>
         </>
       )}
     </section>
