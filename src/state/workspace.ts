@@ -174,7 +174,8 @@ function caseFiles(ids: string[]): DatasetCaseFiles[] {
   const { files } = useWorkspace.getState();
   const missing = ids.filter((id) => !files[id]);
   if (missing.length) throw new Error(`open the folder ${useWorkspace.getState().name} again: this page no longer has the files of ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} (browsers forget opened files on a reload; what was computed is kept)`);
-  return ids.map((id) => ({ id, files: files[id] }));
+  const byId = new Map(useWorkspace.getState().cases.map((c) => [c.id, c]));
+  return ids.map((id) => ({ id, files: files[id], modalities: byId.get(id)!.modalities, hasLabels: byId.get(id)!.hasLabels }));
 }
 
 let queueController: AbortController | null = null;

@@ -5,7 +5,8 @@
  * queue stopped by a reload resumes from what is stored; training and testing go through the
  * core's compareVariants, the same loop as the CLI's --dataset runs.
  */
-import { assembleCase, type CaseVolumes, caseVolumes } from '../core/case/case.ts';
+import { assembleCase, type CaseVolumes, caseVolumes, type LazyCase } from '../core/case/case.ts';
+import type { Modality } from '../core/case/roles.ts';
 import { readCaseFiles } from '../core/case/load.ts';
 import { compareVariants, type ComparisonSettings, type Variant } from '../core/experiments/compare.ts';
 import { prepareCase } from '../core/experiments/experiment.ts';
@@ -19,6 +20,9 @@ import type { Progress } from './protocol.ts';
 export interface DatasetCaseFiles {
   id: string;
   files: File[];
+  /** What the file names say the case has, so a run checks every case before decoding any. */
+  modalities: Modality[];
+  hasLabels: boolean;
 }
 
 /** What the page hears about each case x mapping of an extraction queue. */
@@ -92,17 +96,11 @@ export async function compareDataset(
 ): Promise<{ runs: { record: ExperimentRecord; predictions: Record<string, Uint8Array> }[] }> {
   const { backbone, info, store } = await workerBackbone(notice);
   const say = (task: string) => progress({ status: 'initiate', task });
-  const open = async (cases: DatasetCaseFiles[]) => {
-    const out: CaseVolumes[] = [];
-    for (const [i, c] of cases.entries()) {
-      say(`Reading case ${c.id} (${i + 1}/${cases.length})`);
-      out.push(await openDatasetCase(c));
-    }
-    return out;
-  };
+  // Decoded when a step needs the case and let go after: the run holds one case's volumes at a time.
+  const lazy = (c: DatasetCaseFiles): LazyCase => ({ id: c.id, modalities: c.modalities, hasLabels: c.hasLabels, load: () => openDatasetCase(c) });
   const runs = await compareVariants({
-    train: await open(o.train),
-    test: await open(o.test),
+    train: o.train.map(lazy),
+    test: o.test.map(lazy),
     variants: o.variants,
     settings: o.settings,
     backbone,

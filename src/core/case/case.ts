@@ -115,6 +115,25 @@ export interface CaseVolumes {
 }
 
 /**
+ * A case decoded when it is needed and let go after (a dataset's case): what it has is known
+ * from its file names, so runs check it before anything is read. Experiments open each case for
+ * as long as its step needs it, so a dataset of many cases never sits in memory at once.
+ */
+export interface LazyCase {
+  id: string;
+  modalities: Modality[];
+  hasLabels: boolean;
+  load(): Promise<CaseVolumes>;
+}
+
+export type CaseInput = CaseVolumes | LazyCase;
+
+export const isLazyCase = (c: CaseInput): c is LazyCase => 'load' in c;
+export const openCase = async (c: CaseInput): Promise<CaseVolumes> => (isLazyCase(c) ? c.load() : c);
+export const modalitiesOf = (c: CaseInput): Modality[] => (isLazyCase(c) ? c.modalities : MODALITIES.filter((m) => c.volumes[m]));
+export const hasLabels = (c: CaseInput): boolean => (isLazyCase(c) ? c.hasLabels : !!c.labels);
+
+/**
  * The case's first image in the studio's modality order (FLAIR first): every image shares its
  * grid, so it stands for the case's geometry, and exports take their header from it.
  */

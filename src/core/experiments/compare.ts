@@ -5,13 +5,12 @@
  * a held-out block of slices (heldOut.ts). Features are extracted once per mapping and case and
  * cached, so rerunning a comparison with other head settings costs only the training.
  */
-import type { CaseVolumes } from '../case/case.ts';
+import { type CaseInput, hasLabels, openCase, modalitiesOf } from '../case/case.ts';
 import { MODALITIES, type Modality, ROLE_LABELS, shortRoleLabel } from '../case/roles.ts';
 import type { CaseSplit } from '../dataset/split.ts';
 import { type ChannelMapping, mappingKey } from '../features/channels.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { DEFAULT_LOSS } from '../heads/loss.ts';
-import { perSliceDice } from '../metrics/perSlice.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import { type Backbone, type ExperimentSettings, headOf, prepareCase, runExperiment } from './experiment.ts';
 import { fineCase, heldOutFineRun } from './fineExperiment.ts';
@@ -56,8 +55,8 @@ export function mappingProblems(cases: { id: string; volumes: Partial<Record<Mod
   return problems;
 }
 
-export function checkCasesForMappings(cases: CaseVolumes[], mappings: ChannelMapping[], atLeast = 2): void {
-  const problems = mappingProblems(cases, mappings);
+export function checkCasesForMappings(cases: CaseInput[], mappings: ChannelMapping[], atLeast = 2): void {
+  const problems = mappingProblems(cases.map((c) => ({ id: c.id, volumes: Object.fromEntries(modalitiesOf(c).map((m) => [m, true])) })), mappings);
   if (problems.length) throw new Error(`cannot compare: ${problems.join('; ')}`);
   if (mappings.length < atLeast) throw new Error('a comparison needs two or more mappings');
   const keys = mappings.map(mappingKey);
@@ -110,8 +109,8 @@ export async function compareMappings(o: Omit<Parameters<typeof compareVariants>
 }
 
 export async function compareVariants(o: {
-  train: CaseVolumes[];
-  test: CaseVolumes[];
+  train: CaseInput[];
+  test: CaseInput[];
   variants: Variant[];
   settings: ComparisonSettings;
   backbone: Backbone;
@@ -125,7 +124,7 @@ export async function compareVariants(o: {
   const s = o.settings;
   if (o.variants.length < 2) throw new Error('a comparison needs two or more variants');
   checkCasesForMappings([...o.train, ...o.test], [...new Map(o.variants.flatMap((v) => [v.mapping, ...v.head.extraMappings]).map((m) => [mappingKey(m), m])).values()], 1);
-  for (const c of [...o.train, ...o.test]) if (!c.labels) throw new Error(`case ${c.id} has no label map: a comparison needs one to score against`);
+  for (const c of [...o.train, ...o.test]) if (!hasLabels(c)) throw new Error(`case ${c.id} has no label map: a comparison needs one to score against`);
   const runs: ComparisonRun[] = [];
   for (const [i, variant] of o.variants.entries()) {
     const { mapping, head } = variant;
@@ -133,8 +132,9 @@ export async function compareVariants(o: {
     const outcomes: CaseOutcome[] = [];
     const predictions = new Map<string, Uint8Array>();
     if (o.test.length === 0) {
-      for (const c of o.train) {
+      for (const ref of o.train) {
         o.signal?.throwIfAborted();
+        const c = await openCase(ref);
         if (head.head !== 'linear') {
           const fc = await fineCase(c, { ...s, mapping }, head, o.backbone, o.store, MODALITIES.filter((m) => c.volumes[m]), say);
           const r = await heldOutFineRun({ c, fc, settings: s, head, onStep: (step) => {
@@ -157,9 +157,8 @@ export async function compareVariants(o: {
     } else {
       const settings: ExperimentSettings = { ...s, ...head, mapping };
       const { cases } = await runExperiment({ train: o.train, test: o.test, settings, backbone: o.backbone, store: o.store, onProgress: say, signal: o.signal });
-      for (const [j, r] of cases.entries()) {
-        const labels = o.test[j].labels!;
-        outcomes.push({ id: r.id, evaluation: { kind: 'test case', trainCases: o.train.map((c) => c.id) }, scores: scoreRecords(r.scores), perSlice: perSliceDice(r.prediction, labels, r.geometry, r.slices) });
+      for (const r of cases) {
+        outcomes.push({ id: r.id, evaluation: { kind: 'test case', trainCases: o.train.map((c) => c.id) }, scores: scoreRecords(r.scores), perSlice: r.perSlice! });
         predictions.set(r.id, r.prediction);
       }
     }

@@ -3,7 +3,8 @@
  * them per BraTS region. The backbone comes in as an embed function, so the CLI, the worker and
  * the tests run the same loop.
  */
-import type { CaseVolumes } from '../case/case.ts';
+import { type CaseInput, type CaseVolumes, openCase } from '../case/case.ts';
+import { perSliceDice, type SliceCurve } from '../metrics/perSlice.ts';
 import { MODALITIES } from '../case/roles.ts';
 import { type ChannelMapping, checkMapping } from '../features/channels.ts';
 import { caseContentHash, type Embed, type ExtractionProgress, extractFeatures, normaliseCase } from '../features/extract.ts';
@@ -42,6 +43,8 @@ export interface CaseResult {
   /** Slices predicted (those with features), on this geometry. */
   slices: number[];
   geometry: SliceGeometry;
+  /** Dice per predicted slice, when the case has a label map. */
+  perSlice?: SliceCurve;
 }
 
 export interface Backbone {
@@ -87,12 +90,26 @@ async function trainingSlices(p: PreparedCase, s: ExperimentSettings, store: Fea
   if (!labels) throw new Error(`case ${p.c.id} has no label map to train on`);
   const tumour = new Set(p.slices.filter((k) => sliceHasTumour(labels, p.g, k)));
   const schedule = trainingSchedule([...tumour], p.slices.filter((k) => !tumour.has(k)), s);
-  return trainingData(schedule, labels, p.g, taskSpec(s.task), async (k) => fromF16Array((await store.get(p.key, k))!));
+  // The reader keeps the key, not the case: its volumes can go once its slices are read.
+  const key = p.key;
+  return trainingData(schedule, labels, p.g, taskSpec(s.task), async (k) => fromF16Array((await store.get(key, k))!));
+}
+
+/** What a run reports of a test case: its prediction scored, and per slice. */
+export function testResult(c: CaseVolumes, prediction: Uint8Array, slices: number[], geometry: SliceGeometry): CaseResult {
+  return {
+    id: c.id,
+    prediction,
+    slices,
+    geometry,
+    scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [],
+    ...(c.labels ? { perSlice: perSliceDice(prediction, c.labels, geometry, slices) } : {}),
+  };
 }
 
 export async function runExperiment(options: {
-  train: CaseVolumes[];
-  test: CaseVolumes[];
+  train: CaseInput[];
+  test: CaseInput[];
   settings: ExperimentSettings;
   signal?: AbortSignal;
   backbone: Backbone;
@@ -104,7 +121,7 @@ export async function runExperiment(options: {
   if (h.head !== 'linear') return runFineExperiment({ ...options, head: h });
   const spec = taskSpec(s.task);
   const trainData: TrainingSlice[] = [];
-  for (const c of options.train) trainData.push(...(await trainingSlices(await prepareCase(c, s, backbone, store, options.onProgress), s, store)));
+  for (const c of options.train) trainData.push(...(await trainingSlices(await prepareCase(await openCase(c), s, backbone, store, options.onProgress), s, store)));
   const head = createLinearHead(backbone.dim * h.layers, spec.channels.length, s.seed);
   const losses: number[] = [];
   const grid = s.size / 14;
@@ -114,12 +131,12 @@ export async function runExperiment(options: {
     if (step.step % 10 === 0) options.onProgress?.(`training: step ${step.step}, epoch ${step.epoch + 1}/${s.epochs}, loss ${step.loss.toFixed(3)}`);
   }
   const cases: CaseResult[] = [];
-  for (const c of options.test) {
+  for (const ref of options.test) {
     options.signal?.throwIfAborted();
+    const c = await openCase(ref);
     const p = await prepareCase(c, s, backbone, store, options.onProgress);
     const raw = await predictVolume(head, spec, p.g, p.slices, async (k) => fromF16Array((await store.get(p.key, k))!));
-    const prediction = postprocess(raw, c.dims, h.postprocess);
-    cases.push({ id: c.id, prediction, slices: p.slices, geometry: p.g, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [] });
+    cases.push(testResult(c, postprocess(raw, c.dims, h.postprocess), p.slices, p.g));
   }
   return { head, cases, losses };
 }

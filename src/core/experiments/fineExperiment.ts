@@ -1,9 +1,10 @@
 /**
  * An experiment with a per-voxel head (heads/fineHead.ts): train on some cases' voxels, predict
- * other cases' volumes, clean them up in 3D, score them. Cases are handled one at a time, so only
- * one case's voxel inputs are in memory at once.
+ * other cases' volumes, clean them up in 3D, score them. Cases are opened one at a time (a lazy
+ * case is decoded when its step needs it), so only one case's volumes and voxel inputs are in
+ * memory at once, beside the samples drawn from those before it.
  */
-import type { CaseVolumes } from '../case/case.ts';
+import { type CaseInput, type CaseVolumes, modalitiesOf, openCase } from '../case/case.ts';
 import { MODALITIES, type Modality, ROLE_LABELS } from '../case/roles.ts';
 import { mappingKey } from '../features/channels.ts';
 import { sliceGeometry } from '../features/slices.ts';
@@ -21,24 +22,34 @@ import { sliceHasTumour, splitSlices } from '../heads/split.ts';
 import { perSliceDice, restrictToSlices } from '../metrics/perSlice.ts';
 import type { HeldOutResult } from './heldOut.ts';
 import { fromF16Array } from '../weights/f16.ts';
-import { type Backbone, type CaseResult, type ExperimentSettings, prepareCase } from './experiment.ts';
+import { type Backbone, type CaseResult, type ExperimentSettings, prepareCase, testResult } from './experiment.ts';
+
+/** A case's patch features for a voxel head that reads them: one block per plane and mapping, read from the store. */
+async function featureBlocks(c: CaseVolumes, s: ExperimentSettings, h: HeadSettings, backbone: Backbone, store: FeatureStore, onProgress?: (text: string) => void): Promise<PatchBlock[]> {
+  const blocks: PatchBlock[] = [];
+  if (!usesBackbone(h.head)) return blocks;
+  for (const plane of headPlanes(h, s.plane)) {
+    for (const mapping of [s.mapping, ...h.extraMappings]) {
+      const p = await prepareCase(c, { mapping, plane, size: s.size, layers: h.layers }, backbone, store, onProgress);
+      const key = p.key;
+      blocks.push({ name: `${mappingKey(mapping)}@${plane}`, g: p.g, slices: p.slices, dim: backbone.dim * h.layers, features: async (k) => fromF16Array((await store.get(key, k))!) });
+    }
+  }
+  return blocks;
+}
+
+/** A case with its blocks and its voxel inputs (the filter bank over the modalities the head was trained on). */
+function withVoxelInputs(c: CaseVolumes, blocks: PatchBlock[], modalities: Modality[], onProgress?: (text: string) => void): FineCase & { slices: number[] } {
+  onProgress?.(`${c.id}: voxel inputs`);
+  const voxels = computeVoxelFeatures(c, { modalities });
+  return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks, slices: blocks[0]?.slices ?? [] };
+}
 
 /** A case ready for a voxel head: its voxel inputs and, when the head reads them, patch features per mapping. */
 export async function fineCase(c: CaseVolumes, s: ExperimentSettings, h: HeadSettings, backbone: Backbone, store: FeatureStore, modalities: Modality[], onProgress?: (text: string) => void): Promise<FineCase & { slices: number[] }> {
   const missing = modalities.filter((m) => !c.volumes[m]);
   if (usesVoxelInputs(h.head) && missing.length) throw new Error(`case ${c.id} has no ${missing.map((m) => ROLE_LABELS[m]).join(' or ')}, which the head's voxel inputs were trained on`);
-  const blocks: PatchBlock[] = [];
-  if (usesBackbone(h.head)) {
-    for (const plane of headPlanes(h, s.plane)) {
-      for (const mapping of [s.mapping, ...h.extraMappings]) {
-        const p = await prepareCase(c, { mapping, plane, size: s.size, layers: h.layers }, backbone, store, onProgress);
-        blocks.push({ name: `${mappingKey(mapping)}@${plane}`, g: p.g, slices: p.slices, dim: backbone.dim * h.layers, features: async (k) => fromF16Array((await store.get(p.key, k))!) });
-      }
-    }
-  }
-  onProgress?.(`${c.id}: voxel inputs`);
-  const voxels = computeVoxelFeatures(c, { modalities });
-  return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks, slices: blocks[0]?.slices ?? [] };
+  return withVoxelInputs(c, await featureBlocks(c, s, h, backbone, store, onProgress), modalities, onProgress);
 }
 
 export const voxelInputsOf = (h: HeadSettings): VoxelInputs => ({ voxels: usesVoxelInputs(h.head), context: h.context });
@@ -64,8 +75,8 @@ export async function predictFineCase(head: MlpHead, fc: FineCase, spec: TaskSpe
 }
 
 export async function runFineExperiment(o: {
-  train: CaseVolumes[];
-  test: CaseVolumes[];
+  train: CaseInput[];
+  test: CaseInput[];
   settings: ExperimentSettings;
   head: HeadSettings;
   signal?: AbortSignal;
@@ -77,18 +88,24 @@ export async function runFineExperiment(o: {
   const spec = taskSpec(s.task);
   const inputs = voxelInputsOf(h);
   // The voxel inputs of every modality all training cases share; test cases must have them too.
-  const modalities = MODALITIES.filter((m) => o.train.every((c) => c.volumes[m]));
-  const prepared: (FineCase & { slices: number[] })[] = [];
-  for (const c of o.train) {
-    prepared.push(await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress));
+  const modalities = MODALITIES.filter((m) => o.train.every((c) => modalitiesOf(c).includes(m)));
+  // First the features of every training case: blocks read them from the store, so they hold no
+  // case. One projection per mapping is fitted on them and applied to every case.
+  const trainBlocks: PatchBlock[][] = [];
+  for (const ref of o.train) {
     o.signal?.throwIfAborted();
+    trainBlocks.push(await featureBlocks(await openCase(ref), s, h, o.backbone, o.store, o.onProgress));
   }
-  // One projection per mapping, fitted on the training cases and applied to every case.
-  const projections = prepared[0].blocks.length && h.components > 0 ? await Promise.all(prepared[0].blocks.map((_, b) => fitPatchProjection(prepared.map((p) => p.blocks[b]), h.components))) : [];
-  const project = (fc: FineCase & { slices: number[] }) => (projections.length ? { ...fc, blocks: fc.blocks.map((b, i) => projectBlock(b, projections[i])) } : fc);
+  const projections = trainBlocks[0]?.length && h.components > 0 ? await Promise.all(trainBlocks[0].map((_, b) => fitPatchProjection(trainBlocks.map((blocks) => blocks[b]), h.components))) : [];
+  const project = <T extends FineCase>(fc: T): T => (projections.length ? { ...fc, blocks: fc.blocks.map((b, i) => projectBlock(b, projections[i])) } : fc);
+  // Then one case at a time: its voxel inputs (the large part), its samples, and it is let go.
   const parts: FineSamples[] = [];
-  for (const [i, fc] of prepared.entries()) parts.push(await fineSamples(project(fc), spec, inputs, { seed: s.seed + i }));
-  prepared.length = 0;
+  for (const [i, ref] of o.train.entries()) {
+    o.signal?.throwIfAborted();
+    const c = await openCase(ref);
+    const fc = withVoxelInputs(c, trainBlocks[i], modalities, o.onProgress);
+    parts.push(await fineSamples(project(fc), spec, inputs, { seed: s.seed + i }));
+  }
   const samples = mergeSamples(parts, spec.channels.length);
   parts.length = 0;
   const head = createFineHead(samples.width, h.hidden, spec, s.seed);
@@ -102,14 +119,15 @@ export async function runFineExperiment(o: {
     }
   }
   const cases: CaseResult[] = [];
-  for (const c of o.test) {
+  for (const ref of o.test) {
     o.signal?.throwIfAborted();
+    const c = await openCase(ref);
     const fc = project(await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress));
     o.onProgress?.(`${c.id}: predicting`);
     const prediction = await predictFineCase(head, fc, spec, h);
     const geometry = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, s.plane, s.size);
     const slices = fc.slices.length ? fc.slices : Array.from({ length: geometry.count }, (_, k) => k);
-    cases.push({ id: c.id, prediction, slices, geometry, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [] });
+    cases.push(testResult(c, prediction, slices, geometry));
   }
   return { head, cases, losses };
 }
