@@ -1,5 +1,5 @@
 /**
- * The sidebar as a guided workflow: Case → Model → Features → Train or scribble → Compare →
+ * The sidebar as a guided workflow: Case → Model → Features → Train or scribble → Compare → Dataset →
  * Experiments, one step open at a time, each saying whether it is done, ready, optional or what
  * it needs, read off the stores that hold the work itself.
  */
