@@ -13,7 +13,7 @@ import type { Progress } from '../worker/protocol.ts';
 import { deleteRecord, loadPredictionGz, loadRecords, predictionKey, savePredictionGz, saveRecord } from './experimentDb.ts';
 import { report } from './messages.ts';
 import { sendCase, useFeatures } from './features.ts';
-import { useTraining } from './training.ts';
+import { hiddenWidths, useTraining } from './training.ts';
 import { setMainView } from './view.ts';
 
 interface ExperimentsState {
@@ -101,7 +101,7 @@ export const cancelComparison = () => controller?.abort();
 export function runAblation(): Promise<void> {
   const t = useTraining.getState();
   const { mapping, layers } = useFeatures.getState();
-  const hidden = t.hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
+  const hidden = hiddenWidths(t.hidden);
   return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, jitter: t.jitter, postprocess: t.postprocess, layers, planes: t.planes }));
 }
 

@@ -121,9 +121,12 @@ export async function restoreHead(): Promise<'restored' | 'none' | { reason: str
   }
 }
 
+/** The hidden widths typed in the panel ("64, 32"), whole positive numbers only. */
+export const hiddenWidths = (text: string): number[] => text.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
+
 export async function startTraining(): Promise<void> {
   const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, jitter, planes, postprocess } = useTraining.getState();
-  const widths = hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
+  const widths = hiddenWidths(hidden);
   useTraining.setState({ state: 'running', curve: [], slice: null, volume: null, colours: null });
   try {
     const r = await computeClient().request(

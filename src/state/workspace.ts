@@ -21,7 +21,7 @@ import { saveRecord } from './experimentDb.ts';
 import { comparisonSettings, useExperiments } from './experiments.ts';
 import { useFeatures } from './features.ts';
 import { report } from './messages.ts';
-import { useTraining } from './training.ts';
+import { hiddenWidths, useTraining } from './training.ts';
 import { setMainView } from './view.ts';
 
 export type FeatureState = 'cached' | 'queued' | 'extracting' | 'missing' | 'failed';
@@ -263,7 +263,7 @@ let runController: AbortController | null = null;
 function runSettings(): { settings: ComparisonSettings; variants: Variant[] } {
   const t = useTraining.getState();
   const f = useFeatures.getState();
-  const hidden = t.hidden.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
+  const hidden = hiddenWidths(t.hidden);
   // Mappings differ only in what the backbone sees: a head that reads no backbone would score them alike.
   const head = headSettingsOver(DEFAULT_HEAD, { head: usesBackbone(t.head) ? t.head : 'fine', hidden, jitter: t.jitter, postprocess: t.postprocess, layers: f.layers, planes: t.planes });
   const settings = comparisonSettings();

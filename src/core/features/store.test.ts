@@ -30,6 +30,19 @@ function fullStore(): FeatureStore & { calls: number } {
   return store;
 }
 
+/** A persistent store that works, over a Map keyed "key#slice" as IndexedDB's is; onGet sees each read. */
+function shelfStore(onGet: () => void = () => undefined): { shelf: Map<string, Uint16Array>; persistent: FeatureStore } {
+  const shelf = new Map<string, Uint16Array>();
+  const persistent: FeatureStore = {
+    get: async (k, s) => (onGet(), shelf.get(`${k}#${s}`)),
+    put: async (k, s, v) => void shelf.set(`${k}#${s}`, v),
+    usage: async () => ({ bytes: 0, keys: [] }),
+    clear: async () => shelf.clear(),
+    drop: async (keys) => keys.forEach((k) => [...shelf.keys()].filter((x) => x.startsWith(`${k}#`)).forEach((x) => shelf.delete(x))),
+  };
+  return { shelf, persistent };
+}
+
 describe('memoryFeatureStore over storage that fails', () => {
   it('keeps features in memory, drops the failing store for the session, and says so once', async () => {
     const behind = fullStore();
@@ -46,28 +59,14 @@ describe('memoryFeatureStore over storage that fails', () => {
   });
 
   it('a store that works is written through and read back after the memory is gone', async () => {
-    const shelf = new Map<string, Uint16Array>();
-    const persistent: FeatureStore = {
-      get: async (k, s) => shelf.get(`${k}#${s}`),
-      put: async (k, s, v) => void shelf.set(`${k}#${s}`, v),
-      usage: async () => ({ bytes: 0, keys: [] }),
-      clear: async () => shelf.clear(),
-      drop: async (keys) => keys.forEach((k) => [...shelf.keys()].filter((x) => x.startsWith(`${k}#`)).forEach((x) => shelf.delete(x))),
-    };
+    const { persistent } = shelfStore();
     await memoryFeatureStore(persistent).put('k', 3, Uint16Array.from([9]));
     expect([...(await memoryFeatureStore(persistent).get('k', 3))!]).toEqual([9]);
   });
 
   it('with a byte cap, memory holds the most recently used keys and reads the rest back from the persistent store', async () => {
-    const shelf = new Map<string, Uint16Array>();
     let reads = 0;
-    const persistent: FeatureStore = {
-      get: async (k, s) => (reads++, shelf.get(`${k}#${s}`)),
-      put: async (k, s, v) => void shelf.set(`${k}#${s}`, v),
-      usage: async () => ({ bytes: 0, keys: [] }),
-      clear: async () => shelf.clear(),
-      drop: async () => undefined,
-    };
+    const { persistent } = shelfStore(() => reads++);
     // Each slice 8 bytes (4 values); cap 20 bytes: two slices of one key, or one each of two.
     const store = memoryFeatureStore(persistent, undefined, { maxBytes: 20 });
     const v = (x: number) => Uint16Array.from([x, x, x, x]);
@@ -88,14 +87,7 @@ describe('memoryFeatureStore over storage that fails', () => {
   });
 
   it('drop forgets one key in memory and behind it, and keeps the others', async () => {
-    const shelf = new Map<string, Uint16Array>();
-    const persistent: FeatureStore = {
-      get: async (k, s) => shelf.get(`${k}#${s}`),
-      put: async (k, s, v) => void shelf.set(`${k}#${s}`, v),
-      usage: async () => ({ bytes: 0, keys: [] }),
-      clear: async () => shelf.clear(),
-      drop: async (keys) => keys.forEach((k) => [...shelf.keys()].filter((x) => x.startsWith(`${k}#`)).forEach((x) => shelf.delete(x))),
-    };
+    const { shelf, persistent } = shelfStore();
     const store = memoryFeatureStore(persistent);
     await store.put('case1', 0, Uint16Array.from([1]));
     await store.put('case2', 0, Uint16Array.from([2]));
