@@ -10,6 +10,8 @@
  *   A  train brats2015-pat0005, test the four BraTS 2018 cases, FLAIR + T1c
  *   X  train each BraTS 2018 case, test the other four cases, FLAIR + T1c
  *   B  train each BraTS 2018 case, test the other three, all four modalities
+ *   L  leave one out: train three BraTS 2018 cases, test the fourth, all four modalities (what a
+ *      run-wide setting such as samples= does when several cases train one head)
  * Each variant runs the command's defaults with its `key=value` settings (as `compare --variants`).
  */
 import { existsSync } from 'node:fs';
@@ -28,10 +30,11 @@ const BRATS15 = 'brats2015-pat0005';
 const BRATS18 = ['brats2018-cbica-abm', 'brats2018-tcia01-201', 'brats2018-tcia03-265', 'brats2018-tcia13-623'];
 const FLAIR_T1CE: Modality[] = ['flair', 't1ce'];
 
-const SPLITS: Record<string, { train: string; test: string[]; modalities?: Modality[] }[]> = {
+const SPLITS: Record<string, { train: string | string[]; test: string[]; modalities?: Modality[] }[]> = {
   A: [{ train: BRATS15, test: BRATS18, modalities: FLAIR_T1CE }],
   X: BRATS18.map((t) => ({ train: t, test: [BRATS15, ...BRATS18].filter((c) => c !== t), modalities: FLAIR_T1CE })),
   B: BRATS18.map((t) => ({ train: t, test: BRATS18.filter((c) => c !== t) })),
+  L: BRATS18.map((t) => ({ train: BRATS18.filter((c) => c !== t), test: [t] })),
 };
 
 const args = parseArgs(process.argv.slice(2));
@@ -61,7 +64,7 @@ for (const v of variants) {
     for (const seed of seeds) {
       for (const f of SPLITS[split]) {
         const settings: ExperimentSettings = { ...DEFAULT_SETTINGS, ...v.head, mapping: v.mapping, task: 'regions', epochs, seed };
-        const { cases: results } = await runExperiment({ train: [load(f.train, f.modalities)], test: f.test.map((t) => load(t)), settings, backbone: noBackbone, store: memoryFeatureStore() });
+        const { cases: results } = await runExperiment({ train: [f.train].flat().map((id) => load(id, f.modalities)), test: f.test.map((t) => load(t)), settings, backbone: noBackbone, store: memoryFeatureStore() });
         for (const r of results) {
           const dice = ['WT', 'TC', 'ET'].map((region) => r.scores.find((s) => s.region === region)?.dice ?? NaN);
           rows.push(dice);

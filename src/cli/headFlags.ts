@@ -6,7 +6,7 @@ import { DEFAULT_HEAD, HEAD_KINDS, HEAD_NAMES, type HeadKind, type HeadSettings 
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from './args.ts';
 
-export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--components 16] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...] [--planes axial,coronal,sagittal] [--layers 1|4] [--jitter 0.5]';
+export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--components 16] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...] [--planes axial,coronal,sagittal] [--layers 1|4] [--jitter 0.5] [--samples 60000]';
 
 export function parsePostprocess(text: string): PostprocessSettings {
   const steps = text === 'none' ? [] : text.split(',').map((t) => t.trim());
@@ -45,7 +45,9 @@ export function headFlags(args: ParsedArgs): HeadSettings {
   const layers = intFlag(args, 'layers', DEFAULT_HEAD.layers);
   const jitter = args.flags.has('jitter') ? parseJitter(flag(args, 'jitter')) : DEFAULT_HEAD.jitter;
   if (layers < 1) throw new UsageError('--layers is how many of the last blocks to read, 1 or more');
-  return { ...DEFAULT_HEAD, head, hidden, context, components, postprocess: post, extraMappings: (args.flags.get('extra-mappings') ?? []).map(parseMapping), planes: args.flags.has('planes') ? parsePlanes(flag(args, 'planes')) : DEFAULT_HEAD.planes, layers, jitter };
+  const samples = intFlag(args, 'samples', DEFAULT_HEAD.samples);
+  if (samples < 1) throw new UsageError('--samples is how many voxels per label stratum the whole run draws, shared by the training cases, 1 or more');
+  return { ...DEFAULT_HEAD, samples, head, hidden, context, components, postprocess: post, extraMappings: (args.flags.get('extra-mappings') ?? []).map(parseMapping), planes: args.flags.has('planes') ? parsePlanes(flag(args, 'planes')) : DEFAULT_HEAD.planes, layers, jitter };
 }
 
 /**
@@ -53,7 +55,7 @@ export function headFlags(args: ParsedArgs): HeadSettings {
  * "head=linear", "head=fine;context=1", "mapping=flair,flair,flair;post=none". Keys: mapping,
  * head, hidden, context, components, post, extra (mappings joined by '+'), planes
  * ("planes=axial,coronal,sagittal": tri-planar patch features), layers ("layers=4": the last 4 blocks), jitter ("jitter=0": no
- * intensity jitter). Unnamed settings
+ * intensity jitter), samples ("samples=30000": voxels per label stratum for the run). Unnamed settings
  * are the command's own.
  */
 export function parseVariant(text: string, base: { mapping: ChannelMapping; head: HeadSettings }): Variant {
@@ -68,15 +70,15 @@ export function parseVariant(text: string, base: { mapping: ChannelMapping; head
       if (!HEAD_KINDS.includes(value as HeadKind)) throw new UsageError(`variant "${text}": head must be one of ${HEAD_KINDS.join(', ')}`);
       head = { ...head, head: value as HeadKind, hidden: value === 'linear' ? [] : head.hidden.length ? head.hidden : DEFAULT_HEAD.hidden };
     } else if (key === 'hidden') head.hidden = parseHidden(value);
-    else if (key === 'context' || key === 'components' || key === 'layers') {
+    else if (key === 'context' || key === 'components' || key === 'layers' || key === 'samples') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < (key === 'layers' ? 1 : 0)) throw new UsageError(`variant "${text}": ${key} is a whole number, 0 or more`);
+      if (!Number.isInteger(n) || n < (key === 'layers' || key === 'samples' ? 1 : 0)) throw new UsageError(`variant "${text}": ${key} is a whole number, 0 or more`);
       head[key] = n;
     } else if (key === 'post') head.postprocess = parsePostprocess(value);
     else if (key === 'planes') head.planes = parsePlanes(value);
     else if (key === 'jitter') head.jitter = parseJitter(value);
     else if (key === 'extra') head.extraMappings = value === 'none' ? [] : value.split('+').map(parseMapping);
-    else throw new UsageError(`variant "${text}": unknown setting "${key}" (use mapping, head, hidden, context, components, post, extra, planes, layers, jitter)`);
+    else throw new UsageError(`variant "${text}": unknown setting "${key}" (use mapping, head, hidden, context, components, post, extra, planes, layers, jitter, samples)`);
   }
   const onlyHead = pairs.length === 1 && pairs[0].startsWith('head=');
   return { name: onlyHead ? HEAD_NAMES[head.head] : text, mapping, head };

@@ -10,7 +10,7 @@ import { mappingKey } from '../features/channels.ts';
 import { sliceGeometry } from '../features/slices.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { createFineHead, type FineCase, type FineSamples, fineSamples, labelsFromProbabilities, type PatchBlock, predictFineProbabilities, trainFineHead, type VoxelInputs } from '../heads/fineHead.ts';
-import { headPlanes, type HeadSettings, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
+import { headPlanes, type HeadSettings, samplesPerCase, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
 import type { MlpHead } from '../heads/mlpHead.ts';
 import { fitPatchProjection, projectBlock } from '../heads/patchProjection.ts';
 import { scoreVolume } from '../heads/predict.ts';
@@ -104,7 +104,7 @@ export async function runFineExperiment(o: {
     o.signal?.throwIfAborted();
     const c = await openCase(ref);
     const fc = withVoxelInputs(c, trainBlocks[i], modalities, o.onProgress);
-    parts.push(await fineSamples(project(fc), spec, inputs, { seed: s.seed + i }));
+    parts.push(await fineSamples(project(fc), spec, inputs, { seed: s.seed + i, perLabel: samplesPerCase(h, o.train.length) }));
   }
   const samples = mergeSamples(parts, spec.channels.length);
   parts.length = 0;
@@ -160,7 +160,7 @@ export async function heldOutFineRun(o: {
     const projections = await Promise.all(fc.blocks.map((b) => fitPatchProjection([{ ...b, slices: b.slices.filter(split.mayTrain) }], h.components)));
     fc = { ...fc, blocks: fc.blocks.map((b, i) => projectBlock(b, projections[i])) };
   }
-  const samples = await fineSamples(fc, spec, voxelInputsOf(h), { seed: s.seed, mayTrain: split.mayTrain });
+  const samples = await fineSamples(fc, spec, voxelInputsOf(h), { seed: s.seed, mayTrain: split.mayTrain, perLabel: samplesPerCase(h, 1) });
   const head = createFineHead(samples.width, h.hidden, spec, s.seed);
   const losses: number[] = [];
   for (const step of trainFineHead(head, samples, { spec, epochs: s.epochs, batchSize: h.voxelBatch, learningRate: s.learningRate, seed: s.seed, jitter: usesVoxelInputs(h.head) ? h.jitter : 0 })) {

@@ -30,6 +30,12 @@ export interface HeadSettings {
   /** Voxels a step for the per-voxel heads. */
   voxelBatch: number;
   /**
+   * Voxels a per-voxel head draws per label stratum for the whole run, shared evenly by the
+   * training cases (at most PER_CASE_SAMPLES from one case), so a run on many cases trains in
+   * about the time of a few: more cases give more varied voxels, not more of them.
+   */
+  samples: number;
+  /**
    * Planes whose patch features a voxel head reads, each voxel reading its own slice of each
    * (tri-planar: axial, coronal and sagittal fused per voxel in 3D). Empty: the experiment's plane.
    */
@@ -40,9 +46,16 @@ export interface HeadSettings {
   jitter: number;
 }
 
-export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0, postprocess: NO_POSTPROCESS, extraMappings: [], components: 0, voxelBatch: 4096, planes: [], layers: 1, jitter: 0 };
+/** Most voxels per label stratum drawn from one case (one case's run, or a few cases'). */
+export const PER_CASE_SAMPLES = 30000;
+export const RUN_SAMPLES = 60000;
 
-export const DEFAULT_HEAD: HeadSettings = { head: 'voxels', hidden: [64, 32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096, planes: [], layers: 1, jitter: 0.5 };
+/** Voxels per label stratum each of n training cases gives, under a run-wide budget. */
+export const samplesPerCase = (h: Pick<HeadSettings, 'samples'>, cases: number): number => Math.max(1, Math.min(PER_CASE_SAMPLES, Math.floor(h.samples / Math.max(cases, 1))));
+
+export const SEED_HEAD: HeadSettings = { head: 'linear', hidden: [], context: 0, postprocess: NO_POSTPROCESS, extraMappings: [], components: 0, voxelBatch: 4096, samples: RUN_SAMPLES, planes: [], layers: 1, jitter: 0 };
+
+export const DEFAULT_HEAD: HeadSettings = { head: 'voxels', hidden: [64, 32], context: 0, postprocess: { hierarchy: true, components: true, holes: true }, extraMappings: [], components: 16, voxelBatch: 4096, samples: RUN_SAMPLES, planes: [], layers: 1, jitter: 0.5 };
 
 /** Full settings from a partial record (a saved head, a CLI run, a message): its given fields over `base`. */
 export function headSettingsOver(base: HeadSettings, partial: Partial<HeadSettings> | object = {}): HeadSettings {
@@ -71,6 +84,7 @@ export function describeHead(h: HeadSettings): string {
   }
   if (usesVoxelInputs(h.head) && h.jitter) parts.push(`intensity jitter ±${h.jitter}`);
   parts.push(post.length ? `post-processing: ${post.join(', ')}` : 'no post-processing');
+  if (h.head !== 'linear') parts.push(`${h.samples} training voxels per label stratum, shared by the training cases (at most ${PER_CASE_SAMPLES} a case)`);
   return parts.join('; ');
 }
 
@@ -85,6 +99,7 @@ export function differingSettings(runs: { name: string; mapping: string; head: H
     ['jitter', (r) => (usesVoxelInputs(r.head.head) ? String(r.head.jitter) : '-')],
     ['planes', (r) => (r.head.planes.length ? r.head.planes.join('+') : 'one')],
     ['components', (r) => String(r.head.components)],
+    ['samples', (r) => (r.head.head === 'linear' ? '-' : String(r.head.samples))],
     ['extra mappings', (r) => r.head.extraMappings.map((m) => m.join(',')).join(' + ') || 'none'],
     ...(['hierarchy', 'components', 'holes'] as const).map((k): [string, (r: (typeof runs)[number]) => string] => [`post-processing ${k}`, (r) => (r.head.postprocess[k] ? 'on' : 'off')]),
   ];
