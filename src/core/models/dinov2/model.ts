@@ -20,12 +20,32 @@ export interface DinoV2Output {
   intermediates: { cls: tf.Tensor2D; patches: tf.Tensor4D }[];
 }
 
+/** A block's linear layers, by the authors' module names. */
+export type BlockLinear = 'qkv' | 'proj' | 'fc1' | 'fc2';
+
+/**
+ * Trainable additions to frozen blocks (adapters/): a term added to a linear layer's output, and a
+ * refinement of a block's output tokens. Both are read inside the caller's gradient tape.
+ */
+export interface BlockAdapter {
+  /** x [M, in] -> a term [M, out] added to block `block`'s layer output, or null to leave it. */
+  linear?(block: number, layer: BlockLinear, x: tf.Tensor2D): tf.Tensor2D | null;
+  /** A block's output tokens [B, N, D] -> refined tokens [B, N, D]. */
+  refine?(block: number, x: tf.Tensor3D): tf.Tensor3D;
+}
+
 export interface DinoV2 {
   config: DinoV2Config;
   /** Number of weights the forward pass uses. */
   parameters: number;
   /** pixels: [B, 3, H, W] normalised, H and W multiples of the patch size. */
-  forward(pixels: tf.Tensor4D, options?: { intermediateLayers?: number }): DinoV2Output;
+  forward(pixels: tf.Tensor4D, options?: { intermediateLayers?: number; adapter?: BlockAdapter }): DinoV2Output;
+  /** The tokens block 0 reads: [B, N, D] (class, registers, patches with position embeddings). */
+  tokens(pixels: tf.Tensor4D): tf.Tensor3D;
+  /** Blocks from .. to - 1 over tokens [B, N, D] (no tidy: callers under a gradient tape keep what they need). */
+  blocks(x: tf.Tensor3D, from: number, to: number, adapter?: BlockAdapter): tf.Tensor3D;
+  /** The final norm of tokens [B, N, D], split into class, registers and the [B, rows, cols, D] patch grid. */
+  normed(x: tf.Tensor3D, rows: number, cols: number): { cls: tf.Tensor2D; registers: tf.Tensor3D; patches: tf.Tensor4D };
   dispose(): void;
 }
 
@@ -107,15 +127,22 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
   const gelu = (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
   // One fused kernel for x W + b: no separate Add pass over the activations.
   const dense = (x2d: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D) => tf.fused.matMul({ a: x2d as tf.Tensor2D, b: w, bias: b });
+  // A block's linear layer, with the adapter's term when it has one for it.
+  let adapter: BlockAdapter | undefined;
+  const blockDense = (i: number, layer: BlockLinear, x2d: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D) => {
+    const y = dense(x2d, w, b);
+    const extra = adapter?.linear?.(i, layer, x2d as tf.Tensor2D);
+    return extra ? tf.add(y, extra) : y;
+  };
 
-  const attention = (x: tf.Tensor3D, blk: Block, B: number, N: number) => {
+  const attention = (x: tf.Tensor3D, blk: Block, i: number, B: number, N: number) => {
     const hd = D / heads;
-    const qkv = dense(tf.reshape(x, [B * N, D]), blk.qkvW, blk.qkvB);
+    const qkv = blockDense(i, 'qkv', tf.reshape(x, [B * N, D]), blk.qkvW, blk.qkvB);
     const split = tf.transpose(tf.reshape(qkv, [B, N, 3, heads, hd]), [2, 0, 3, 1, 4]); // [3, B, H, N, hd]
     const [q, k, v] = tf.unstack(split) as tf.Tensor4D[];
     const out = perHeadMatMul() ? attendPerHead(q, k, v, B, N, hd) : attendBatched(q, k, v, hd); // [B, H, N, hd]
     const merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * N, D]);
-    return tf.reshape(dense(merged, blk.projW, blk.projB), [B, N, D]);
+    return tf.reshape(blockDense(i, 'proj', merged, blk.projW, blk.projB), [B, N, D]);
   };
 
   const attendBatched = (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, hd: number) => {
@@ -129,7 +156,8 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
    * (measured on this 2-core machine; ViT-S/14 at 224 went from ~0.89 s to see bench/).
    */
   const attendPerHead = (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, B: number, N: number, hd: number) => {
-    const flat = (t: tf.Tensor4D) => tf.unstack(tf.reshape(t, [B * heads, N, hd])) as tf.Tensor2D[];
+    // One head: a reshape, since tfjs's gradient of a one-output unstack fails (adapters train through it).
+    const flat = (t: tf.Tensor4D) => (B * heads === 1 ? [tf.reshape(t, [N, hd])] : tf.unstack(tf.reshape(t, [B * heads, N, hd]))) as tf.Tensor2D[];
     const [qs, ks, vs] = [flat(q), flat(k), flat(v)];
     const heads2d = qs.map((qh, i) => {
       const scores = tf.mul(tf.matMul(qh, tf.transpose(ks[i]) as tf.Tensor2D), 1 / Math.sqrt(hd)); // [N, N]
@@ -138,59 +166,84 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
     return tf.reshape(tf.stack(heads2d), [B, heads, N, hd]) as tf.Tensor4D;
   };
 
-  const mlp = (x: tf.Tensor3D, blk: Block, B: number, N: number) => {
-    const h = dense(tf.reshape(x, [B * N, D]), blk.fc1W, blk.fc1B);
+  const mlp = (x: tf.Tensor3D, blk: Block, i: number, B: number, N: number) => {
+    const h = blockDense(i, 'fc1', tf.reshape(x, [B * N, D]), blk.fc1W, blk.fc1B);
     let act: tf.Tensor;
     if (swiglu) {
       const [a, g] = tf.split(h, 2, 1);
       act = tf.mul(tf.mul(a, tf.sigmoid(a)), g);
     } else act = gelu(h);
-    return tf.reshape(dense(act, blk.fc2W, blk.fc2B), [B, N, D]);
+    return tf.reshape(blockDense(i, 'fc2', act, blk.fc2W, blk.fc2B), [B, N, D]);
   };
+
+  function tokens(pixels: tf.Tensor4D): tf.Tensor3D {
+    const [B, C, H, W] = pixels.shape;
+    if (C !== 3) throw new Error(`DINOv2 takes 3 input channels, got ${C}`);
+    if (H % p || W % p) throw new Error(`input ${H}x${W} is not a multiple of the patch size ${p}`);
+    const rows = H / p;
+    const cols = W / p;
+    const P = rows * cols;
+    // Patch embedding as one matMul: [B, 3, rows, p, cols, p] -> [B * P, 3 * p * p].
+    const patches = tf.reshape(tf.transpose(tf.reshape(pixels, [B, 3, rows, p, cols, p]), [0, 2, 4, 1, 3, 5]), [B * P, 3 * p * p]);
+    const embedded = tf.reshape(dense(patches, patchW, patchB), [B, P, D]);
+    const pos = posEmbed(rows, cols, H === W);
+    const cls = tf.add(clsToken, tf.slice(pos, [0, 0, 0], [1, 1, D])) as tf.Tensor3D;
+    const parts: tf.Tensor3D[] = [tf.tile(cls, [B, 1, 1])];
+    if (regTokens) parts.push(tf.tile(regTokens, [B, 1, 1])); // registers get no position embedding
+    parts.push(tf.add(embedded, tf.slice(pos, [0, 1, 0], [1, P, D])) as tf.Tensor3D);
+    return tf.concat(parts, 1) as tf.Tensor3D; // [B, N, D]
+  }
+
+  function runBlocks(input: tf.Tensor3D, from: number, to: number, with_?: BlockAdapter): tf.Tensor3D {
+    const [B, N] = input.shape;
+    adapter = with_;
+    try {
+      let x = input;
+      for (let i = from; i < to; i++) {
+        const blk = blocks[i];
+        x = tf.add(x, tf.mul(attention(layerNorm(x, blk.norm1) as tf.Tensor3D, blk, i, B, N), blk.ls1)) as tf.Tensor3D;
+        x = tf.add(x, tf.mul(mlp(layerNorm(x, blk.norm2) as tf.Tensor3D, blk, i, B, N), blk.ls2)) as tf.Tensor3D;
+        if (with_?.refine) x = with_.refine(i, x);
+      }
+      return x;
+    } finally {
+      adapter = undefined;
+    }
+  }
+
+  function normed(t: tf.Tensor3D, rows: number, cols: number) {
+    const B = t.shape[0];
+    const P = rows * cols;
+    const n = layerNorm(t, norm) as tf.Tensor3D;
+    return {
+      cls: tf.reshape(tf.slice(n, [0, 0, 0], [B, 1, D]), [B, D]) as tf.Tensor2D,
+      registers: tf.slice(n, [0, 1, 0], [B, R, D]),
+      patches: tf.reshape(tf.slice(n, [0, 1 + R, 0], [B, P, D]), [B, rows, cols, D]) as tf.Tensor4D,
+    };
+  }
 
   const parameters = [...weights].filter(([n]) => n !== 'mask_token').reduce((a, [, t]) => a + t.values.length, 0);
   return {
     config,
     parameters,
+    tokens,
+    blocks: runBlocks,
+    normed,
     forward(pixels, options = {}) {
       return tf.tidy(() => {
-        const [B, C, H, W] = pixels.shape;
-        if (C !== 3) throw new Error(`DINOv2 takes 3 input channels, got ${C}`);
-        if (H % p || W % p) throw new Error(`input ${H}x${W} is not a multiple of the patch size ${p}`);
-        const rows = H / p;
-        const cols = W / p;
-        const P = rows * cols;
-        // Patch embedding as one matMul: [B, 3, rows, p, cols, p] -> [B * P, 3 * p * p].
-        const patches = tf.reshape(tf.transpose(tf.reshape(pixels, [B, 3, rows, p, cols, p]), [0, 2, 4, 1, 3, 5]), [B * P, 3 * p * p]);
-        const embedded = tf.reshape(dense(patches, patchW, patchB), [B, P, D]);
-        const pos = posEmbed(rows, cols, H === W);
-        const cls = tf.add(clsToken, tf.slice(pos, [0, 0, 0], [1, 1, D])) as tf.Tensor3D;
-        const parts: tf.Tensor3D[] = [tf.tile(cls, [B, 1, 1])];
-        if (regTokens) parts.push(tf.tile(regTokens, [B, 1, 1])); // registers get no position embedding
-        parts.push(tf.add(embedded, tf.slice(pos, [0, 1, 0], [1, P, D])) as tf.Tensor3D);
-        let x = tf.concat(parts, 1) as tf.Tensor3D; // [B, N, D]
-        const N = 1 + R + P;
+        const [rows, cols] = [pixels.shape[2] / p, pixels.shape[3] / p];
         const n = options.intermediateLayers ?? 0;
         const kept: tf.Tensor3D[] = [];
-        blocks.forEach((blk, i) => {
-          x = tf.add(x, tf.mul(attention(layerNorm(x, blk.norm1) as tf.Tensor3D, blk, B, N), blk.ls1)) as tf.Tensor3D;
-          x = tf.add(x, tf.mul(mlp(layerNorm(x, blk.norm2) as tf.Tensor3D, blk, B, N), blk.ls2)) as tf.Tensor3D;
+        let x = tokens(pixels);
+        for (let i = 0; i < blocks.length; i++) {
+          x = runBlocks(x, i, i + 1, options.adapter);
           if (i >= blocks.length - n) kept.push(x);
-        });
-        const split = (t: tf.Tensor3D) => {
-          const normed = layerNorm(t, norm) as tf.Tensor3D;
-          return {
-            cls: tf.reshape(tf.slice(normed, [0, 0, 0], [B, 1, D]), [B, D]) as tf.Tensor2D,
-            registers: tf.slice(normed, [0, 1, 0], [B, R, D]),
-            patches: tf.reshape(tf.slice(normed, [0, 1 + R, 0], [B, P, D]), [B, rows, cols, D]) as tf.Tensor4D,
-          };
-        };
-        const final = split(x);
+        }
         return {
-          ...final,
+          ...normed(x, rows, cols),
           prenorm: x,
           intermediates: kept.map((t) => {
-            const { cls: c, patches: pt } = split(t);
+            const { cls: c, patches: pt } = normed(t, rows, cols);
             return { cls: c, patches: pt };
           }),
         };
