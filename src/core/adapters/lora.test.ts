@@ -27,7 +27,7 @@ function perturb(adapter: ReturnType<typeof createLora>, seed: number): void {
 
 describe('LoRA on the tiny checkpoint', () => {
   it('with B = 0 gives the frozen backbone output exactly (to 1e-6)', () => {
-    const adapter = createLora(config, { rank: 4, alpha: 8, blocks: 2, targets: ['qkv', 'proj', 'fc1', 'fc2'], seed: 1 });
+    const adapter = createLora(config, { rank: 4, alpha: 8, blocks: 2, targets: ['qkv', 'proj', 'fc1', 'fc2'], seed: 1, learningRate: 1e-3 });
     const x = pixels();
     const frozen = model.forward(x).patches;
     const adapted = model.forward(x, { adapter }).patches;
@@ -36,7 +36,7 @@ describe('LoRA on the tiny checkpoint', () => {
   });
 
   it('adapts only the last k blocks: running the frozen blocks once and the adapted ones from there equals the full adapted forward', () => {
-    const adapter = createLora(config, { rank: 2, alpha: 4, blocks: 1, targets: ['qkv', 'fc2'], seed: 2 });
+    const adapter = createLora(config, { rank: 2, alpha: 4, blocks: 1, targets: ['qkv', 'fc2'], seed: 2, learningRate: 1e-3 });
     perturb(adapter, 5);
     expect(adapter.first).toBe(config.depth - 1);
     const x = pixels();
@@ -50,7 +50,7 @@ describe('LoRA on the tiny checkpoint', () => {
   });
 
   it('merged into the weights gives the unmerged adapter output (to 1e-5)', () => {
-    const adapter = createLora(config, { rank: 4, alpha: 16, blocks: 2, targets: ['qkv', 'proj', 'fc1', 'fc2'], seed: 3 });
+    const adapter = createLora(config, { rank: 4, alpha: 16, blocks: 2, targets: ['qkv', 'proj', 'fc1', 'fc2'], seed: 3, learningRate: 1e-3 });
     perturb(adapter, 7);
     const merged = createDinoV2(mergeLora(weights, adapter, config), config);
     const x = pixels();
@@ -62,7 +62,7 @@ describe('LoRA on the tiny checkpoint', () => {
   });
 
   it("gives A's and B's gradients that match central finite differences", () => {
-    const adapter = createLora(config, { rank: 2, alpha: 2, blocks: 1, targets: ['qkv', 'proj', 'fc1'], seed: 4 });
+    const adapter = createLora(config, { rank: 2, alpha: 2, blocks: 1, targets: ['qkv', 'proj', 'fc1'], seed: 4, learningRate: 1e-3 });
     perturb(adapter, 9);
     const x = pixels();
     const probe = tf.tensor4d(Float32Array.from({ length: 4 * config.dim }, (_, i) => Math.cos(i * 0.11)), [1, 2, 2, config.dim]);
@@ -94,7 +94,7 @@ describe('LoRA on the tiny checkpoint', () => {
 describe('LoRA in PEFT files', () => {
   it("names and shapes its tensors as PEFT does for Dinov2Model, and reads them back to the same predictions", () => {
     const r = 3;
-    const adapter = createLora(config, { rank: r, alpha: 6, blocks: 1, targets: ['qkv', 'proj', 'fc1', 'fc2'], seed: 6 });
+    const adapter = createLora(config, { rank: r, alpha: 6, blocks: 1, targets: ['qkv', 'proj', 'fc1', 'fc2'], seed: 6, learningRate: 1e-3 });
     perturb(adapter, 11);
     const files = loraToPeft(adapter, config, 'facebook/dinov2-small');
     // PEFT's rule, written out: base_model.model.<module path in Dinov2Model>.lora_{A,B}.weight,
@@ -128,7 +128,7 @@ describe('LoRA in PEFT files', () => {
   });
 
   it('refuses an adapter made for another model size, saying which module', () => {
-    const adapter = createLora(config, { rank: 2, alpha: 2, blocks: 1, targets: ['proj'], seed: 1 });
+    const adapter = createLora(config, { rank: 2, alpha: 2, blocks: 1, targets: ['proj'], seed: 1, learningRate: 1e-3 });
     const files = loraToPeft(adapter, config, 'x');
     const wider = { ...config, dim: 128 };
     expect(() => loraFromPeft(files, wider)).toThrow(/encoder\.layer\.1\.attention\.output\.dense: lora_A is \[2,64\]/);

@@ -19,9 +19,11 @@ export interface LoraSettings {
   blocks: number;
   targets: BlockLinear[];
   seed: number;
+  /** Adam's rate for A and B (the head keeps the training settings' own). */
+  learningRate: number;
 }
 
-export const DEFAULT_LORA: LoraSettings = { rank: 8, alpha: 16, blocks: 2, targets: ['qkv', 'proj'], seed: 0 };
+export const DEFAULT_LORA: LoraSettings = { rank: 8, alpha: 16, blocks: 2, targets: ['qkv', 'proj'], seed: 0, learningRate: 1e-3 };
 
 /** One low-rank pair on (part of) a linear layer: the term is scale * x Aᵀ Bᵀ. */
 export interface LoraPair {

@@ -56,7 +56,7 @@ export function loraToPeft(adapter: LoraAdapter, c: DinoV2Config, baseModel: str
     layers_pattern: 'layer',
     modules_to_save: null,
     // Not PEFT's: what the studio needs to read it back as it trained it.
-    studio: { seed: s.seed, targets: s.targets, blocks: s.blocks },
+    studio: { seed: s.seed, targets: s.targets, blocks: s.blocks, learning_rate: s.learningRate },
   };
   return { 'adapter_model.safetensors': writeSafetensors(tensors, 'F32', { format: 'pt' }), 'adapter_config.json': JSON.stringify(config, null, 2) };
 }
@@ -91,5 +91,5 @@ export function loraFromPeft(files: PeftFiles, c: DinoV2Config): LoraAdapter {
   if (!pairs.length) throw new Error('the adapter holds no LoRA tensors for a Dinov2Model');
   const first = Math.min(...pairs.map((p) => p.block));
   const targets = layers.filter((l) => pairs.some((p) => p.layer === l));
-  return loraFromPairs({ rank: config.r, alpha: config.lora_alpha, blocks: c.depth - first, targets, seed: config.studio?.seed ?? 0 }, first, pairs);
+  return loraFromPairs({ rank: config.r, alpha: config.lora_alpha, blocks: c.depth - first, targets, seed: config.studio?.seed ?? 0, learningRate: config.studio?.learning_rate ?? 1e-3 }, first, pairs);
 }

@@ -51,6 +51,10 @@ export interface Backbone {
   embed: Embed;
   dim: number;
   modelHash: string;
+  /** Tokens each slice gives beyond its patch grid (a frozen trunk's class and register tokens). */
+  extraTokens?: number;
+  /** What embed returns, as feature keys name it, when not the final patch tokens (a frozen trunk's tokens). */
+  outputs?: string;
 }
 
 export interface PreparedCase {
@@ -77,6 +81,8 @@ export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'm
     dim: backbone.dim,
     embed: backbone.embed,
     layers: s.layers ?? 1,
+    extraTokens: backbone.extraTokens,
+    outputs: backbone.outputs,
     store,
     onProgress: (p) => onProgress?.(`${c.id}: features ${p.done}/${p.total}`, p),
     signal,
@@ -85,7 +91,7 @@ export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'm
 }
 
 /** Training slices of one case, chosen by the shared sampling policy (heads/split.ts). */
-async function trainingSlices(p: PreparedCase, s: ExperimentSettings, store: FeatureStore): Promise<TrainingSlice[]> {
+export async function trainingSlices(p: PreparedCase, s: ExperimentSettings, store: FeatureStore): Promise<TrainingSlice[]> {
   const labels = p.c.labels;
   if (!labels) throw new Error(`case ${p.c.id} has no label map to train on`);
   const tumour = new Set(p.slices.filter((k) => sliceHasTumour(labels, p.g, k)));

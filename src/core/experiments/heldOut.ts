@@ -14,7 +14,7 @@ import { predictVolume, type RegionScore, scoreVolume } from '../heads/predict.t
 import { trainingData } from '../heads/sliceTargets.ts';
 import { type SamplingOptions, sliceHasTumour, splitSlices, trainingSchedule } from '../heads/split.ts';
 import { type Task, taskSpec } from '../heads/tasks.ts';
-import { type TrainingSlice, type TrainStep, trainHead } from '../heads/train.ts';
+import { type TrainingSlice, type TrainOptions, type TrainStep, trainHead } from '../heads/train.ts';
 import { perSliceDice, restrictToSlices, type SliceCurve } from '../metrics/perSlice.ts';
 
 export interface HeldOutSettings extends SamplingOptions {
@@ -74,17 +74,28 @@ export interface HeldOutResult {
   head: LinearHead | MlpHead;
 }
 
-export async function heldOutRun(c: CaseFeatures, s: HeldOutSettings, onStep?: (step: TrainStep) => Promise<void> | void): Promise<HeldOutResult> {
+/**
+ * How the head meets the features: by default trainHead on the cached features. An adapter run
+ * (adapters/) trains through the backbone's last blocks, so its cached "features" are the frozen
+ * trunk's tokens and prediction reads them through the adapted blocks.
+ */
+export interface HeadRoute {
+  train: (head: LinearHead, data: TrainingSlice[], o: TrainOptions) => AsyncGenerator<TrainStep>;
+  predictFeatures: (k: number) => Promise<Float32Array>;
+}
+
+export async function heldOutRun(c: CaseFeatures, s: HeldOutSettings, onStep?: (step: TrainStep) => Promise<void> | void, route?: HeadRoute): Promise<HeldOutResult> {
   const spec = taskSpec(s.task);
   const split = await splitCase(c, s);
   const head = createLinearHead(c.dim, spec.channels.length, s.seed);
   const losses: number[] = [];
   const g = c.geometry;
-  for await (const step of trainHead(head, split.train, { spec, grid: g.grid, size: g.size, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed, loss: s.loss })) {
+  const train = route?.train ?? trainHead;
+  for await (const step of train(head, split.train, { spec, grid: g.grid, size: g.size, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed, loss: s.loss })) {
     losses.push(step.loss);
     await onStep?.(step);
   }
-  const prediction = postprocess(await predictVolume(head, spec, g, c.slices, c.features), g.dims, s.postprocess ?? NO_POSTPROCESS);
+  const prediction = postprocess(await predictVolume(head, spec, g, c.slices, route?.predictFeatures ?? c.features), g.dims, s.postprocess ?? NO_POSTPROCESS);
   const scores = scoreVolume(restrictToSlices(prediction, g, split.heldOut), restrictToSlices(c.labels, g, split.heldOut), g.dims, c.spacing);
   return { caseId: c.id, trainSlices: split.trainSlices, heldOut: split.heldOut, scores, perSlice: perSliceDice(prediction, c.labels, g, split.heldOut), prediction, losses, head };
 }

@@ -63,13 +63,17 @@ export async function extractFeatures(options: {
   embed: Embed;
   /** The last n blocks' tokens, concatenated (1: the last block's). */
   layers?: number;
+  /** Tokens a slice carries beyond its patch grid (class and registers, in a frozen trunk's outputs). */
+  extraTokens?: number;
+  /** The key's name for what embed returns when it is not patch tokens (a frozen trunk's: adapters/). */
+  outputs?: string;
   store: FeatureStore;
   onProgress?: (p: ExtractionProgress) => void;
   signal?: AbortSignal;
 }): Promise<ExtractionResult> {
   const { norm, mapping, geometry: g, store } = options;
   const layers = options.layers ?? 1;
-  const key = featureKey({ caseHash: options.caseHash, mapping, modelHash: options.modelHash, size: g.size, plane: g.plane, layers: layersKey(layers) });
+  const key = featureKey({ caseHash: options.caseHash, mapping, modelHash: options.modelHash, size: g.size, plane: g.plane, layers: options.outputs ?? layersKey(layers) });
   const start = performance.now();
   const slices: number[] = [];
   const skipped: number[] = [];
@@ -85,7 +89,8 @@ export async function extractFeatures(options: {
       slices.push(k);
     } else {
       const tokens = await options.embed(sliceInput(norm, mapping, g, k), g.size, layers);
-      if (tokens.length !== g.grid * g.grid * options.dim * layers) throw new Error(`backbone returned ${tokens.length} values, expected ${g.grid}x${g.grid}x${options.dim * layers}`);
+      const expected = (g.grid * g.grid + (options.extraTokens ?? 0)) * options.dim * layers;
+      if (tokens.length !== expected) throw new Error(`backbone returned ${tokens.length} values, expected ${options.extraTokens ? `(${g.grid}x${g.grid} + ${options.extraTokens}) tokens x ` : `${g.grid}x${g.grid}x`}${options.dim * layers}`);
       await store.put(key, k, toF16Array(tokens));
       computed++;
       slices.push(k);

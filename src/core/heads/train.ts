@@ -42,7 +42,7 @@ export function pixelLogits(head: LinearHead, features: Float32Array, grid: numb
 }
 
 /** Batch buffers kept from step to step: fresh multi-megabyte arrays each step cost GC time. */
-class Workspace {
+export class Workspace {
   private buffers = new Map<string, Float32Array>();
   get(name: string, length: number): Float32Array {
     let b = this.buffers.get(name);
@@ -51,8 +51,12 @@ class Workspace {
   }
 }
 
-/** One step's loss and parameter gradients over a batch; Dice sums run over the whole batch. */
-export function batchGradients(head: LinearHead, batch: TrainingSlice[], o: Pick<TrainOptions, 'spec' | 'grid' | 'size' | 'loss'>, work = new Workspace()) {
+/**
+ * One step's loss and parameter gradients over a batch; Dice sums run over the whole batch. With
+ * `featureGradients` [batch * grid * grid * D] it also gives d loss / d features, for a backbone
+ * trained through the head (adapters/).
+ */
+export function batchGradients(head: LinearHead, batch: TrainingSlice[], o: Pick<TrainOptions, 'spec' | 'grid' | 'size' | 'loss'>, work = new Workspace(), featureGradients?: Float32Array) {
   const C = head.channels;
   const px = o.size * o.size;
   const logits = work.get('logits', batch.length * px * C);
@@ -70,8 +74,22 @@ export function batchGradients(head: LinearHead, batch: TrainingSlice[], o: Pick
   batch.forEach((s, i) => {
     const onGrid = downsampleGradient(gradient.subarray(i * px * C, (i + 1) * px * C), o.grid, o.size, C);
     head.backward(s.features, onGrid, gradWeights, gradBias);
+    if (featureGradients) featureGradient(head, onGrid, featureGradients.subarray(i * s.features.length, (i + 1) * s.features.length));
   });
   return { loss, gradWeights, gradBias };
+}
+
+/** d loss / d features [P, D] = d loss / d logits [P, C] times the head's weights [D, C] transposed. */
+function featureGradient(head: LinearHead, gradLogits: Float32Array, out: Float32Array): void {
+  const { dim: D, channels: C, weights: w } = head;
+  const P = gradLogits.length / C;
+  for (let p = 0; p < P; p++) {
+    for (let d = 0; d < D; d++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += gradLogits[p * C + c] * w[d * C + c];
+      out[p * D + d] = s;
+    }
+  }
 }
 
 export async function* trainHead(head: LinearHead, data: TrainingSlice[], o: TrainOptions): AsyncGenerator<TrainStep> {
