@@ -15,7 +15,8 @@ import type { TrainStep } from '../heads/train.ts';
 import type { DinoV2 } from '../models/dinov2/model.ts';
 import { postprocess } from '../postprocess/postprocess.ts';
 import { fromF16Array } from '../weights/f16.ts';
-import { createLora, type LoraAdapter, type LoraSettings } from './lora.ts';
+import type { Adapter } from './adapter.ts';
+import { type AdapterSettings, createAdapter } from './create.ts';
 import { adaptedFeatures, frozenTrunk, trainAdapter } from './train.ts';
 
 export interface AdapterRunOptions {
@@ -23,13 +24,13 @@ export interface AdapterRunOptions {
   /** The backbone's content hash: the trunk's cache key names it. */
   modelHash: string;
   store: FeatureStore;
-  lora: LoraSettings;
+  adapter: AdapterSettings;
   onProgress?: (text: string) => void;
   onStep?: (step: TrainStep) => Promise<void> | void;
   signal?: AbortSignal;
 }
 
-function route(model: DinoV2, adapter: LoraAdapter, grid: number, tokens: (k: number) => Promise<Float32Array>): HeadRoute {
+function route(model: DinoV2, adapter: Adapter, grid: number, tokens: (k: number) => Promise<Float32Array>): HeadRoute {
   return {
     train: (head, data, o) => trainAdapter(model, adapter, head, data, o),
     predictFeatures: async (k) => adaptedFeatures(model, adapter, await tokens(k), grid),
@@ -37,9 +38,9 @@ function route(model: DinoV2, adapter: LoraAdapter, grid: number, tokens: (k: nu
 }
 
 /** One case: the held-out block of slices the frozen probe's run holds out (same labels, same seed). */
-export async function heldOutAdapterRun(c: CaseVolumes, s: ExperimentSettings & { validation: number }, o: AdapterRunOptions): Promise<HeldOutResult & { adapter: LoraAdapter }> {
+export async function heldOutAdapterRun(c: CaseVolumes, s: ExperimentSettings & { validation: number }, o: AdapterRunOptions): Promise<HeldOutResult & { adapter: Adapter }> {
   if (!c.labels) throw new Error(`case ${c.id} has no label map to train on`);
-  const adapter = createLora(o.model.config, o.lora);
+  const adapter = createAdapter(o.model.config, o.adapter);
   const trunk = frozenTrunk(o.model, o.modelHash, adapter.first);
   const p = await prepareCase(c, { ...s, layers: 1 }, trunk, o.store, o.onProgress, o.signal);
   const tokens = async (k: number) => fromF16Array((await o.store.get(p.key, k))!);
@@ -56,9 +57,9 @@ export async function heldOutAdapterRun(c: CaseVolumes, s: ExperimentSettings & 
 }
 
 /** Training cases against test cases: one adapter and one head trained on every training case's slices. */
-export async function runAdapterExperiment(train: CaseInput[], test: CaseInput[], s: ExperimentSettings, o: AdapterRunOptions): Promise<{ adapter: LoraAdapter; head: LinearHead; cases: CaseResult[]; losses: number[] }> {
+export async function runAdapterExperiment(train: CaseInput[], test: CaseInput[], s: ExperimentSettings, o: AdapterRunOptions): Promise<{ adapter: Adapter; head: LinearHead; cases: CaseResult[]; losses: number[] }> {
   const spec = taskSpec(s.task);
-  const adapter = createLora(o.model.config, o.lora);
+  const adapter = createAdapter(o.model.config, o.adapter);
   const trunk = frozenTrunk(o.model, o.modelHash, adapter.first);
   const settings = { ...s, layers: 1 };
   const data = [];

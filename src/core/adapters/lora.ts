@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; adapters train through the backbone's ops.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { mulberry32, gaussian } from '../synthetic/random.ts';
-import type { BlockAdapter, BlockLinear } from '../models/dinov2/model.ts';
+import type { BlockLinear } from '../models/dinov2/model.ts';
+import type { Adapter } from './adapter.ts';
 import type { DinoV2Config } from '../models/dinov2/types.ts';
 
 export interface LoraSettings {
@@ -35,15 +36,11 @@ export interface LoraPair {
   b: tf.Variable<tf.Rank.R2>; // [out, r]
 }
 
-export interface LoraAdapter extends BlockAdapter {
+export interface LoraAdapter extends Adapter {
   kind: 'lora';
   settings: LoraSettings;
-  /** Index of the first adapted block: blocks below it are frozen. */
-  first: number;
   pairs: LoraPair[];
   scale: number;
-  variables(): tf.Variable[];
-  dispose(): void;
 }
 
 /** In and out widths of a block's linear layer (per part, for qkv). */

@@ -16,6 +16,7 @@ import { generateSyntheticCase } from '../synthetic/brats.ts';
 import { gaussian, mulberry32 } from '../synthetic/random.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import { heldOutAdapterRun } from './experiment.ts';
+import { DEFAULT_ADAPTERS } from './create.ts';
 import { createLora, DEFAULT_LORA } from './lora.ts';
 import { frozenTrunk, trainAdapter } from './train.ts';
 
@@ -70,7 +71,7 @@ it('lowers the loss through the adapter alone: with the head frozen at its start
   adapter.dispose();
 }, 120_000);
 
-it("with the adapter's learning rate at 0, a held-out run is the frozen probe's run: same slices, same losses and Dice to float16 rounding", async () => {
+it.each(['lora', 'rein'] as const)("with the %s adapter's learning rate at 0, a held-out run is the frozen probe's run: same slices, same losses and Dice to float16 rounding", async (kind) => {
   const g = generateSyntheticCase({ seed: 12, dims: [48, 48, 24] });
   const c: CaseVolumes = { id: 'synthetic-12', dims: g.dims, spacing: [1, 1, 1], volumes: g.modalities, labels: g.labels };
   const s = { ...DEFAULT_SETTINGS, head: 'linear' as const, mapping: ['flair', 't1ce', 't2'] as ['flair', 't1ce', 't2'], size: 56, epochs: 3, validation: 0.3 };
@@ -79,7 +80,7 @@ it("with the adapter's learning rate at 0, a held-out run is the frozen probe's 
   const backbone = { dim: model.config.dim, modelHash, embed: async (x: Float32Array, size: number) => tf.tidy(() => model.forward(tf.tensor4d(x, [1, 3, size, size])).patches.dataSync() as Float32Array) };
   const p = await prepareCase(c, s, backbone, store);
   const frozen = await heldOutRun({ id: c.id, labels: c.labels!, geometry: p.g, spacing: c.spacing, slices: p.slices, dim: backbone.dim, features: async (k) => fromF16Array((await store.get(p.key, k))!) }, s);
-  const adapted = await heldOutAdapterRun(c, s, { model, modelHash, store, lora: { ...DEFAULT_LORA, learningRate: 0 } });
+  const adapted = await heldOutAdapterRun(c, s, { model, modelHash, store, adapter: { ...DEFAULT_ADAPTERS[kind], learningRate: 0 } });
   expect(adapted.heldOut).toEqual(frozen.heldOut);
   expect(adapted.trainSlices).toEqual(frozen.trainSlices);
   expect(adapted.losses.length).toBe(frozen.losses.length);

@@ -12,7 +12,7 @@ import type { LinearHead } from '../heads/linearHead.ts';
 import { batchGradients, type TrainingSlice, type TrainOptions, type TrainStep, Workspace } from '../heads/train.ts';
 import type { DinoV2 } from '../models/dinov2/model.ts';
 import { mulberry32 } from '../synthetic/random.ts';
-import type { LoraAdapter } from './lora.ts';
+import type { Adapter } from './adapter.ts';
 
 /**
  * The frozen blocks below the adapter as a Backbone: a slice's tokens [1 + R + P, D] at block
@@ -30,18 +30,18 @@ export function frozenTrunk(model: DinoV2, modelHash: string, first: number): Ba
 }
 
 /** Patch features [B * grid * grid * D] of slices' trunk tokens [B, N, D] through the adapted blocks. */
-function adaptedPatches(model: DinoV2, adapter: LoraAdapter, tokens: tf.Tensor3D, grid: number): tf.Tensor4D {
+function adaptedPatches(model: DinoV2, adapter: Adapter, tokens: tf.Tensor3D, grid: number): tf.Tensor4D {
   return model.normed(model.blocks(tokens, adapter.first, model.config.depth, adapter), grid, grid).patches;
 }
 
 /** One slice's patch features with the adapter, from its cached trunk tokens. */
-export function adaptedFeatures(model: DinoV2, adapter: LoraAdapter, tokens: Float32Array, grid: number): Float32Array {
+export function adaptedFeatures(model: DinoV2, adapter: Adapter, tokens: Float32Array, grid: number): Float32Array {
   const D = model.config.dim;
   return tf.tidy(() => adaptedPatches(model, adapter, tf.tensor3d(tokens, [1, tokens.length / D, D]), grid).dataSync() as Float32Array);
 }
 
 /** Slices whose `features` are trunk tokens; yields after each step. */
-export async function* trainAdapter(model: DinoV2, adapter: LoraAdapter, head: LinearHead, data: TrainingSlice[], o: TrainOptions): AsyncGenerator<TrainStep> {
+export async function* trainAdapter(model: DinoV2, adapter: Adapter, head: LinearHead, data: TrainingSlice[], o: TrainOptions): AsyncGenerator<TrainStep> {
   const D = model.config.dim;
   const P = o.grid * o.grid;
   const headAdam = adam(o.learningRate);
