@@ -3,6 +3,7 @@
 import { compare, compareHelp } from './commands/compare.ts';
 import { experiment, experimentHelp } from './commands/experiment.ts';
 import { extract, extractHelp } from './commands/extract.ts';
+import { finetune, finetuneHelp } from './commands/finetune.ts';
 import { info, infoHelp } from './commands/info.ts';
 import { merge, mergeHelp } from './commands/merge.ts';
 import { checkpointHelp, convert, convertHelp, embed, embedHelp, makeCheckpoint } from './commands/models.ts';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unkno
   'make-checkpoint': { run: makeCheckpoint, help: checkpointHelp },
   experiment: { run: experiment, help: experimentHelp },
   compare: { run: compare, help: compareHelp },
+  finetune: { run: finetune, help: finetuneHelp },
   scribbles: { run: scribbles, help: scribblesHelp },
   extract: { run: extract, help: extractHelp },
   merge: { run: merge, help: mergeHelp },

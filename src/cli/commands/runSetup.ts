@@ -201,7 +201,7 @@ export async function loadBackbone(args: ParsedArgs) {
     embed: async (input, s, layers = 1) => tf.tidy(() => patchTokens(model.forward(tf.tensor4d(input, [1, 3, s, s]), forwardOptions(layers)), layers).dataSync() as Float32Array),
   };
   const description = { weights: weightPaths.map((p) => basename(p)), randomWeights: model.config.randomWeights, dim: model.config.dim, depth: model.config.depth, backend: backendName };
-  return { backbone, description };
+  return { backbone, description, model };
 }
 
 /** Progress on stderr: redrawn on a terminal, a line a phase in a log. */

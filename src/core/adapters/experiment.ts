@@ -17,7 +17,7 @@ import { postprocess } from '../postprocess/postprocess.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import type { Adapter } from './adapter.ts';
 import { type AdapterSettings, createAdapter } from './create.ts';
-import { adaptedFeatures, frozenTrunk, trainAdapter } from './train.ts';
+import { adaptedFeatures, frozenTrunk, measureAdapterStep, trainAdapter } from './train.ts';
 
 export interface AdapterRunOptions {
   model: DinoV2;
@@ -27,7 +27,14 @@ export interface AdapterRunOptions {
   adapter: AdapterSettings;
   onProgress?: (text: string) => void;
   onStep?: (step: TrainStep) => Promise<void> | void;
+  /** Before training starts: its steps and the measured seconds a step, for the time it will take. */
+  onPlan?: (plan: { steps: number; secondsPerStep: number }) => void;
   signal?: AbortSignal;
+}
+
+function announce(o: AdapterRunOptions, adapter: Adapter, slices: number, s: { epochs: number; batchSize: number }, grid: number): void {
+  if (!o.onPlan) return;
+  o.onPlan({ steps: s.epochs * Math.ceil(slices / s.batchSize), secondsPerStep: measureAdapterStep(o.model, adapter, Math.min(s.batchSize, slices), grid) });
 }
 
 function route(model: DinoV2, adapter: Adapter, grid: number, tokens: (k: number) => Promise<Float32Array>): HeadRoute {
@@ -51,7 +58,7 @@ export async function heldOutAdapterRun(c: CaseVolumes, s: ExperimentSettings & 
       o.signal?.throwIfAborted();
       await o.onStep?.(step);
     },
-    route(o.model, adapter, p.g.grid, tokens),
+    { ...route(o.model, adapter, p.g.grid, tokens), onPlan: (slices) => announce(o, adapter, slices, s, p.g.grid) },
   );
   return { ...result, adapter };
 }
@@ -67,6 +74,7 @@ export async function runAdapterExperiment(train: CaseInput[], test: CaseInput[]
   const head = createLinearHead(trunk.dim, spec.channels.length, s.seed);
   const grid = s.size / o.model.config.patchSize;
   const losses: number[] = [];
+  announce(o, adapter, data.length, s, grid);
   for await (const step of trainAdapter(o.model, adapter, head, data, { spec, grid, size: s.size, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed })) {
     losses.push(step.loss);
     o.signal?.throwIfAborted();

@@ -82,6 +82,8 @@ export interface HeldOutResult {
 export interface HeadRoute {
   train: (head: LinearHead, data: TrainingSlice[], o: TrainOptions) => AsyncGenerator<TrainStep>;
   predictFeatures: (k: number) => Promise<Float32Array>;
+  /** Told the number of training slices before training starts. */
+  onPlan?: (slices: number) => void;
 }
 
 export async function heldOutRun(c: CaseFeatures, s: HeldOutSettings, onStep?: (step: TrainStep) => Promise<void> | void, route?: HeadRoute): Promise<HeldOutResult> {
@@ -91,6 +93,7 @@ export async function heldOutRun(c: CaseFeatures, s: HeldOutSettings, onStep?: (
   const losses: number[] = [];
   const g = c.geometry;
   const train = route?.train ?? trainHead;
+  route?.onPlan?.(split.train.length);
   for await (const step of train(head, split.train, { spec, grid: g.grid, size: g.size, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: s.seed, loss: s.loss })) {
     losses.push(step.loss);
     await onStep?.(step);
