@@ -18,6 +18,9 @@ import { DEFAULT_HEAD, HEAD_NAMES, type HeadSettings, SEED_HEAD, usesBackbone } 
 import { heldOutRun, type HeldOutSettings } from './heldOut.ts';
 import { type CaseOutcome, EXPERIMENT_FORMAT, type ExperimentRecord, type ModelDescription, scoreRecords } from './record.ts';
 import type { Plane } from '../features/slices.ts';
+import { type AdapterSettings, DEFAULT_ADAPTERS } from '../adapters/create.ts';
+import { heldOutAdapterRun, runAdapterExperiment } from '../adapters/experiment.ts';
+import type { DinoV2 } from '../models/dinov2/model.ts';
 
 export interface ComparisonSettings extends HeldOutSettings, Partial<HeadSettings> {
   plane: Plane;
@@ -29,6 +32,8 @@ export interface Variant {
   name: string;
   mapping: ChannelMapping;
   head: HeadSettings;
+  /** A LoRA or Rein adapter trained through the backbone's last blocks with the (linear) head. */
+  adapter?: AdapterSettings;
 }
 
 export const PRESET_COMPARISON: { name: string; mapping: ChannelMapping }[] = [
@@ -65,7 +70,7 @@ export function checkCasesForMappings(cases: CaseInput[], mappings: ChannelMappi
 
 function record(v: Variant, model: ModelDescription, s: ComparisonSettings, cases: CaseOutcome[], split?: CaseSplit): ExperimentRecord {
   const { plane, size, loss, ...rest } = s;
-  const settings = { ...rest, ...v.head };
+  const settings = { ...rest, ...v.head, ...(v.adapter ? { adapter: v.adapter } : {}) };
   const mapping = v.mapping;
   return {
     format: EXPERIMENT_FORMAT,
@@ -100,6 +105,15 @@ export function seedAblation(mapping: ChannelMapping, head: HeadSettings): Varia
   ];
 }
 
+/**
+ * The frozen linear probe against the same probe with a LoRA and with a Rein adapter, each at its
+ * defaults with the comparison's seed: one mapping, one split, one head.
+ */
+export function adapterComparison(mapping: ChannelMapping, seed: number, adapters: AdapterSettings[] = [DEFAULT_ADAPTERS.lora, DEFAULT_ADAPTERS.rein]): Variant[] {
+  const head = { ...SEED_HEAD, postprocess: DEFAULT_HEAD.postprocess };
+  return [{ name: 'Frozen probe', mapping, head }, ...adapters.map((a) => ({ name: a.kind === 'lora' ? 'LoRA' : 'Rein', mapping, head, adapter: { ...a, seed } }))];
+}
+
 /** Mappings compared with one head: a comparison of variants that differ only in their mapping. */
 export async function compareMappings(o: Omit<Parameters<typeof compareVariants>[0], 'variants'> & { mappings: ChannelMapping[] }): Promise<ComparisonRun[]> {
   checkCasesForMappings([...o.train, ...o.test], o.mappings);
@@ -120,6 +134,8 @@ export async function compareVariants(o: {
   signal?: AbortSignal;
   /** The dataset split the train and test cases came from, kept in every record. */
   split?: CaseSplit;
+  /** The backbone itself, which adapter variants train through. */
+  dinov2?: DinoV2;
 }): Promise<ComparisonRun[]> {
   const s = o.settings;
   if (o.variants.length < 2) throw new Error('a comparison needs two or more variants');
@@ -131,7 +147,35 @@ export async function compareVariants(o: {
     const say = (text: string) => o.onProgress?.(`${variant.name} (${i + 1}/${o.variants.length}): ${text}`);
     const outcomes: CaseOutcome[] = [];
     const predictions = new Map<string, Uint8Array>();
-    if (o.test.length === 0) {
+    if (variant.adapter && (head.head !== 'linear' || !o.dinov2)) throw new Error(head.head !== 'linear' ? `${variant.name}: an adapter trains with the linear probe's head` : `${variant.name}: adapters need the backbone itself, not only its features`);
+    const adapting = variant.adapter && {
+      model: o.dinov2!,
+      modelHash: o.backbone.modelHash,
+      store: o.store,
+      adapter: variant.adapter,
+      signal: o.signal,
+      onProgress: say,
+      onStep: (step: { step: number; loss: number }) => {
+        o.signal?.throwIfAborted();
+        if (step.step % 5 === 0) say(`training the ${variant.adapter!.kind === 'lora' ? 'LoRA' : 'Rein'} adapter: step ${step.step}, loss ${step.loss.toFixed(3)}`);
+      },
+    };
+    if (adapting && o.test.length === 0) {
+      for (const ref of o.train) {
+        const c = await openCase(ref);
+        const r = await heldOutAdapterRun(c, { ...s, ...head, mapping }, adapting);
+        r.adapter.dispose();
+        outcomes.push({ id: c.id, evaluation: { kind: 'held-out slices', trainSlices: r.trainSlices, heldOut: r.heldOut }, scores: scoreRecords(r.scores), perSlice: r.perSlice });
+        predictions.set(c.id, r.prediction);
+      }
+    } else if (adapting) {
+      const r = await runAdapterExperiment(o.train, o.test, { ...s, ...head, mapping }, adapting);
+      r.adapter.dispose();
+      for (const c of r.cases) {
+        outcomes.push({ id: c.id, evaluation: { kind: 'test case', trainCases: o.train.map((t) => t.id) }, scores: scoreRecords(c.scores), perSlice: c.perSlice! });
+        predictions.set(c.id, c.prediction);
+      }
+    } else if (o.test.length === 0) {
       for (const ref of o.train) {
         o.signal?.throwIfAborted();
         const c = await openCase(ref);

@@ -12,6 +12,7 @@ import type { HeldOutSettings } from './heldOut.ts';
 import type { HeadSettings } from '../heads/headSettings.ts';
 
 import type { CaseSplit } from '../dataset/split.ts';
+import type { AdapterSettings } from '../adapters/create.ts';
 
 export const EXPERIMENT_FORMAT = 'dino-seg-studio/experiment@1';
 
@@ -44,7 +45,7 @@ export interface ExperimentRecord {
   model: ModelDescription;
   input: { plane: Plane; size: number };
   /** Head settings are absent in records made before heads had any: those ran the seed's linear probe. */
-  settings: Omit<HeldOutSettings, 'loss'> & Partial<HeadSettings> & { loss: { crossEntropy: number; dice: number } };
+  settings: Omit<HeldOutSettings, 'loss'> & Partial<HeadSettings> & { loss: { crossEntropy: number; dice: number }; adapter?: AdapterSettings };
   cases: CaseOutcome[];
   /** Cases split by case (a dataset run): which trained, validated and tested, so a run can be repeated. */
   split?: CaseSplit;

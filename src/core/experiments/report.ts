@@ -6,6 +6,7 @@
 import { describeMapping, parseMapping } from '../features/channels.ts';
 import { REGIONS } from '../metrics/regions.ts';
 import { describeHead, differingSettings } from '../heads/headSettings.ts';
+import { describeAdapter } from '../adapters/create.ts';
 import { headOf } from './experiment.ts';
 import { compareExperiments, type ComparisonTable } from './comparison.ts';
 import type { CaseOutcome, ExperimentRecord } from './record.ts';
@@ -183,6 +184,7 @@ function summaryFacts(experiments: ExperimentRecord[]): string[] {
       ? `Head and training: linear head (1x1 convolution) over the scribble classes, retrained after each stroke on the scribbled voxels only (class-weighted cross-entropy, Adam, learning rate ${s.learningRate}, batch ${s.batchSize}), seed ${s.seed}`
       : `Training: task ${s.task}, ${s.epochs} epochs, batch ${s.batchSize} slices (linear probe) or ${headOf(s).voxelBatch} voxels (voxel heads), learning rate ${s.learningRate}, loss ${s.loss.crossEntropy} x cross-entropy + ${s.loss.dice} x soft Dice, seed ${s.seed}`,
     ...(first?.kind === 'scribbles' ? [] : [`Heads: ${experiments.map((e) => `${e.name} = ${describeHead(headOf(e.settings))}`).join('; ')}`]),
+    ...(experiments.some((e) => e.settings.adapter) ? [`Backbone adapters (trained with the head, through the backbone's last blocks): ${experiments.map((e) => `${e.name} = ${e.settings.adapter ? describeAdapter(e.settings.adapter) : 'none, the backbone frozen'}`).join('; ')}`] : []),
     ...differingSettings(experiments.map((e) => ({ name: e.name, mapping: e.mapping, head: headOf(e.settings) }))).map((d) => `Differs: ${d}`),
     first?.kind === 'held-out slices'
       ? `Split: per case, a contiguous block of ${Math.round(s.validation * 100)} % of the slices with tumour is held out (2-slice gaps either side); scores are over the held-out slices only, the same slices for every experiment`
