@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import { fromBase64, toBase64 } from '../core/base64.ts';
-import { PRESET_COMPARISON, type ComparisonSettings, seedAblation, type Variant } from '../core/experiments/compare.ts';
+import { PRESET_COMPARISON, type ComparisonSettings, seedAblation, adapterComparison, type Variant } from '../core/experiments/compare.ts';
 import { DEFAULT_HEAD } from '../core/heads/headSettings.ts';
 import { type ExperimentRecord, parseExperiments } from '../core/experiments/record.ts';
 import { type ChannelMapping, mappingKey } from '../core/features/channels.ts';
@@ -103,6 +103,15 @@ export function runAblation(): Promise<void> {
   const { mapping, layers } = useFeatures.getState();
   const hidden = hiddenWidths(t.hidden);
   return runComparison([mapping], seedAblation(mapping, { ...DEFAULT_HEAD, hidden, jitter: t.jitter, postprocess: t.postprocess, layers, planes: t.planes }));
+}
+
+/**
+ * Is fine-tuning worth it here? The frozen linear probe against the same probe with a LoRA and a
+ * Rein adapter trained through the backbone's last blocks, on the mapping in use, one split, one seed.
+ */
+export function runAdapterComparison(): Promise<void> {
+  const { mapping } = useFeatures.getState();
+  return runComparison([mapping], adapterComparison(mapping, useTraining.getState().seed));
 }
 
 /** Browser storage that refuses experiments costs their survival of a reload, nothing on screen: said once. */

@@ -3,6 +3,7 @@ import type { CaseVolumes } from '../core/case/case.ts';
 import { compareMappings, compareVariants, type ComparisonSettings, type Variant } from '../core/experiments/compare.ts';
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import type { ChannelMapping } from '../core/features/channels.ts';
+import { currentModel } from './backbone.ts';
 import { workerBackbone } from './features.ts';
 import type { Progress } from './protocol.ts';
 
@@ -23,6 +24,7 @@ export async function compare(
     model: { name: info.label, randomWeights: info.randomWeights, dim: info.dim },
     store,
     signal,
+    dinov2: currentModel()?.model,
     onProgress: (task: string) => progress({ status: 'initiate', task }),
   };
   const isVariants = (a: ChannelMapping[] | Variant[]): a is Variant[] => a.length > 0 && 'head' in (a[0] as object);

@@ -148,6 +148,7 @@ export async function compareVariants(o: {
     const outcomes: CaseOutcome[] = [];
     const predictions = new Map<string, Uint8Array>();
     if (variant.adapter && (head.head !== 'linear' || !o.dinov2)) throw new Error(head.head !== 'linear' ? `${variant.name}: an adapter trains with the linear probe's head` : `${variant.name}: adapters need the backbone itself, not only its features`);
+    let plan = { steps: 0, secondsPerStep: 0 };
     const adapting = variant.adapter && {
       model: o.dinov2!,
       modelHash: o.backbone.modelHash,
@@ -155,9 +156,14 @@ export async function compareVariants(o: {
       adapter: variant.adapter,
       signal: o.signal,
       onProgress: say,
+      onPlan: (p: { steps: number; secondsPerStep: number }) => {
+        plan = p;
+        say(`the ${variant.name} adapter: ${p.steps} training steps at ${p.secondsPerStep.toFixed(2)} s a step, about ${Math.max(1, Math.round((p.steps * p.secondsPerStep) / 60))} min`);
+      },
       onStep: (step: { step: number; loss: number }) => {
         o.signal?.throwIfAborted();
-        if (step.step % 5 === 0) say(`training the ${variant.adapter!.kind === 'lora' ? 'LoRA' : 'Rein'} adapter: step ${step.step}, loss ${step.loss.toFixed(3)}`);
+        const left = Math.round(((plan.steps - step.step) * plan.secondsPerStep) / 60);
+        say(`training the ${variant.name} adapter: step ${step.step}/${plan.steps}, loss ${step.loss.toFixed(3)}, about ${left} min left`);
       },
     };
     if (adapting && o.test.length === 0) {

@@ -5,6 +5,7 @@ import { useCase } from '../../state/case.ts';
 import {
   cancelComparison,
   runAblation,
+  runAdapterComparison,
   runComparison,
   setMappings,
   useExperiments,
@@ -48,6 +49,14 @@ export function ComparePanel() {
       </button>
       <button type="button" disabled={!ready} onClick={() => void runAblation()} title="On the mapping in use: the seed's linear probe, the fine head, the voxel inputs alone and the backbone alone">
         Linear probe (the seed's) vs voxel heads
+      </button>
+      <button
+        type="button"
+        disabled={!ready}
+        onClick={() => void runAdapterComparison()}
+        title="On the mapping in use: the frozen linear probe, and the same probe with a LoRA or a Rein adapter fine-tuning the backbone's last 2 blocks on this device; the time it will take shows before training starts"
+      >
+        Frozen probe vs LoRA vs Rein
       </button>
       <details>
         <summary>Other mappings ({mappings.map(mappingName).join(' vs ')})</summary>

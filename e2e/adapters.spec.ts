@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { caseFiles, openStep, waitForCase } from './helpers.ts';
+import { SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
+
+test('one click fine-tunes the backbone on this device: the frozen probe vs LoRA vs Rein on the same held-out slices, the time shown before training, the adapters named in the report', async ({ page }) => {
+  test.setTimeout(420_000);
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
+  await waitForCase(page, 'synthetic-5');
+  await openStep(page, 'model');
+  await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
+  await expect(page.getByTestId('backend')).toContainText('Backend:');
+  await openStep(page, 'train');
+  await page.getByLabel('Epochs').fill('2');
+  await openStep(page, 'compare');
+  await page.getByRole('button', { name: 'Frozen probe vs LoRA vs Rein' }).click();
+  // Before an adapter trains, the page says how long it will take.
+  await expect(page.locator('section.compare')).toContainText(/the LoRA adapter: \d+ training steps at [\d.]+ s a step, about \d+ min|training the LoRA adapter/, { timeout: 300_000 });
+
+  const table = page.getByTestId('comparison-table');
+  await expect(table).toBeVisible({ timeout: 360_000 });
+  const rows = table.locator('tbody tr');
+  const names = ['Frozen probe', 'LoRA', 'Rein'];
+  await expect(rows).toHaveCount(names.length + names.length - 1);
+  for (const [i, name] of names.entries()) await expect(rows.nth(i).locator('td').first()).toHaveText(name);
+  for (let i = 0; i < names.length; i++) {
+    const wt = (await rows.nth(i).locator('td').nth(1).textContent())!;
+    expect(Number(wt.split(' ± ')[0]), `${names[i]} WT`).toBeGreaterThanOrEqual(0);
+  }
+
+  const mdDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: /Markdown/ }).click();
+  const md = readFileSync(await (await mdDownload).path(), 'utf8');
+  expect(md).toContain('Backbone adapters (trained with the head, through the backbone\'s last blocks): Frozen probe = none, the backbone frozen; LoRA = LoRA rank 8, alpha 16 on qkv, proj of the last 2 blocks');
+  expect(md).toContain('Rein = Rein, 100 tokens of rank 16 after each of the last 2 blocks');
+});
