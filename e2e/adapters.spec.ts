@@ -16,7 +16,7 @@ test('one click fine-tunes the backbone on this device: the frozen probe vs LoRA
   await openStep(page, 'compare');
   await page.getByRole('button', { name: 'Frozen probe vs LoRA vs Rein' }).click();
   // Before an adapter trains, the page says how long it will take.
-  await expect(page.locator('section.compare')).toContainText(/the LoRA adapter: \d+ training steps at [\d.]+ s a step, about \d+ min|training the LoRA adapter/, { timeout: 300_000 });
+  await expect(page.locator('#step-body-compare')).toContainText(/the LoRA adapter: \d+ training steps at [\d.]+ s a step, about \d+ min|training the LoRA adapter/, { timeout: 300_000 });
 
   const table = page.getByTestId('comparison-table');
   await expect(table).toBeVisible({ timeout: 360_000 });
