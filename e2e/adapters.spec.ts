@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { caseFiles, openStep, waitForCase } from './helpers.ts';
+import { caseFiles, openCaseWithFeatures, openStep, waitForCase } from './helpers.ts';
 import { SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
 
 test('one click fine-tunes the backbone on this device: the frozen probe vs LoRA vs Rein on the same held-out slices, the time shown before training, the adapters named in the report', async ({ page }) => {
@@ -34,4 +34,31 @@ test('one click fine-tunes the backbone on this device: the frozen probe vs LoRA
   const md = readFileSync(await (await mdDownload).path(), 'utf8');
   expect(md).toContain('Backbone adapters (trained with the head, through the backbone\'s last blocks): Frozen probe = none, the backbone frozen; LoRA = LoRA rank 8, alpha 16 on qkv, proj of the last 2 blocks');
   expect(md).toContain('Rein = Rein, 100 tokens of rank 16 after each of the last 2 blocks');
+});
+
+test('fine-tunes LoRA in the Train step: the live chart, the volume predicted through the adapter, its PEFT files and head saved', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
+  await openStep(page, 'train');
+  await page.getByLabel('Head').selectOption('linear');
+  await page.getByLabel('Backbone adapter').selectOption('lora');
+  await page.getByLabel('Epochs').fill('3');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-status')).toContainText(/Step \d+, loss [\d.]+, validation Dice WT [\d.]+/, { timeout: 120_000 });
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 200_000 });
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  await expect(page.getByTestId('volume-scores')).toContainText('WT');
+
+  const names: string[] = [];
+  const files: Record<string, string> = {};
+  page.on('download', async (d) => {
+    names.push(d.suggestedFilename());
+    files[d.suggestedFilename()] = readFileSync(await d.path(), 'latin1');
+  });
+  await page.getByRole('button', { name: 'Save adapter and head' }).click();
+  await expect.poll(() => names.sort(), { timeout: 30_000 }).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'head.json']);
+  await expect.poll(() => Object.keys(files).length).toBe(3);
+  expect(JSON.parse(files['adapter_config.json'])).toMatchObject({ peft_type: 'LORA', r: 8, lora_alpha: 16, layers_to_transform: [0, 1], target_modules: ['dense', 'key', 'query', 'value'] });
+  expect(files['adapter_model.safetensors']).toContain('base_model.model.encoder.layer.1.attention.attention.query.lora_A.weight');
+  expect(JSON.parse(files['head.json']).settings.adapter).toMatchObject({ kind: 'lora', rank: 8 });
 });

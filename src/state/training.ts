@@ -3,6 +3,8 @@ import { formatDice } from '../core/experiments/report.ts';
 import { create } from 'zustand';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { defaultTask, type Task } from '../core/heads/tasks.ts';
+import { type AdapterKind } from '../core/adapters/adapter.ts';
+import { DEFAULT_ADAPTERS } from '../core/adapters/create.ts';
 import { DEFAULT_HEAD, type HeadKind } from '../core/heads/headSettings.ts';
 import type { Plane } from '../core/features/slices.ts';
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
@@ -43,6 +45,10 @@ interface TrainingState {
   /** Tri-planar: the planes a head on patch features reads (empty: the extracted one). */
   planes: Plane[];
   postprocess: PostprocessSettings;
+  /** With the linear head: fine-tune the backbone's last blocks with an adapter, or keep it frozen. */
+  adapter: 'none' | AdapterKind;
+  /** The adapter the last run trained, when it did (its files can be exported). */
+  trainedAdapter: AdapterKind | null;
   state: 'idle' | 'running' | 'paused' | 'done' | 'stopped';
   curve: CurvePoint[];
   channels: string[];
@@ -69,6 +75,8 @@ export const useTraining = create<TrainingState>(() => ({
   jitter: DEFAULT_HEAD.jitter,
   planes: DEFAULT_HEAD.planes,
   postprocess: DEFAULT_HEAD.postprocess,
+  adapter: 'none',
+  trainedAdapter: null,
   state: 'idle',
   curve: [],
   channels: [],
@@ -78,7 +86,7 @@ export const useTraining = create<TrainingState>(() => ({
   progress: null,
 }));
 
-type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery' | 'head' | 'hidden' | 'jitter' | 'planes' | 'postprocess';
+type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery' | 'head' | 'hidden' | 'jitter' | 'planes' | 'postprocess' | 'adapter';
 export const setTrainingSettings = (s: Partial<Pick<TrainingState, Settings>>) => useTraining.setState(s);
 
 // A new label map suggests the task (regions, or a lesion for a one-label mask); the user may change it.
@@ -125,17 +133,19 @@ export async function restoreHead(): Promise<'restored' | 'none' | { reason: str
 export const hiddenWidths = (text: string): number[] => text.split(',').map((w) => Number(w.trim())).filter((w) => Number.isInteger(w) && w > 0);
 
 export async function startTraining(): Promise<void> {
-  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, jitter, planes, postprocess } = useTraining.getState();
+  const { task, epochs, learningRate, batchSize, seed, crossEntropy, dice, oversampleTumour, healthyEvery, head, hidden, jitter, planes, postprocess, adapter: kind } = useTraining.getState();
   const widths = hiddenWidths(hidden);
-  useTraining.setState({ state: 'running', curve: [], slice: null, volume: null, colours: null });
+  const adapter = head === 'linear' && kind !== 'none' ? { ...DEFAULT_ADAPTERS[kind], seed } : undefined;
+  useTraining.setState({ state: 'running', curve: [], slice: null, volume: null, colours: null, trainedAdapter: null });
   try {
     const r = await computeClient().request(
       'train',
-      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, jitter, planes, postprocess },
+      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, jitter, planes, postprocess, adapter },
       // Progress: the other planes' features a tri-planar head extracts before it trains.
       { onUpdate, onProgress: (progress) => useTraining.setState({ progress }) },
     );
     keptHead = await exportHeadJson().catch(() => null);
+    if (adapter) useTraining.setState({ trainedAdapter: adapter.kind });
     report('info', `Training finished after ${r.steps} steps; validation Dice ${r.validationDice.map((d) => formatDice(d, 2)).join(' / ')} on slices ${r.validation[0]}-${r.validation.at(-1)} (a contiguous block).`);
   } catch (e) {
     // A lost worker cut the run short: the curve so far stays, and the recovery message says what to do.
@@ -171,6 +181,11 @@ export async function predictWholeVolume(): Promise<void> {
   } finally {
     useTraining.setState({ progress: null });
   }
+}
+
+/** The fine-tuned adapter's files (PEFT's layout for LoRA) and its head, for the user to keep. */
+export async function exportAdapter(): Promise<Record<string, Uint8Array>> {
+  return (await computeClient().request('exportAdapter', {})).files;
 }
 
 export async function exportHeadJson(): Promise<string> {

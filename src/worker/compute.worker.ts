@@ -12,6 +12,7 @@ import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, Wo
 import { setNoticeSink } from './notices.ts';
 import { scribbleExperiment, scribbleTrain } from './scribbles.ts';
 import { exportHead, importHead, predictViewSlice, predictWholeVolume, setTrainingControl, train } from './training.ts';
+import { exportAdapted } from './adapterTraining.ts';
 
 let currentCase: CaseVolumes | null = null;
 function theCase(): CaseVolumes {
@@ -136,6 +137,9 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   },
   importHead({ json }) {
     return [importHead(json, currentCase), []];
+  },
+  exportAdapter() {
+    return [{ files: exportAdapted() }, []];
   },
   async compare({ mappings, variants, settings }, { progress, notice, signal }) {
     const r = await compare(theCase(), variants ?? mappings, settings, progress, notice, signal);

@@ -179,10 +179,10 @@ export async function pcaOverlay(scope: 'slice' | 'volume', k: number): Promise<
 }
 
 /** The last extraction's slices, geometry and a reader of their features, for training. */
-export function extractedFeatures(): PlaneFeatures {
+export function extractedFeatures(): PlaneFeatures & { mapping: ChannelMapping } {
   if (!last) throw new Error('extract features first');
-  const { result, geometry } = last;
-  return { result, geometry, get: reader(result) };
+  const { result, geometry, mapping } = last;
+  return { result, geometry, mapping, get: reader(result) };
 }
 
 export async function featureCacheUsage() {

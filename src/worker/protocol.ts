@@ -75,6 +75,8 @@ export interface RequestMap {
   predictVolume: Record<string, never>;
   exportHead: Record<string, never>;
   importHead: { json: string };
+  /** The adapter fine-tuned in the Train step, as files (PEFT's for LoRA), with its head. */
+  exportAdapter: Record<string, never>;
   /** Train and score one head per mapping on the loaded case, with one split and seed. */
   /** Mappings with one head, or variants (head settings and mapping per arm). */
   compare: { mappings: ChannelMapping[]; variants?: Variant[]; settings: ComparisonSettings };
@@ -115,6 +117,7 @@ export interface ResultMap {
   predictVolume: { prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] };
   exportHead: { json: string };
   importHead: { task: string; dim: number };
+  exportAdapter: { files: Record<string, Uint8Array> };
   compare: { runs: { record: ExperimentRecord; prediction: Uint8Array }[] };
   scribbleTrain: ScribbleRoundSummary;
   predictSlice: { slice: SlicePrediction | null };

@@ -16,9 +16,11 @@ import type { Progress } from './protocol.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
 import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
+import type { AdapterSettings } from '../core/adapters/create.ts';
+import { adaptedHead, dropAdapter, predictAdaptedSlice, predictAdaptedVolume, trainAdapted } from './adapterTraining.ts';
 
-/** The interactive run splits and trains as the comparisons do. */
-export type TrainSettings = HeldOutSettings & Partial<HeadSettings>;
+/** The interactive run splits and trains as the comparisons do; an adapter fine-tunes the backbone with the linear head. */
+export type TrainSettings = HeldOutSettings & Partial<HeadSettings> & { adapter?: AdapterSettings };
 
 export interface TrainingUpdate {
   step: number;
@@ -60,6 +62,7 @@ export function setHead(h: LinearHead, s: TaskSpec, settings: Record<string, unk
 
 /** The slice in view predicted by the head in use, with its uncertainty; null off the feature slices. */
 export async function predictViewSlice(k: number): Promise<SlicePrediction | null> {
+  if (adaptedHead()) return predictAdaptedSlice(k);
   if (!head || !spec) return null;
   const { result, geometry: g, get } = extractedFeatures();
   if (!result.slices.includes(k) || head.dim !== result.dim) return null;
@@ -69,6 +72,16 @@ export async function predictViewSlice(k: number): Promise<SlicePrediction | nul
 export async function train(settings: TrainSettings, c: CaseVolumes, update: (u: TrainingUpdate) => void, progress?: (p: Progress) => void): Promise<{ steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] }> {
   const labels = c.labels;
   if (!labels) throw new Error('this case has no label map to train on');
+  dropAdapter();
+  if (settings.adapter) {
+    if (settings.head && settings.head !== 'linear') throw new Error('an adapter fine-tunes the backbone with the linear head; choose the linear probe');
+    control = 'run';
+    head = null;
+    dropVoxelHead();
+    const r = await trainAdapted({ ...settings, adapter: settings.adapter }, c, { wanted, viewSlice: () => viewSlice }, update, progress);
+    trainedWith = settings;
+    return r;
+  }
   if (settings.head && settings.head !== 'linear') {
     control = 'run';
     head = null;
@@ -115,6 +128,7 @@ export async function train(settings: TrainSettings, c: CaseVolumes, update: (u:
 
 export async function predictWholeVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
   if (voxelHead()) return predictVoxelVolume(c, progress);
+  if (adaptedHead()) return predictAdaptedVolume(c, progress);
   const { labels, spacing } = c;
   if (!head || !spec) throw new Error('train or load a head first');
   const { result, geometry: g, get } = extractedFeatures();

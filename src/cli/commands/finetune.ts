@@ -10,6 +10,7 @@ import type { Adapter } from '../../core/adapters/adapter.ts';
 import { type AdapterSettings, DEFAULT_ADAPTERS, describeAdapter } from '../../core/adapters/create.ts';
 import { heldOutAdapterRun, runAdapterExperiment } from '../../core/adapters/experiment.ts';
 import { adapterFiles } from '../../core/adapters/files.ts';
+import { peftBaseModel } from '../../core/adapters/peft.ts';
 import type { BlockLinear } from '../../core/models/dinov2/model.ts';
 import { caseVolumes } from '../../core/case/case.ts';
 import { type ExperimentSettings, prepareCase, runExperiment } from '../../core/experiments/experiment.ts';
@@ -20,7 +21,7 @@ import { fromF16Array } from '../../core/weights/f16.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseFolders, chosenTask, cliProgress, DATASET_FLAGS, loadBackbone, runFeatureStore, trainingFlags } from './runSetup.ts';
 
-export const finetuneHelp = `finetune (--train DIR... [--test DIR...] | ${DATASET_FLAGS}) --mapping flair,t1ce,t2 --weights W.safetensors --adapter lora|rein [--rank 8] [--alpha 16] [--blocks 2] [--targets qkv,proj] [--tokens 100] [--adapter-lr 0.001] [--epochs 10] [--seed 0] [--out-dir DIR] [--base-model facebook/dinov2-small]`;
+export const finetuneHelp = `finetune (--train DIR... [--test DIR...] | ${DATASET_FLAGS}) --mapping flair,t1ce,t2 --weights W.safetensors --adapter lora|rein [--rank 8] [--alpha 16] [--blocks 2] [--targets qkv,proj] [--tokens 100] [--adapter-lr 0.001] [--epochs 10] [--seed 0] [--out-dir DIR] [--base-model NAME (default: facebook/dinov2-* by the backbone's width)]`;
 
 export function adapterFlags(args: ParsedArgs, seed: number): AdapterSettings {
   const kind = flag(args, 'adapter', 'lora');
@@ -83,7 +84,7 @@ export async function finetune(args: ParsedArgs): Promise<unknown> {
   const written: string[] = [];
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
-    for (const [name, bytes] of Object.entries(adapterFiles(adapter, model.config, flag(args, 'base-model', 'facebook/dinov2-small')))) {
+    for (const [name, bytes] of Object.entries(adapterFiles(adapter, model.config, flag(args, 'base-model', peftBaseModel(model.config))))) {
       writeFileSync(join(outDir, name), bytes);
       written.push(join(outDir, name));
     }

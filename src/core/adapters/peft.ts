@@ -28,6 +28,13 @@ export function peftModule(p: Pick<LoraPair, 'block' | 'layer' | 'part'>, c: Pic
 
 const suffix = (module: string) => module.split('.').pop()!;
 
+/** The Hugging Face model a backbone of this shape is (what PEFT loads the adapter onto). */
+export function peftBaseModel(c: Pick<DinoV2Config, 'dim' | 'registers'>): string {
+  const size = ({ 384: 'small', 768: 'base', 1024: 'large', 1536: 'giant' } as Record<number, string>)[c.dim];
+  if (!size) return 'facebook/dinov2-small';
+  return c.registers ? `facebook/dinov2-with-registers-${size}` : `facebook/dinov2-${size}`;
+}
+
 export interface PeftFiles {
   'adapter_model.safetensors': Uint8Array;
   'adapter_config.json': string;

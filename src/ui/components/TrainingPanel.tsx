@@ -16,6 +16,7 @@ import { useModel } from '../../state/model.ts';
 import { useWorkspace } from '../../state/workspace.ts';
 import {
   controlTraining,
+  exportAdapter,
   exportHeadJson,
   importHeadJson,
   predictWholeVolume,
@@ -67,6 +68,16 @@ export function TrainingPanel() {
             ))}
           </select>
         </label>
+        {t.head === 'linear' && (
+          <label title="Fine-tune the backbone's last 2 blocks with the head (LoRA rank 8 on qkv and proj, or Rein's 100 learnable tokens), on this device; the blocks below run once per slice and are cached">
+            Backbone{' '}
+            <select aria-label="Backbone adapter" value={t.adapter} disabled={running} onChange={(e) => setTrainingSettings({ adapter: e.currentTarget.value as 'none' | 'lora' | 'rein' })}>
+              <option value="none">frozen (linear probe)</option>
+              <option value="lora">fine-tuned: LoRA</option>
+              <option value="rein">fine-tuned: Rein</option>
+            </select>
+          </label>
+        )}
         {t.head !== 'linear' && (
           <label>
             Hidden <input aria-label="Hidden layers" value={t.hidden} disabled={running} size={6} onChange={(e) => setTrainingSettings({ hidden: e.currentTarget.value })} />
@@ -153,7 +164,16 @@ function CaseTraining() {
       {(t.state === 'done' || t.state === 'stopped') && (
         <div className="row">
           <button onClick={() => predictWholeVolume()}>Predict the volume</button>
-          <button onClick={async () => download(`${current.id}_head.json`, await exportHeadJson(), 'application/json')}>Save head</button>
+          {t.trainedAdapter ? (
+            <button
+              title={t.trainedAdapter === 'lora' ? "PEFT's adapter_model.safetensors and adapter_config.json (load in Python with PeftModel.from_pretrained), and the head" : "Rein's weights under the authors' names, rein_config.json, and the head"}
+              onClick={async () => Object.entries(await exportAdapter()).forEach(([name, bytes]) => download(name, bytes, name.endsWith('.json') ? 'application/json' : 'application/octet-stream'))}
+            >
+              Save adapter and head
+            </button>
+          ) : (
+            <button onClick={async () => download(`${current.id}_head.json`, await exportHeadJson(), 'application/json')}>Save head</button>
+          )}
         </div>
       )}
       <div className="row">

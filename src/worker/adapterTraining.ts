@@ -1,0 +1,123 @@
+/**
+ * Fine-tuning in the Train step: a LoRA or Rein adapter trained with the linear head through the
+ * backbone's last blocks, on the case and mapping whose features were extracted, split as the
+ * frozen head's run splits it. The frozen trunk's tokens go into the feature cache once; each
+ * step runs the adapted blocks. Live curve, validation Dice, the slice in view, pause and stop,
+ * as the head's own training; afterwards predictions and exports go through the adapter.
+ */
+import type { Adapter } from '../core/adapters/adapter.ts';
+import { type AdapterSettings, createAdapter } from '../core/adapters/create.ts';
+import { adapterFiles } from '../core/adapters/files.ts';
+import { peftBaseModel } from '../core/adapters/peft.ts';
+import { adaptedFeatures, frozenTrunk, trainAdapter } from '../core/adapters/train.ts';
+import type { CaseVolumes } from '../core/case/case.ts';
+import { prepareCase } from '../core/experiments/experiment.ts';
+import { splitCase } from '../core/experiments/heldOut.ts';
+import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
+import { predictSliceLabels, predictSliceView, predictVolume, type RegionScore, scoreVolume, type SlicePrediction } from '../core/heads/predict.ts';
+import { type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
+import { type TrainingSlice, validationDice } from '../core/heads/train.ts';
+import type { SliceGeometry } from '../core/features/slices.ts';
+import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
+import { fromF16Array } from '../core/weights/f16.ts';
+import { currentModel } from './backbone.ts';
+import { extractedFeatures, workerBackbone } from './features.ts';
+import type { Progress } from './protocol.ts';
+import type { TrainingUpdate, TrainSettings } from './training.ts';
+
+interface Adapted {
+  adapter: Adapter;
+  head: LinearHead;
+  spec: TaskSpec;
+  g: SliceGeometry;
+  slices: number[];
+  settings: TrainSettings & { adapter: AdapterSettings };
+  /** Patch features of slice k through the adapter. */
+  features: (k: number) => Promise<Float32Array>;
+}
+
+let adapted: Adapted | null = null;
+
+export const adaptedHead = () => adapted;
+export function dropAdapter(): void {
+  adapted?.adapter.dispose();
+  adapted = null;
+}
+
+export async function trainAdapted(
+  settings: TrainSettings & { adapter: AdapterSettings },
+  c: CaseVolumes,
+  control: { wanted: () => 'run' | 'pause' | 'stop'; viewSlice: () => number },
+  update: (u: TrainingUpdate) => void,
+  progress?: (p: Progress) => void,
+): Promise<{ steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] }> {
+  const loaded = currentModel();
+  if (!loaded) throw new Error('load a backbone first');
+  if (!c.labels) throw new Error('this case has no label map to train on');
+  dropAdapter();
+  const { model } = loaded;
+  const { backbone, store } = await workerBackbone(() => {});
+  const { geometry, mapping } = extractedFeatures();
+  const adapter = createAdapter(model.config, settings.adapter);
+  const trunk = frozenTrunk(model, backbone.modelHash, adapter.first);
+  const p = await prepareCase(c, { mapping, plane: geometry.plane, size: geometry.size, layers: 1 }, trunk, store, (_, x) => x && progress?.({ status: 'progress', task: 'Frozen blocks of every slice, once', done: x.done, total: x.total, unit: 'slices' }));
+  const tokens = async (k: number) => fromF16Array((await store.get(p.key, k))!);
+  const spec = taskSpec(settings.task);
+  const split = await splitCase({ id: c.id, labels: c.labels, geometry: p.g, slices: p.slices, features: tokens }, settings);
+  const head = createLinearHead(model.config.dim, spec.channels.length, settings.seed);
+  const features = async (k: number) => adaptedFeatures(model, adapter, await tokens(k), p.g.grid);
+  const o = { spec, grid: p.g.grid, size: p.g.size };
+  const validation = async () => {
+    const slices: TrainingSlice[] = [];
+    for (const s of split.validation) slices.push({ ...s, features: await features(s.slice) });
+    return validationDice(head, slices, o);
+  };
+  let step = { step: 0, epoch: 0, loss: NaN };
+  let dice = await validation();
+  const send = async (state: TrainingUpdate['state']) => {
+    const k = p.slices.includes(control.viewSlice()) ? control.viewSlice() : null;
+    update({ ...step, validationDice: dice, channels: spec.channels, state, slice: k === null ? null : { index: k, labels: predictSliceLabels(head, spec, p.g, await features(k)) } });
+  };
+  await send('running');
+  let last = performance.now();
+  for await (const s of trainAdapter(model, adapter, head, split.train, { ...o, epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, seed: settings.seed, loss: settings.loss })) {
+    step = s;
+    await new Promise((r) => setTimeout(r, 0)); // let pause, stop and the slice in view arrive
+    if (performance.now() - last > 1500) {
+      dice = await validation();
+      await send('running');
+      last = performance.now();
+    }
+    while (control.wanted() === 'pause') {
+      await send('paused');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (control.wanted() === 'stop') break;
+  }
+  dice = await validation();
+  await send(control.wanted() === 'stop' ? 'stopped' : 'done');
+  adapted = { adapter, head, spec, g: p.g, slices: p.slices, settings, features };
+  return { steps: step.step, validationDice: dice, train: split.trainSlices, validation: split.heldOut };
+}
+
+export async function predictAdaptedVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
+  const a = adapted!;
+  const uncertainty = new Uint8Array(a.g.dims[0] * a.g.dims[1] * a.g.dims[2]);
+  const raw = await predictVolume(a.head, a.spec, a.g, a.slices, a.features, progress, uncertainty);
+  const prediction = postprocess(raw, a.g.dims, a.settings.postprocess ?? NO_POSTPROCESS);
+  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, a.g.dims, c.spacing) : [] };
+}
+
+export async function predictAdaptedSlice(k: number): Promise<SlicePrediction | null> {
+  const a = adapted!;
+  return a.slices.includes(k) ? predictSliceView(a.head, a.spec, a.g, await a.features(k), k) : null;
+}
+
+/** The adapter's files (PEFT's for LoRA, the authors' names for Rein) and the head beside them. */
+export function exportAdapted(): Record<string, Uint8Array> {
+  const a = adapted;
+  const loaded = currentModel();
+  if (!a || !loaded) throw new Error('fine-tune an adapter in the Train step first');
+  const head = JSON.stringify({ format: 'dino-seg-studio/linear-head@1', task: a.spec.task, channels: a.spec.channels, labels: a.spec.labels, settings: a.settings, features: { size: a.g.size, plane: a.g.plane, dim: a.head.dim, adapter: a.settings.adapter }, head: a.head.toJSON() });
+  return { ...adapterFiles(a.adapter, loaded.model.config, peftBaseModel(loaded.model.config)), 'head.json': new TextEncoder().encode(head) };
+}
