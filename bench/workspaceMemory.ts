@@ -1,5 +1,6 @@
 /**
- * npm run bench:workspace: what a dataset workspace costs the page. The app (Vite's dev server) in
+ * npm run bench:workspace: what a dataset workspace costs the page. The built app (dist/, built when
+ * missing; Vite's preview server) in
  * headless Chromium opens a folder of N synthetic BraTS-sized cases (240 x 240 x 155 by default)
  * in the Dataset step, extracts every case's features for the compare panel's two mappings with
  * the probe checkpoint (a small backbone: the costs measured are the workspace's, not a ViT's),
@@ -14,7 +15,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { createServer } from 'vite';
+import { execFileSync } from 'node:child_process';
+import { preview } from 'vite';
 import { randomCheckpoint } from '../src/core/models/dinov2/random.ts';
 import { generateSyntheticCase } from '../src/core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../src/core/synthetic/files.ts';
@@ -36,8 +38,9 @@ if (!existsSync(weights)) writeFileSync(weights, randomCheckpoint('probe', { see
 const folderBytes = readdirSync(dir).reduce((a, c) => a + readdirSync(join(dir, c)).reduce((b, f) => b + readFileSync(join(dir, c, f)).byteLength, 0), 0);
 console.error(`${N} cases of ${dims.join('x')} in ${dir} (${(folderBytes / 1e6).toFixed(0)} MB of .nii.gz), ready in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
-const server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
-await server.listen();
+// The built app, as users get it (the dev server also reloads the page when it optimises a dependency).
+if (!existsSync(join(ROOT, 'dist', 'index.html'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+const server = await preview({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', preview: { port: 0, host: '127.0.0.1' } });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   // Eager: the measurement answers at once instead of at the next garbage collection (up to 20 s).
@@ -110,12 +113,12 @@ try {
     await page.getByRole('button', { name: 'Draw split' }).click();
   });
   await phase('features of every case, two mappings', async () => {
-    await page.getByRole('button', { name: 'Extract features for every case' }).click();
+    await page.getByRole('button', { name: 'Extract features for every case' }).click({ timeout: 600_000 });
     await page.getByTestId('queue-progress').waitFor({ state: 'visible' });
     await page.getByTestId('queue-progress').waitFor({ state: 'hidden', timeout: 3_600_000 });
   });
   await phase('train on the training cases, test on the test cases', async () => {
-    await page.getByRole('button', { name: /^Train on \d+, test on \d+: compare/ }).click();
+    await page.getByRole('button', { name: /^Train on \d+, test on \d+: compare/ }).click({ timeout: 600_000 });
     await page.getByTestId('comparison-table').waitFor({ timeout: 3_600_000 });
   });
   const estimate = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);

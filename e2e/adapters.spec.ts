@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { caseFiles, openCaseWithFeatures, openStep, waitForCase } from './helpers.ts';
-import { SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
+import { E2E_DATA, SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
 
 test('one click fine-tunes the backbone on this device: the frozen probe vs LoRA vs Rein on the same held-out slices, the time shown before training, the adapters named in the report', async ({ page }) => {
   test.setTimeout(420_000);
@@ -36,8 +37,8 @@ test('one click fine-tunes the backbone on this device: the frozen probe vs LoRA
   expect(md).toContain('Rein = Rein, 100 tokens of rank 16 after each of the last 2 blocks');
 });
 
-test('fine-tunes LoRA in the Train step: the live chart, the volume predicted through the adapter, its PEFT files and head saved', async ({ page }) => {
-  test.setTimeout(300_000);
+test('fine-tunes LoRA in the Train step: the live chart, the volume predicted through the adapter, its PEFT files and head saved, and loaded again after a reload they predict the same', async ({ page }) => {
+  test.setTimeout(400_000);
   await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
   await openStep(page, 'train');
   await page.getByLabel('Head').selectOption('linear');
@@ -47,18 +48,28 @@ test('fine-tunes LoRA in the Train step: the live chart, the volume predicted th
   await expect(page.getByTestId('training-status')).toContainText(/Step \d+, loss [\d.]+, validation Dice WT [\d.]+/, { timeout: 120_000 });
   await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 200_000 });
   await page.getByRole('button', { name: 'Predict the volume' }).click();
-  await expect(page.getByTestId('volume-scores')).toContainText('WT');
+  const scores = page.getByTestId('volume-scores');
+  await expect(scores).toContainText('WT');
+  const shown = (await scores.locator('tbody').textContent())!;
 
-  const names: string[] = [];
-  const files: Record<string, string> = {};
+  const saved: Record<string, string> = {};
   page.on('download', async (d) => {
-    names.push(d.suggestedFilename());
-    files[d.suggestedFilename()] = readFileSync(await d.path(), 'latin1');
+    const path = join(E2E_DATA, `adapter-${d.suggestedFilename()}`);
+    await d.saveAs(path);
+    saved[d.suggestedFilename()] = path;
   });
   await page.getByRole('button', { name: 'Save adapter and head' }).click();
-  await expect.poll(() => names.sort(), { timeout: 30_000 }).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'head.json']);
-  await expect.poll(() => Object.keys(files).length).toBe(3);
-  expect(JSON.parse(files['adapter_config.json'])).toMatchObject({ peft_type: 'LORA', r: 8, lora_alpha: 16, layers_to_transform: [0, 1], target_modules: ['dense', 'key', 'query', 'value'] });
-  expect(files['adapter_model.safetensors']).toContain('base_model.model.encoder.layer.1.attention.attention.query.lora_A.weight');
-  expect(JSON.parse(files['head.json']).settings.adapter).toMatchObject({ kind: 'lora', rank: 8 });
+  await expect.poll(() => Object.keys(saved).sort(), { timeout: 30_000 }).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'head.json']);
+  expect(JSON.parse(readFileSync(saved['adapter_config.json'], 'utf8'))).toMatchObject({ peft_type: 'LORA', r: 8, lora_alpha: 16, layers_to_transform: [0, 1], target_modules: ['dense', 'key', 'query', 'value'] });
+  expect(readFileSync(saved['adapter_model.safetensors'], 'latin1')).toContain('base_model.model.encoder.layer.1.attention.attention.query.lora_A.weight');
+  expect(JSON.parse(readFileSync(saved['head.json'], 'utf8')).settings.adapter).toMatchObject({ kind: 'lora', rank: 8 });
+
+  // A fresh page: the saved adapter and head, applied to the same case, give the same volume.
+  await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
+  await openStep(page, 'train');
+  await page.getByTestId('adapter-input').setInputFiles(Object.values(saved));
+  await expect(page.getByRole('button', { name: 'Predict the volume' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  await expect(scores).toContainText('WT');
+  expect((await scores.locator('tbody').textContent())!).toBe(shown);
 });

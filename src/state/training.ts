@@ -203,6 +203,21 @@ export async function importHeadJson(json: string): Promise<void> {
   }
 }
 
+/** An adapter saved before (its files and head.json), applied to this case through the loaded backbone. */
+export async function importAdapterFiles(files: File[]): Promise<void> {
+  try {
+    const named = Object.fromEntries(await Promise.all(files.map(async (f) => [f.name, new Uint8Array(await f.arrayBuffer())] as const)));
+    const r = await computeClient().request('importAdapter', { files: named }, { onProgress: (progress) => useTraining.setState({ progress }) });
+    keptHead = null;
+    useTraining.setState({ task: r.task as Task, state: 'done', trainedAdapter: r.kind });
+    report('info', `${r.kind === 'lora' ? 'LoRA' : 'Rein'} adapter and head loaded (${r.task}); predict the volume to apply them.`);
+  } catch (e) {
+    report('error', `The adapter could not be loaded: ${(e as Error).message}. Nothing loaded before was changed.`);
+  } finally {
+    useTraining.setState({ progress: null });
+  }
+}
+
 /** The crosshair into the lesion: the prediction's, once there is one, else the label map's. */
 export function goToLesion(): void {
   const c = useCase.getState().current;

@@ -7,7 +7,7 @@
  */
 import type { Adapter } from '../core/adapters/adapter.ts';
 import { type AdapterSettings, createAdapter } from '../core/adapters/create.ts';
-import { adapterFiles } from '../core/adapters/files.ts';
+import { adapterFiles, readAdapterFiles } from '../core/adapters/files.ts';
 import { peftBaseModel } from '../core/adapters/peft.ts';
 import { adaptedFeatures, frozenTrunk, trainAdapter } from '../core/adapters/train.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
@@ -111,6 +111,31 @@ export async function predictAdaptedVolume(c: CaseVolumes, progress: (done: numb
 export async function predictAdaptedSlice(k: number): Promise<SlicePrediction | null> {
   const a = adapted!;
   return a.slices.includes(k) ? predictSliceView(a.head, a.spec, a.g, await a.features(k), k) : null;
+}
+
+/**
+ * An adapter and its head saved before (exportAdapted's files, or PEFT's two files with a head),
+ * applied to the loaded backbone and case: the frozen trunk's tokens are cached, and predictions
+ * go through the adapter from then on.
+ */
+export async function loadAdapted(files: Record<string, Uint8Array>, c: CaseVolumes, progress?: (p: Progress) => void): Promise<{ kind: Adapter['kind']; task: string }> {
+  const loaded = currentModel();
+  if (!loaded) throw new Error('load the backbone the adapter was trained on first');
+  if (!files['head.json']) throw new Error('give the head (head.json) with the adapter\'s files: the adapter changes the features, so a head trained on the frozen ones does not fit');
+  const doc = JSON.parse(new TextDecoder().decode(files['head.json']));
+  if (doc.format !== 'dino-seg-studio/linear-head@1' || !doc.settings?.adapter) throw new Error('head.json is not a head trained with an adapter');
+  const adapter = readAdapterFiles(files, loaded.model.config);
+  if (adapter.kind !== doc.settings.adapter.kind) throw new Error(`head.json was trained with ${doc.settings.adapter.kind}, the files are ${adapter.kind}`);
+  const head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
+  if (head.dim !== loaded.model.config.dim) throw new Error(`the head reads ${head.dim} features a patch; this backbone gives ${loaded.model.config.dim}`);
+  const { backbone, store } = await workerBackbone(() => {});
+  const { geometry, mapping } = extractedFeatures();
+  const trunk = frozenTrunk(loaded.model, backbone.modelHash, adapter.first);
+  const p = await prepareCase(c, { mapping, plane: geometry.plane, size: geometry.size, layers: 1 }, trunk, store, (_, x) => x && progress?.({ status: 'progress', task: 'Frozen blocks of every slice, once', done: x.done, total: x.total, unit: 'slices' }));
+  const tokens = async (k: number) => fromF16Array((await store.get(p.key, k))!);
+  dropAdapter();
+  adapted = { adapter, head, spec: taskSpec(doc.task), g: p.g, slices: p.slices, settings: doc.settings, features: async (k) => adaptedFeatures(loaded.model, adapter, await tokens(k), p.g.grid) };
+  return { kind: adapter.kind, task: doc.task };
 }
 
 /** The adapter's files (PEFT's for LoRA, the authors' names for Rein) and the head beside them. */

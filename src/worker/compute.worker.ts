@@ -11,8 +11,8 @@ import { clearFeatureCache, dropFeatures, exportFeatureFile, extract, featureCac
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
 import { setNoticeSink } from './notices.ts';
 import { scribbleExperiment, scribbleTrain } from './scribbles.ts';
-import { exportHead, importHead, predictViewSlice, predictWholeVolume, setTrainingControl, train } from './training.ts';
-import { exportAdapted } from './adapterTraining.ts';
+import { dropHeads, exportHead, importHead, predictViewSlice, predictWholeVolume, setTrainingControl, train } from './training.ts';
+import { exportAdapted, loadAdapted } from './adapterTraining.ts';
 
 let currentCase: CaseVolumes | null = null;
 function theCase(): CaseVolumes {
@@ -140,6 +140,10 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   },
   exportAdapter() {
     return [{ files: exportAdapted() }, []];
+  },
+  async importAdapter({ files }, { progress }) {
+    dropHeads();
+    return [await loadAdapted(files, theCase(), progress), []];
   },
   async compare({ mappings, variants, settings }, { progress, notice, signal }) {
     const r = await compare(theCase(), variants ?? mappings, settings, progress, notice, signal);

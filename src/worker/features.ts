@@ -22,11 +22,13 @@ import { storageRefused } from './notices.ts';
 import type { ModelInfo, Progress } from './protocol.ts';
 
 
-// 512 MB held in memory at most while IndexedDB works: a dataset's cases would otherwise all stay in the worker.
+// 128 MB held in memory at most while IndexedDB works (four case-mappings of ViT-S features at
+// 224): a dataset's cases would otherwise all stay in the worker; npm run bench:workspace measured
+// 1.55 GB of page memory training on 16 cases with 512 MB here.
 const store = memoryFeatureStore(
   indexedDbFeatureStore(),
   storageRefused('patch features', 'They are kept in memory for this session; after a reload they are extracted again.'),
-  { maxBytes: 512 << 20 },
+  { maxBytes: 128 << 20 },
 );
 let prepared: { hash: string; mappingKey: string; norm: NormalisedCase } | null = null;
 let last: { result: ExtractionResult; geometry: SliceGeometry; norm: NormalisedCase; mapping: ChannelMapping } | null = null;

@@ -77,6 +77,8 @@ export interface RequestMap {
   importHead: { json: string };
   /** The adapter fine-tuned in the Train step, as files (PEFT's for LoRA), with its head. */
   exportAdapter: Record<string, never>;
+  /** An adapter's files and its head.json, applied to the loaded backbone and case. */
+  importAdapter: { files: Record<string, Uint8Array> };
   /** Train and score one head per mapping on the loaded case, with one split and seed. */
   /** Mappings with one head, or variants (head settings and mapping per arm). */
   compare: { mappings: ChannelMapping[]; variants?: Variant[]; settings: ComparisonSettings };
@@ -118,6 +120,7 @@ export interface ResultMap {
   exportHead: { json: string };
   importHead: { task: string; dim: number };
   exportAdapter: { files: Record<string, Uint8Array> };
+  importAdapter: { kind: 'lora' | 'rein'; task: string };
   compare: { runs: { record: ExperimentRecord; prediction: Uint8Array }[] };
   scribbleTrain: ScribbleRoundSummary;
   predictSlice: { slice: SlicePrediction | null };

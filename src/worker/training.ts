@@ -148,8 +148,15 @@ export function exportHead(): string {
   return JSON.stringify({ format: 'dino-seg-studio/linear-head@1', task: spec.task, channels: spec.channels, labels: spec.labels, settings: trainedWith, features: { key: result.key, size: g.size, plane: g.plane, dim: result.dim }, head: head.toJSON() });
 }
 
+/** Before an adapter's head is loaded: the frozen heads give way. */
+export function dropHeads(): void {
+  dropVoxelHead();
+  [head, spec, trainedWith] = [null, null, null];
+}
+
 export function importHead(json: string, c: CaseVolumes | null): { task: Task; dim: number } {
   const doc = JSON.parse(json);
+  dropAdapter();
   if (doc.format === 'dino-seg-studio/voxel-head@1') {
     if (!c) throw new Error('load the case to apply the voxel head to first');
     bindVoxelHead(c, doc);

@@ -18,6 +18,7 @@ import {
   controlTraining,
   exportAdapter,
   exportHeadJson,
+  importAdapterFiles,
   importHeadJson,
   predictWholeVolume,
   setTrainingSettings,
@@ -26,6 +27,7 @@ import {
 } from '../../state/training.ts';
 import { download } from '../download.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { FilesButton } from './FilesButton.tsx';
 import { TextFileButton } from './TextFileButton.tsx';
 import { TrainingChart } from './TrainingChart.tsx';
 
@@ -178,6 +180,13 @@ function CaseTraining() {
       )}
       <div className="row">
         <TextFileButton label="Load a head…" accept=".json" testId="head-input" onText={(_, text) => importHeadJson(text)} />
+        <FilesButton
+          label="Load an adapter and head…"
+          accept=".json,.safetensors"
+          testId="adapter-input"
+          title="adapter_model.safetensors and adapter_config.json (LoRA, PEFT's layout) or rein_model.safetensors and rein_config.json (Rein), with the head.json saved beside them"
+          onFiles={importAdapterFiles}
+        />
       </div>
       <ProgressBar progress={t.progress} />
       {t.volume && (
