@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; adapters train through the backbone's ops.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { plainMatMul } from './fastGradients.ts';
 import { mulberry32, gaussian } from '../synthetic/random.ts';
 import type { BlockLinear } from '../models/dinov2/model.ts';
 import type { Adapter } from './adapter.ts';
@@ -83,7 +83,7 @@ export function loraFromPairs(settings: LoraSettings, first: number, pairs: Lora
   const scale = settings.alpha / settings.rank;
   const byLayer = new Map<string, LoraPair[]>();
   for (const p of pairs) byLayer.set(`${p.block}.${p.layer}`, [...(byLayer.get(`${p.block}.${p.layer}`) ?? []), p]);
-  const term = (x: tf.Tensor2D, p: LoraPair) => tf.matMul(tf.matMul(x, p.a, false, true), p.b, false, true); // [M, out]
+  const term = (x: tf.Tensor2D, p: LoraPair) => plainMatMul(plainMatMul(x, p.a, false, true), p.b, false, true); // [M, out]
   return {
     kind: 'lora',
     settings,

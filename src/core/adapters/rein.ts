@@ -19,7 +19,7 @@
  *     is a 1x1 convolution.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { plainMatMul } from './fastGradients.ts';
 import type { DinoV2Config } from '../models/dinov2/types.ts';
 import { mulberry32 } from '../synthetic/random.ts';
 import type { Adapter } from './adapter.ts';
@@ -87,7 +87,7 @@ export function reinFromParts(settings: ReinSettings, c: DinoV2Config, first: nu
       const P = N - kept;
       const tokens = tf.matMul(t.a, t.b); // [m, D]
       const f = tf.reshape(tf.slice(x, [0, kept, 0], [B, P, D]), [B * P, D]);
-      const similarity = tf.softmax(tf.mul(tf.matMul(f, tokens, false, true), 1 / Math.sqrt(D))); // [BP, m]
+      const similarity = tf.softmax(tf.mul(plainMatMul(f, tokens, false, true), 1 / Math.sqrt(D))); // [BP, m]
       const m = tokens.shape[0];
       const values = tf.add(tf.matMul(tf.slice(tokens, [1, 0], [m - 1, D]), tokenToFeature.w), tokenToFeature.b); // [m - 1, D]
       const mixed = tf.matMul(tf.slice(similarity, [0, 1], [B * P, m - 1]), values); // [BP, D]

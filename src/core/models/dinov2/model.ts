@@ -130,7 +130,9 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
   // A block's linear layer, with the adapter's term when it has one for it.
   let adapter: BlockAdapter | undefined;
   const blockDense = (i: number, layer: BlockLinear, x2d: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D) => {
-    const y = dense(x2d, w, b);
+    // Under an adapter (training) the unfused product: fused matMul's own gradient takes
+    // transposed products, which tfjs-wasm runs slowly (adapters/fastGradients.ts).
+    const y = adapter ? tf.add(tf.matMul(x2d as tf.Tensor2D, w), b) : dense(x2d, w, b);
     const extra = adapter?.linear?.(i, layer, x2d as tf.Tensor2D);
     return extra ? tf.add(y, extra) : y;
   };
