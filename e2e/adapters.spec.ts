@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { caseFiles, openCaseWithFeatures, openStep, waitForCase } from './helpers.ts';
@@ -53,8 +53,9 @@ test('fine-tunes LoRA in the Train step: the live chart, the volume predicted th
   const shown = (await scores.locator('tbody').textContent())!;
 
   const saved: Record<string, string> = {};
+  mkdirSync(join(E2E_DATA, 'saved-adapter'), { recursive: true });
   page.on('download', async (d) => {
-    const path = join(E2E_DATA, `adapter-${d.suggestedFilename()}`);
+    const path = join(E2E_DATA, 'saved-adapter', d.suggestedFilename());
     await d.saveAs(path);
     saved[d.suggestedFilename()] = path;
   });
