@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../cli/tfNode.ts';
+import { expectGradientsMatchFiniteDifferences } from '../../../test/finiteDifferences.ts';
 import { readDinoV2 } from '../models/dinov2/load.ts';
 import { createDinoV2 } from '../models/dinov2/model.ts';
 import { randomCheckpoint } from '../models/dinov2/random.ts';
 import { gaussian, mulberry32 } from '../synthetic/random.ts';
 import { parseSafetensors } from '../weights/safetensors.ts';
-import { createLora, mergeLora } from './lora.ts';
+import { createLora, mergedModel, mergeLora } from './lora.ts';
 import { loraFromPeft, loraToPeft } from './peft.ts';
 
 const { weights, config } = readDinoV2([randomCheckpoint('tiny', { seed: 3 })]);
@@ -61,32 +62,33 @@ describe('LoRA on the tiny checkpoint', () => {
     adapter.dispose();
   });
 
+  it('merged into the loaded model (sharing its frozen tensors) gives the adapter output, and leaves the frozen model as it was', () => {
+    const adapter = createLora(config, { rank: 4, alpha: 16, blocks: 2, targets: ['qkv', 'proj', 'fc1', 'fc2'], seed: 6, learningRate: 1e-3 });
+    perturb(adapter, 11);
+    const x = pixels();
+    const frozenBefore = model.forward(x).patches;
+    const viaWeights = createDinoV2(mergeLora(weights, adapter, config), config);
+    const viaWeightsOut = viaWeights.forward(x).patches;
+    const before = tf.memory().numTensors;
+    const merged = mergedModel(model, adapter);
+    // one new weight per adapted layer (qkv's three parts make one), nothing else copied
+    expect(tf.memory().numTensors - before).toBe(2 * 4);
+    expect(tf.tidy(() => maxDiff(model.forward(x, { adapter }).patches, merged.forward(x).patches))).toBeLessThan(1e-5);
+    expect(tf.tidy(() => maxDiff(viaWeightsOut, merged.forward(x).patches))).toBeLessThan(1e-5);
+    merged.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.tidy(() => maxDiff(frozenBefore, model.forward(x).patches))).toBe(0);
+    viaWeights.dispose();
+    adapter.dispose();
+  });
+
   it("gives A's and B's gradients that match central finite differences", () => {
     const adapter = createLora(config, { rank: 2, alpha: 2, blocks: 1, targets: ['qkv', 'proj', 'fc1'], seed: 4, learningRate: 1e-3 });
     perturb(adapter, 9);
     const x = pixels();
     const probe = tf.tensor4d(Float32Array.from({ length: 4 * config.dim }, (_, i) => Math.cos(i * 0.11)), [1, 2, 2, config.dim]);
     const loss = () => tf.sum(tf.mul(model.forward(x, { adapter }).patches, probe)) as tf.Scalar;
-    const { grads } = tf.variableGrads(loss, adapter.variables());
-    const eps = 1e-2;
-    let checked = 0;
-    for (const v of adapter.variables()) {
-      const g = grads[v.name].dataSync();
-      const values = v.dataSync().slice();
-      for (const i of [0, Math.floor(values.length / 2), values.length - 1]) {
-        const at = (d: number) => {
-          const moved = values.slice();
-          moved[i] += d;
-          v.assign(tf.tensor(moved, v.shape));
-          return tf.tidy(() => loss().dataSync()[0]);
-        };
-        const numeric = (at(eps) - at(-eps)) / (2 * eps);
-        v.assign(tf.tensor(values, v.shape));
-        expect(Math.abs(g[i] - numeric), `${v.name}[${i}]: ${g[i]} vs ${numeric}`).toBeLessThan(2e-3 + 2e-2 * Math.abs(numeric));
-        checked++;
-      }
-    }
-    expect(checked).toBe(adapter.variables().length * 3);
+    expect(expectGradientsMatchFiniteDifferences(loss, adapter.variables())).toBe(adapter.variables().length * 3);
     adapter.dispose();
   });
 });

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; adapters train through the backbone's ops.
 import { plainMatMul } from './fastGradients.ts';
 import { mulberry32, gaussian } from '../synthetic/random.ts';
-import type { BlockLinear } from '../models/dinov2/model.ts';
+import type { BlockLinear, DinoV2, LinearDelta } from '../models/dinov2/model.ts';
 import type { Adapter } from './adapter.ts';
 import type { DinoV2Config } from '../models/dinov2/types.ts';
 
@@ -101,6 +101,24 @@ export function loraFromPairs(settings: LoraSettings, first: number, pairs: Lora
   };
 }
 
+/** What a pair adds to its layer's torch weight: scale * B A, [out, in]. */
+const pairDelta = (p: LoraPair, scale: number) => tf.mul(tf.matMul(p.b, p.a), scale) as tf.Tensor2D;
+/** The first output row of the layer a pair covers: query, key and value are thirds of qkv. */
+const partOffset = (p: LoraPair, c: DinoV2Config) => (p.part ? ['query', 'key', 'value'].indexOf(p.part) * c.dim : 0);
+
+/**
+ * The loaded backbone with the adapter folded into its weights, sharing every tensor the adapter
+ * does not touch: features at the frozen model's speed, for extraction after fine-tuning.
+ */
+export function mergedModel(model: DinoV2, adapter: LoraAdapter): DinoV2 {
+  const deltas: LinearDelta[] = tf.tidy(() => adapter.pairs.map((p) => ({ block: p.block, layer: p.layer, offset: partOffset(p, model.config), delta: tf.keep(tf.transpose(pairDelta(p, adapter.scale))) as tf.Tensor2D })));
+  try {
+    return model.withMergedLinear(deltas);
+  } finally {
+    tf.dispose(deltas.map((d) => d.delta));
+  }
+}
+
 /**
  * The backbone's weights (authors' names, torch layout [out, in]) with every pair folded in:
  * W + scale * B A. A model built from them runs at the frozen model's speed.
@@ -113,8 +131,8 @@ export function mergeLora(weights: Map<string, { shape: number[]; values: Float3
     const w = out.get(name)!;
     const values = Float32Array.from(w.values);
     const inW = w.shape[1];
-    const delta = tf.tidy(() => tf.mul(tf.matMul(p.b, p.a), adapter.scale).dataSync() as Float32Array); // [out, in]
-    const rowOffset = p.part ? ['query', 'key', 'value'].indexOf(p.part) * (w.shape[0] / 3) : 0;
+    const delta = tf.tidy(() => pairDelta(p, adapter.scale).dataSync() as Float32Array);
+    const rowOffset = partOffset(p, c);
     for (let i = 0; i < delta.length; i++) values[rowOffset * inW + i] += delta[i];
     out.set(name, { shape: w.shape, values });
   }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Backbone } from '../experiments/experiment.ts';
 import { adam } from '../heads/adam.ts';
 import type { LinearHead } from '../heads/linearHead.ts';
-import { batchGradients, type TrainingSlice, type TrainOptions, type TrainStep, Workspace } from '../heads/train.ts';
+import { batchGradients, epochOrder, type TrainingSlice, type TrainOptions, type TrainStep, Workspace } from '../heads/train.ts';
 import type { DinoV2 } from '../models/dinov2/model.ts';
 import { mulberry32 } from '../synthetic/random.ts';
 import type { Adapter } from './adapter.ts';
@@ -72,11 +72,7 @@ export async function* trainAdapter(model: DinoV2, adapter: Adapter, head: Linea
   const rand = mulberry32(o.seed);
   let step = 0;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const order = data.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = epochOrder(data.length, rand);
     for (let b = 0; b < order.length; b += o.batchSize) {
       const batch = order.slice(b, b + o.batchSize).map((i) => data[i]);
       const N = batch[0].features.length / D;

@@ -55,6 +55,8 @@ export interface Backbone {
   extraTokens?: number;
   /** What embed returns, as feature keys name it, when not the final patch tokens (a frozen trunk's tokens). */
   outputs?: string;
+  /** The adapter it runs with, as feature keys name it. */
+  adapter?: string;
 }
 
 export interface PreparedCase {
@@ -83,6 +85,7 @@ export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'm
     layers: s.layers ?? 1,
     extraTokens: backbone.extraTokens,
     outputs: backbone.outputs,
+    adapter: backbone.adapter,
     store,
     onProgress: (p) => onProgress?.(`${c.id}: features ${p.done}/${p.total}`, p),
     signal,

@@ -67,13 +67,15 @@ export async function extractFeatures(options: {
   extraTokens?: number;
   /** The key's name for what embed returns when it is not patch tokens (a frozen trunk's: adapters/). */
   outputs?: string;
+  /** The adapter embed runs with, named in the key (adapters/backbone.ts). */
+  adapter?: string;
   store: FeatureStore;
   onProgress?: (p: ExtractionProgress) => void;
   signal?: AbortSignal;
 }): Promise<ExtractionResult> {
   const { norm, mapping, geometry: g, store } = options;
   const layers = options.layers ?? 1;
-  const key = featureKey({ caseHash: options.caseHash, mapping, modelHash: options.modelHash, size: g.size, plane: g.plane, layers: options.outputs ?? layersKey(layers) });
+  const key = featureKey({ caseHash: options.caseHash, mapping, modelHash: options.modelHash, size: g.size, plane: g.plane, layers: options.outputs ?? layersKey(layers), adapter: options.adapter });
   const start = performance.now();
   const slices: number[] = [];
   const skipped: number[] = [];

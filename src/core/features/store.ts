@@ -13,16 +13,19 @@ export interface FeatureKeyParts {
   plane: Plane;
   /** Which backbone outputs: 'last' is the final normed patch tokens. */
   layers: string;
+  /** The adapter the backbone ran with (kind and a hash of its weights), absent for the frozen backbone. */
+  adapter?: string;
 }
 
 export function featureKey(p: FeatureKeyParts): string {
-  return [p.caseHash.slice(0, 16), mappingKey(p.mapping), p.modelHash.slice(0, 16), p.size, p.plane, p.layers].join('|');
+  const parts = [p.caseHash.slice(0, 16), mappingKey(p.mapping), p.modelHash.slice(0, 16), p.size, p.plane, p.layers];
+  return (p.adapter ? [...parts, p.adapter] : parts).join('|');
 }
 
 /** The parts of a key (the hashes as the key holds them: their first 16 characters). */
 export function parseFeatureKey(key: string): FeatureKeyParts {
-  const [caseHash, mapping, modelHash, size, plane, layers] = key.split('|');
-  return { caseHash, mapping: parseMapping(mapping), modelHash, size: Number(size), plane: plane as Plane, layers };
+  const [caseHash, mapping, modelHash, size, plane, layers, adapter] = key.split('|');
+  return { caseHash, mapping: parseMapping(mapping), modelHash, size: Number(size), plane: plane as Plane, layers, ...(adapter ? { adapter } : {}) };
 }
 
 export interface FeatureStore {

@@ -92,17 +92,23 @@ function featureGradient(head: LinearHead, gradLogits: Float32Array, out: Float3
   }
 }
 
+/** A seeded Fisher-Yates shuffle of 0..n-1: every trainer draws its epochs this way, so a seed means the same order everywhere. */
+export function epochOrder(n: number, rand: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
 export async function* trainHead(head: LinearHead, data: TrainingSlice[], o: TrainOptions): AsyncGenerator<TrainStep> {
   const optimizer = adam(o.learningRate);
   const work = new Workspace();
   const rand = mulberry32(o.seed);
   let step = 0;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const order = data.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = epochOrder(data.length, rand);
     for (let b = 0; b < order.length; b += o.batchSize) {
       const batch = order.slice(b, b + o.batchSize).map((i) => data[i]);
       const { loss, gradWeights, gradBias } = batchGradients(head, batch, o, work);

@@ -46,7 +46,21 @@ export interface DinoV2 {
   blocks(x: tf.Tensor3D, from: number, to: number, adapter?: BlockAdapter): tf.Tensor3D;
   /** The final norm of tokens [B, N, D], split into class, registers and the [B, rows, cols, D] patch grid. */
   normed(x: tf.Tensor3D, rows: number, cols: number): { cls: tf.Tensor2D; registers: tf.Tensor3D; patches: tf.Tensor4D };
+  /**
+   * This model with deltas added to block linear weights (a merged LoRA): it shares every other
+   * tensor with this one, runs at the frozen model's speed, and its dispose frees only its own.
+   */
+  withMergedLinear(deltas: LinearDelta[]): DinoV2;
   dispose(): void;
+}
+
+/** A change to a block linear layer's weight, as a matMul right operand [in, out], over output columns from `offset` (qkv's query, key or value). */
+export interface LinearDelta {
+  block: number;
+  layer: BlockLinear;
+  delta: tf.Tensor2D;
+  /** First output column the delta covers (0 for a whole layer). */
+  offset: number;
 }
 
 interface Block {
@@ -196,7 +210,7 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
     return tf.concat(parts, 1) as tf.Tensor3D; // [B, N, D]
   }
 
-  function runBlocks(input: tf.Tensor3D, from: number, to: number, with_?: BlockAdapter): tf.Tensor3D {
+  function runBlocks(blocks: Block[], input: tf.Tensor3D, from: number, to: number, with_?: BlockAdapter): tf.Tensor3D {
     const [B, N] = input.shape;
     adapter = with_;
     try {
@@ -225,36 +239,58 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
   }
 
   const parameters = [...weights].filter(([n]) => n !== 'mask_token').reduce((a, [, t]) => a + t.values.length, 0);
-  return {
-    config,
-    parameters,
-    tokens,
-    blocks: runBlocks,
-    normed,
-    forward(pixels, options = {}) {
-      return tf.tidy(() => {
-        const [rows, cols] = [pixels.shape[2] / p, pixels.shape[3] / p];
-        const n = options.intermediateLayers ?? 0;
-        const kept: tf.Tensor3D[] = [];
-        let x = tokens(pixels);
-        for (let i = 0; i < blocks.length; i++) {
-          x = runBlocks(x, i, i + 1, options.adapter);
-          if (i >= blocks.length - n) kept.push(x);
+  const fields: Record<BlockLinear, keyof Block> = { qkv: 'qkvW', proj: 'projW', fc1: 'fc1W', fc2: 'fc2W' };
+
+  function assemble(blocks: Block[], mine: tf.Tensor[], disposeShared: boolean): DinoV2 {
+    return {
+      config,
+      parameters,
+      tokens,
+      blocks: (x, from, to, adapter) => runBlocks(blocks, x, from, to, adapter),
+      normed,
+      forward(pixels, options = {}) {
+        return tf.tidy(() => {
+          const [rows, cols] = [pixels.shape[2] / p, pixels.shape[3] / p];
+          const n = options.intermediateLayers ?? 0;
+          const kept: tf.Tensor3D[] = [];
+          let x = tokens(pixels);
+          for (let i = 0; i < blocks.length; i++) {
+            x = runBlocks(blocks, x, i, i + 1, options.adapter);
+            if (i >= blocks.length - n) kept.push(x);
+          }
+          return {
+            ...normed(x, rows, cols),
+            prenorm: x,
+            intermediates: kept.map((t) => {
+              const { cls: c, patches: pt } = normed(t, rows, cols);
+              return { cls: c, patches: pt };
+            }),
+          };
+        });
+      },
+      withMergedLinear(deltas) {
+        const merged = blocks.map((b) => ({ ...b }));
+        const made: tf.Tensor[] = [];
+        for (const d of deltas) {
+          const field = fields[d.layer];
+          const current = merged[d.block][field] as tf.Tensor2D;
+          const next = tf.tidy(() => tf.add(current, tf.pad(d.delta, [[0, 0], [d.offset, current.shape[1] - d.offset - d.delta.shape[1]]])) as tf.Tensor2D);
+          // qkv's three parts merge one after another: only the last sum is kept.
+          if (current !== blocks[d.block][field]) {
+            made.splice(made.indexOf(current), 1);
+            current.dispose();
+          }
+          made.push(next);
+          (merged[d.block] as Record<keyof Block, unknown>)[field] = next;
         }
-        return {
-          ...normed(x, rows, cols),
-          prenorm: x,
-          intermediates: kept.map((t) => {
-            const { cls: c, patches: pt } = normed(t, rows, cols);
-            return { cls: c, patches: pt };
-          }),
-        };
-      });
-    },
-    dispose() {
-      for (const t of owned) t.dispose();
-      owned.length = 0;
-      posCache.clear();
-    },
-  };
+        return assemble(merged, made, false);
+      },
+      dispose() {
+        for (const t of mine) t.dispose();
+        mine.length = 0;
+        if (disposeShared) posCache.clear();
+      },
+    };
+  }
+  return assemble(blocks, owned, true);
 }
