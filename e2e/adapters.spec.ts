@@ -1,17 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { caseFiles, openCaseWithFeatures, openStep, waitForCase } from './helpers.ts';
+import { openCaseWithFeatures, openCaseWithModel, openStep } from './helpers.ts';
 import { E2E_DATA, SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
 
 test('one click fine-tunes the backbone on this device: the frozen probe vs LoRA vs Rein on the same held-out slices, the time shown before training, the adapters named in the report', async ({ page }) => {
   test.setTimeout(420_000);
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
-  await waitForCase(page, 'synthetic-5');
-  await openStep(page, 'model');
-  await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
-  await expect(page.getByTestId('backend')).toContainText('Backend:');
+  await openCaseWithModel(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
   await openStep(page, 'train');
   await page.getByLabel('Epochs').fill('2');
   await openStep(page, 'compare');
@@ -73,4 +68,41 @@ test('fine-tunes LoRA in the Train step: the live chart, the volume predicted th
   await page.getByRole('button', { name: 'Predict the volume' }).click();
   await expect(scores).toContainText('WT');
   expect((await scores.locator('tbody').textContent())!).toBe(shown);
+});
+
+test('the fine-tuned LoRA merged into the backbone: features extracted through it are cached under its name, a head trains on them, and the frozen features are still there', async ({ page }) => {
+  test.setTimeout(400_000);
+  await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
+  const extracted = page.getByTestId('extraction-result');
+  const slices = Number((await extracted.textContent())!.match(/^(\d+) slices/)![1]);
+  await openStep(page, 'train');
+  await page.getByLabel('Head').selectOption('linear');
+  await page.getByLabel('Backbone adapter').selectOption('lora');
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 200_000 });
+
+  await page.getByRole('button', { name: 'Use the adapted backbone for extraction' }).click();
+  await openStep(page, 'model');
+  await expect(page.getByTestId('model-info')).toContainText(/\+ lora-[0-9a-f]{12} \(merged into the weights\)/);
+  await openStep(page, 'features');
+  await page.getByRole('button', { name: 'Extract features' }).click();
+  await expect(extracted).toContainText(`${slices} slices with features (0 from the cache)`, { timeout: 120_000 });
+  await expect(extracted).toContainText(/through lora-[0-9a-f]{12}/);
+
+  // A head on the adapted features: the frozen linear probe's training, on new features.
+  await openStep(page, 'train');
+  await page.getByLabel('Backbone adapter').selectOption('none');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  await expect(page.getByTestId('volume-scores')).toContainText('WT');
+
+  await page.getByRole('button', { name: 'Back to the frozen backbone' }).click();
+  await openStep(page, 'model');
+  await expect(page.getByTestId('model-info')).not.toContainText('lora-');
+  await openStep(page, 'features');
+  await page.getByRole('button', { name: 'Extract features' }).click();
+  await expect(extracted).toContainText(`${slices} slices with features (${slices} from the cache)`, { timeout: 60_000 });
+  await expect(extracted).not.toContainText('through');
 });

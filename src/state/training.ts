@@ -15,6 +15,7 @@ import { computeClient, WorkerLostError } from '../worker/client.ts';
 import type { Progress, WorkerUpdate } from '../worker/protocol.ts';
 import { useCase } from './case.ts';
 import { useFeatures } from './features.ts';
+import { useModel } from './model.ts';
 import { report } from './messages.ts';
 import { goTo } from './view.ts';
 
@@ -215,6 +216,22 @@ export async function importAdapterFiles(files: File[]): Promise<void> {
     report('error', `The adapter could not be loaded: ${(e as Error).message}. Nothing loaded before was changed.`);
   } finally {
     useTraining.setState({ progress: null });
+  }
+}
+
+/**
+ * Extraction through the fine-tuned adapter from now on (LoRA merged into the backbone's weights,
+ * at the frozen model's speed), or through the frozen backbone again. Features are cached per
+ * adapter, so the frozen ones stay; the Features step extracts again for the backbone in use.
+ */
+export async function applyAdapterToBackbone(on: boolean): Promise<void> {
+  try {
+    const info = await computeClient().request('applyAdapter', { on });
+    useModel.setState({ info });
+    useFeatures.setState({ result: null, pca: null });
+    report('info', info.adapter ? `Extraction now runs through ${info.adapter.id}${info.adapter.merged ? ' (merged into the weights: the frozen model\'s speed)' : ''}; extract features again to train heads on them.` : 'Extraction runs through the frozen backbone again; extract features again (cached ones are read, not recomputed).');
+  } catch (e) {
+    report('error', `The adapter could not be applied: ${(e as Error).message}. The backbone is as it was.`);
   }
 }
 

@@ -6,6 +6,7 @@
  * as the head's own training; afterwards predictions and exports go through the adapter.
  */
 import type { Adapter } from '../core/adapters/adapter.ts';
+import { adapterId } from '../core/adapters/backbone.ts';
 import { type AdapterSettings, createAdapter } from '../core/adapters/create.ts';
 import { adapterFiles, readAdapterFiles } from '../core/adapters/files.ts';
 import { peftBaseModel } from '../core/adapters/peft.ts';
@@ -18,11 +19,12 @@ import { predictSliceLabels, predictSliceView, predictVolume, type RegionScore, 
 import { type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { type TrainingSlice, validationDice } from '../core/heads/train.ts';
 import type { SliceGeometry } from '../core/features/slices.ts';
+import type { DinoV2 } from '../core/models/dinov2/model.ts';
 import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
-import { currentModel } from './backbone.ts';
+import { applyAdapter, currentModel, modelHash } from './backbone.ts';
 import { extractedFeatures, workerBackbone } from './features.ts';
-import type { Progress } from './protocol.ts';
+import type { ModelInfo, Progress } from './protocol.ts';
 import type { TrainingUpdate, TrainSettings } from './training.ts';
 
 interface Adapted {
@@ -44,6 +46,19 @@ export function dropAdapter(): void {
   adapted = null;
 }
 
+/**
+ * The frozen trunk's tokens of every slice of the case, at the extracted mapping, size and plane,
+ * computed once into the feature cache (under the frozen backbone's hash: an applied adapter
+ * never changes them).
+ */
+async function trunkTokens(c: CaseVolumes, model: DinoV2, adapter: Adapter, progress?: (p: Progress) => void) {
+  const { geometry, mapping } = extractedFeatures();
+  const trunk = frozenTrunk(model, await modelHash(), adapter.first);
+  const { store } = await workerBackbone(() => {});
+  const p = await prepareCase(c, { mapping, plane: geometry.plane, size: geometry.size, layers: 1 }, trunk, store, (_, x) => x && progress?.({ status: 'progress', task: 'Frozen blocks of every slice, once', done: x.done, total: x.total, unit: 'slices' }));
+  return { p, tokens: async (k: number) => fromF16Array((await store.get(p.key, k))!) };
+}
+
 export async function trainAdapted(
   settings: TrainSettings & { adapter: AdapterSettings },
   c: CaseVolumes,
@@ -56,12 +71,8 @@ export async function trainAdapted(
   if (!c.labels) throw new Error('this case has no label map to train on');
   dropAdapter();
   const { model } = loaded;
-  const { backbone, store } = await workerBackbone(() => {});
-  const { geometry, mapping } = extractedFeatures();
   const adapter = createAdapter(model.config, settings.adapter);
-  const trunk = frozenTrunk(model, backbone.modelHash, adapter.first);
-  const p = await prepareCase(c, { mapping, plane: geometry.plane, size: geometry.size, layers: 1 }, trunk, store, (_, x) => x && progress?.({ status: 'progress', task: 'Frozen blocks of every slice, once', done: x.done, total: x.total, unit: 'slices' }));
-  const tokens = async (k: number) => fromF16Array((await store.get(p.key, k))!);
+  const { p, tokens } = await trunkTokens(c, model, adapter, progress);
   const spec = taskSpec(settings.task);
   const split = await splitCase({ id: c.id, labels: c.labels, geometry: p.g, slices: p.slices, features: tokens }, settings);
   const head = createLinearHead(model.config.dim, spec.channels.length, settings.seed);
@@ -128,11 +139,7 @@ export async function loadAdapted(files: Record<string, Uint8Array>, c: CaseVolu
   if (adapter.kind !== doc.settings.adapter.kind) throw new Error(`head.json was trained with ${doc.settings.adapter.kind}, the files are ${adapter.kind}`);
   const head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
   if (head.dim !== loaded.model.config.dim) throw new Error(`the head reads ${head.dim} features a patch; this backbone gives ${loaded.model.config.dim}`);
-  const { backbone, store } = await workerBackbone(() => {});
-  const { geometry, mapping } = extractedFeatures();
-  const trunk = frozenTrunk(loaded.model, backbone.modelHash, adapter.first);
-  const p = await prepareCase(c, { mapping, plane: geometry.plane, size: geometry.size, layers: 1 }, trunk, store, (_, x) => x && progress?.({ status: 'progress', task: 'Frozen blocks of every slice, once', done: x.done, total: x.total, unit: 'slices' }));
-  const tokens = async (k: number) => fromF16Array((await store.get(p.key, k))!);
+  const { p, tokens } = await trunkTokens(c, loaded.model, adapter, progress);
   dropAdapter();
   adapted = { adapter, head, spec: taskSpec(doc.task), g: p.g, slices: p.slices, settings: doc.settings, features: async (k) => adaptedFeatures(loaded.model, adapter, await tokens(k), p.g.grid) };
   return { kind: adapter.kind, task: doc.task };
@@ -145,4 +152,21 @@ export function exportAdapted(): Record<string, Uint8Array> {
   if (!a || !loaded) throw new Error('fine-tune an adapter in the Train step first');
   const head = JSON.stringify({ format: 'dino-seg-studio/linear-head@1', task: a.spec.task, channels: a.spec.channels, labels: a.spec.labels, settings: a.settings, features: { size: a.g.size, plane: a.g.plane, dim: a.head.dim, adapter: a.settings.adapter }, head: a.head.toJSON() });
   return { ...adapterFiles(a.adapter, loaded.model.config, peftBaseModel(loaded.model.config)), 'head.json': new TextEncoder().encode(head) };
+}
+
+/**
+ * The fine-tuned adapter applied to the backbone (on) or taken off it: extraction then runs
+ * through a copy of it (LoRA merged into the weights), cached under a key that names it.
+ */
+export async function applyAdaptedToBackbone(on: boolean): Promise<ModelInfo> {
+  const loaded = currentModel();
+  if (!loaded) throw new Error('load a backbone first');
+  if (!on) applyAdapter(null);
+  else {
+    if (!adapted) throw new Error('fine-tune an adapter in the Train step, or load one, first');
+    // A copy: the backbone keeps it while the Train step trains or drops its own.
+    const copy = readAdapterFiles(adapterFiles(adapted.adapter, loaded.model.config, peftBaseModel(loaded.model.config)), loaded.model.config);
+    applyAdapter(copy, await adapterId(copy));
+  }
+  return currentModel()!.info;
 }

@@ -8,6 +8,8 @@ import { CATALOG } from '../core/models/dinov2/catalog.ts';
 import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
 import { backboneHash, loadDinoV2 } from '../core/models/dinov2/load.ts';
 import type { DinoV2, DinoV2Output } from '../core/models/dinov2/model.ts';
+import type { Adapter } from '../core/adapters/adapter.ts';
+import { type AdaptedModel, adaptModel } from '../core/adapters/backbone.ts';
 import { randomCheckpoint } from '../core/models/dinov2/random.ts';
 import { cachedDownload } from '../core/weights/cache.ts';
 import { download, DownloadError } from '../core/weights/download.ts';
@@ -32,6 +34,8 @@ let backend: BackendInfo | null = null;
 let backendChoice: BackendChoice = 'auto';
 const failedBackends: BackendName[] = [];
 let failNext = false;
+/** A trained adapter applied to the backbone: every extraction runs through it (LoRA merged). */
+let applied: { adapter: Adapter; id: string; adapted: AdaptedModel } | null = null;
 
 /**
  * Local checkpoints are kept in the weight cache like downloads, so a reload finds the model its
@@ -87,14 +91,35 @@ function guardedDownload(url: string, options: Parameters<typeof download>[1]): 
 }
 
 function build(): void {
+  applied?.adapted.dispose();
   model?.dispose();
   model = loadDinoV2(loaded!.files, { configJson: loaded!.configJson, interpolation: loaded!.interpolation });
+  if (applied) applied.adapted = adaptModel(model, applied.adapter); // merged again on the new backend
 }
+
+/**
+ * Extraction from now on goes through the adapter, which the backbone then owns (null: the
+ * frozen backbone again). The frozen
+ * model stays as it was: fine-tuning and the trunk's cached tokens always start from it.
+ */
+export function applyAdapter(adapter: Adapter | null, id?: string): void {
+  applied?.adapted.dispose();
+  applied?.adapter.dispose(); // the backbone's own copy
+  applied = null;
+  if (adapter) {
+    if (!model) throw new Error('load a backbone first');
+    applied = { adapter, id: id!, adapted: adaptModel(model, adapter) };
+  }
+}
+
+/** The applied adapter as feature keys name it, or null. */
+export const appliedAdapter = (): string | null => applied?.id ?? null;
 
 function info(): ModelInfo {
   const c = model!.config;
   return {
-    label: loaded!.label,
+    label: applied ? `${loaded!.label} + ${applied.id}` : loaded!.label,
+    adapter: applied ? { id: applied.id, merged: applied.adapted.merged } : null,
     dim: c.dim,
     depth: c.depth,
     heads: c.heads,
@@ -118,6 +143,7 @@ export async function loadModel(source: ModelSource, choice: BackendChoice, prog
     backend = await chooseBackend(choice);
   }
   const previous = loaded;
+  applyAdapter(null); // an adapter belongs to the weights it was trained on
   loaded = next;
   loadedHash = null;
   try {
@@ -159,7 +185,7 @@ export async function forward(pixels: Float32Array, shape: [number, number, numb
       }
       const input = tf.tensor4d(pixels, shape);
       try {
-        const out = model.forward(input, options);
+        const out = applied ? applied.adapted.model.forward(input, { ...options, adapter: applied.adapted.adapter }) : model.forward(input, options);
         await out.patches.data(); // surfaces asynchronous GPU errors here, inside the try
         return out;
       } finally {

@@ -28,6 +28,7 @@ export async function compare(
     onProgress: (task: string) => progress({ status: 'initiate', task }),
   };
   const isVariants = (a: ChannelMapping[] | Variant[]): a is Variant[] => a.length > 0 && 'head' in (a[0] as object);
+  if (info.adapter && isVariants(arms) && arms.some((a) => a.adapter)) throw new Error(`the backbone runs through ${info.adapter.id}; take it off (Train step) first: this comparison trains its own adapters on the frozen backbone`);
   const runs = isVariants(arms) ? await compareVariants({ ...common, variants: arms }) : await compareMappings({ ...common, mappings: arms });
   return { runs: runs.map((r) => ({ record: r.record, prediction: r.predictions.get(c.id)! })) };
 }

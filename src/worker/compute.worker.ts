@@ -12,7 +12,7 @@ import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, Wo
 import { setNoticeSink } from './notices.ts';
 import { scribbleExperiment, scribbleTrain } from './scribbles.ts';
 import { dropHeads, exportHead, importHead, predictViewSlice, predictWholeVolume, setTrainingControl, train } from './training.ts';
-import { exportAdapted, loadAdapted } from './adapterTraining.ts';
+import { applyAdaptedToBackbone, exportAdapted, loadAdapted } from './adapterTraining.ts';
 
 let currentCase: CaseVolumes | null = null;
 function theCase(): CaseVolumes {
@@ -144,6 +144,9 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   async importAdapter({ files }, { progress }) {
     dropHeads();
     return [await loadAdapted(files, theCase(), progress), []];
+  },
+  async applyAdapter({ on }) {
+    return [await applyAdaptedToBackbone(on), []];
   },
   async compare({ mappings, variants, settings }, { progress, notice, signal }) {
     const r = await compare(theCase(), variants ?? mappings, settings, progress, notice, signal);

@@ -15,7 +15,7 @@ import { extractSlice, patchOfVoxel, type Plane, type SliceGeometry, sliceGeomet
 import { memoryFeatureStore, parseFeatureKey } from '../core/features/store.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
-import { currentModel, forward, modelHash } from './backbone.ts';
+import { appliedAdapter, currentModel, forward, modelHash } from './backbone.ts';
 import { decodeFeatureFile, encodeFeatureFile, featureFileMetadata } from '../core/features/storeFile.ts';
 import { indexedDbFeatureStore } from './featureDb.ts';
 import { storageRefused } from './notices.ts';
@@ -62,7 +62,7 @@ function embedWith(notice: (text: string) => void): Embed {
 export async function workerBackbone(notice: (text: string) => void): Promise<{ backbone: Backbone; info: ModelInfo; store: FeatureStore }> {
   const loaded = currentModel();
   if (!loaded) throw new Error('load a backbone first');
-  return { backbone: { dim: loaded.info.dim, modelHash: await modelHash(), embed: embedWith(notice) }, info: loaded.info, store };
+  return { backbone: { dim: loaded.info.dim, modelHash: await modelHash(), adapter: appliedAdapter() ?? undefined, embed: embedWith(notice) }, info: loaded.info, store };
 }
 
 /** Features of one plane into the shared cache (what is cached already is read, not recomputed). */
@@ -89,6 +89,7 @@ async function extractPlane(
     store,
     signal,
     embed: backbone.embed,
+    adapter: backbone.adapter,
     onProgress: (p) => progress({ status: 'progress', task, done: p.done, total: p.total, unit: 'slices', rate: p.slicesPerSecond }),
   });
   return { result, geometry, norm };

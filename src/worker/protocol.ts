@@ -50,6 +50,8 @@ export interface ModelInfo {
   fromCache: boolean;
   bytes: number;
   backend: BackendInfo;
+  /** The trained adapter extraction runs through (LoRA merged into the weights), or null. */
+  adapter: { id: string; merged: boolean } | null;
 }
 
 export interface RequestMap {
@@ -79,6 +81,8 @@ export interface RequestMap {
   exportAdapter: Record<string, never>;
   /** An adapter's files and its head.json, applied to the loaded backbone and case. */
   importAdapter: { files: Record<string, Uint8Array> };
+  /** Extraction through the Train step's adapter from now on (LoRA merged into the backbone), or through the frozen backbone again. */
+  applyAdapter: { on: boolean };
   /** Train and score one head per mapping on the loaded case, with one split and seed. */
   /** Mappings with one head, or variants (head settings and mapping per arm). */
   compare: { mappings: ChannelMapping[]; variants?: Variant[]; settings: ComparisonSettings };
@@ -121,6 +125,7 @@ export interface ResultMap {
   importHead: { task: string; dim: number };
   exportAdapter: { files: Record<string, Uint8Array> };
   importAdapter: { kind: 'lora' | 'rein'; task: string };
+  applyAdapter: ModelInfo;
   compare: { runs: { record: ExperimentRecord; prediction: Uint8Array }[] };
   scribbleTrain: ScribbleRoundSummary;
   predictSlice: { slice: SlicePrediction | null };

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { MODALITIES, type Modality, ROLE_LABELS } from '../../core/case/roles.ts';
 import { MAPPING_PRESETS } from '../../core/features/channels.ts';
+import { parseFeatureKey } from '../../core/features/store.ts';
 import { caseVolumes, referenceVolume } from '../../core/case/case.ts';
 import { describeEstimate, extractionEstimate } from '../../core/features/estimate.ts';
 import { caseBrain } from '../../core/voxels/voxelFeatures.ts';
@@ -163,6 +164,7 @@ export function FeaturesPanel() {
         <p data-testid="extraction-result">
           {result.slices.length} slices with features ({result.fromCache} from the cache), {result.skipped.length} slices without head skipped,{' '}
           {result.seconds.toFixed(1)} s; {result.dim} values per patch{result.layers > 1 ? ` (the last ${result.layers} blocks)` : ''}
+          {parseFeatureKey(result.key).adapter ? `; through ${parseFeatureKey(result.key).adapter}` : ''}
         </p>
       )}
       {result && (

@@ -84,7 +84,7 @@ export function ModelPanel() {
       {info && (
         <div className="model-info" data-testid="model-info">
           <p>
-            <strong>{info.label}</strong>: {info.depth} blocks, dim {info.dim}, {info.heads} heads
+            <strong>{info.label}</strong>{info.adapter?.merged ? ' (merged into the weights)' : ''}: {info.depth} blocks, dim {info.dim}, {info.heads} heads
             {info.registers ? `, ${info.registers} registers` : ''}, {(info.params / 1e6).toFixed(1)} M parameters
             {info.fromCache ? ', from the browser cache' : ''}
           </p>

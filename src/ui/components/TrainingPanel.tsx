@@ -15,6 +15,7 @@ import { useFeatures } from '../../state/features.ts';
 import { useModel } from '../../state/model.ts';
 import { useWorkspace } from '../../state/workspace.ts';
 import {
+  applyAdapterToBackbone,
   controlTraining,
   exportAdapter,
   exportHeadJson,
@@ -176,6 +177,12 @@ function CaseTraining() {
           ) : (
             <button onClick={async () => download(`${current.id}_head.json`, await exportHeadJson(), 'application/json')}>Save head</button>
           )}
+          {t.trainedAdapter && !model?.adapter && (
+            <button title="Extract features through the adapter from now on (LoRA is merged into the weights, at the frozen model's speed); they are cached under the adapter's name, beside the frozen ones" onClick={() => applyAdapterToBackbone(true)}>
+              Use the adapted backbone for extraction
+            </button>
+          )}
+          {model?.adapter && <button onClick={() => applyAdapterToBackbone(false)}>Back to the frozen backbone</button>}
         </div>
       )}
       <div className="row">
