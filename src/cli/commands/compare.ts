@@ -3,7 +3,6 @@
  * table as JSON; writes the CSV (and the HTML report beside it).
  */
 import { writeFileSync } from 'node:fs';
-import { caseVolumes } from '../../core/case/case.ts';
 import { compareExperiments } from '../../core/experiments/comparison.ts';
 import { compareVariants, mappingName } from '../../core/experiments/compare.ts';
 import { headOf } from '../../core/experiments/experiment.ts';
@@ -29,11 +28,11 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   const base = { mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')), head: headOf(settings) };
   const variants = variantTexts.length ? ablationVariants(variantTexts, base) : mappingTexts.map(parseMapping).map((mapping) => ({ name: mappingName(mapping), mapping, head: base.head }));
   const { train, test, split } = caseFolders(args, false, backboneMappings(variants));
-  settings.task = chosenTask(args, train);
+  settings.task = await chosenTask(args, train);
   const validation = Number(flag(args, 'validation', '0.2'));
   if (!(validation > 0 && validation < 1)) throw new UsageError('--validation is a fraction between 0 and 1');
   const { backbone, description } = await loadBackbone(args);
-  const cases = { train: train.map(caseVolumes), test: test.map(caseVolumes) };
+  const cases = { train, test };
   const extractionEstimate = await announceExtraction([...cases.train, ...cases.test], backbone, settings.size, extractionWork(variants, settings.plane));
   const start = performance.now();
   const { store, explain } = await runFeatureStore(args, [...cases.train, ...cases.test]);
@@ -47,8 +46,8 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
     store,
     onProgress: progress.update,
     split,
-  }).catch((e) => {
-    throw explain(e);
+  }).catch(async (e) => {
+    throw await explain(e);
   });
   progress.finish();
   const experiments = runs.map((r) => r.record);

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseVolumes, referenceVolume } from '../../core/case/case.ts';
+import { referenceVolume } from '../../core/case/case.ts';
 import { type ExperimentSettings, headOf, runExperiment, summarise } from '../../core/experiments/experiment.ts';
 import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import { exportLikeSource } from '../../core/volume.ts';
@@ -12,22 +12,21 @@ export const experimentHelp = `experiment (--train DIR... --test DIR... | ${DATA
 export async function experiment(args: ParsedArgs): Promise<unknown> {
   const settings: ExperimentSettings = { ...trainingFlags(args), mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')) };
   const { train, test, split } = caseFolders(args, true, backboneMappings([{ mapping: settings.mapping, head: headOf(settings) }]));
-  settings.task = chosenTask(args, train);
+  settings.task = await chosenTask(args, train);
   const { backbone, description } = await loadBackbone(args);
-  const [trainCases, testCases] = [train.map(caseVolumes), test.map(caseVolumes)];
-  const extractionEstimate = await announceExtraction([...trainCases, ...testCases], backbone, settings.size, extractionWork([{ mapping: settings.mapping, head: headOf(settings) }], settings.plane));
+  const extractionEstimate = await announceExtraction([...train, ...test], backbone, settings.size, extractionWork([{ mapping: settings.mapping, head: headOf(settings) }], settings.plane));
   const start = performance.now();
-  const { store, explain } = await runFeatureStore(args, [...trainCases, ...testCases]);
+  const { store, explain } = await runFeatureStore(args, [...train, ...test]);
   const progress = cliProgress();
-  const { cases } = await runExperiment({ train: trainCases, test: testCases, settings, store, backbone, onProgress: progress.update }).catch((e) => {
-    throw explain(e);
+  const { cases } = await runExperiment({ train, test, settings, store, backbone, onProgress: progress.update }).catch(async (e) => {
+    throw await explain(e);
   });
   progress.finish();
   const outDir = args.flags.get('out-dir')?.[0];
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
     for (const [i, r] of cases.entries()) {
-      writeFileSync(join(outDir, `${r.id}.nii.gz`), exportLikeSource(referenceVolume(test[i]), Float32Array.from(r.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
+      writeFileSync(join(outDir, `${r.id}.nii.gz`), exportLikeSource(referenceVolume(test[i].read()), Float32Array.from(r.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
     }
   }
   const hd = (v: number) => (Number.isFinite(v) ? +v.toFixed(2) : null);

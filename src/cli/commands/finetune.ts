@@ -12,7 +12,6 @@ import { heldOutAdapterRun, runAdapterExperiment } from '../../core/adapters/exp
 import { adapterFiles } from '../../core/adapters/files.ts';
 import { peftBaseModel } from '../../core/adapters/peft.ts';
 import type { BlockLinear } from '../../core/models/dinov2/model.ts';
-import { caseVolumes } from '../../core/case/case.ts';
 import { type ExperimentSettings, prepareCase, runExperiment } from '../../core/experiments/experiment.ts';
 import { heldOutRun } from '../../core/experiments/heldOut.ts';
 import { mappingKey, parseMapping } from '../../core/features/channels.ts';
@@ -43,9 +42,9 @@ export async function finetune(args: ParsedArgs): Promise<unknown> {
   const settings: ExperimentSettings = { ...trainingFlags(args), head: 'linear', hidden: [], mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')) };
   const adapterSettings = adapterFlags(args, settings.seed);
   const { train, test, split } = caseFolders(args, false, [settings.mapping]);
-  settings.task = chosenTask(args, train);
+  settings.task = await chosenTask(args, train);
   const { backbone, description, model } = await loadBackbone(args);
-  const [trainCases, testCases] = [train.map(caseVolumes), test.map(caseVolumes)];
+  const [trainCases, testCases] = [train, test];
   const { store } = await runFeatureStore(args, [...trainCases, ...testCases]);
   const progress = cliProgress();
   const start = performance.now();
@@ -71,7 +70,7 @@ export async function finetune(args: ParsedArgs): Promise<unknown> {
     cases = frozen.cases.map((f, i) => ({ case: f.id, frozen: dice(f.scores), adapted: dice(adapted.cases[i].scores) }));
   } else {
     if (trainCases.length !== 1) throw new UsageError('without --test, give one --train case: its slices are split into training and held-out ones (or give --test cases)');
-    const c = trainCases[0];
+    const c = await trainCases[0].load();
     const held = { ...settings, validation: 0.2 };
     const p = await prepareCase(c, settings, backbone, store, progress.update);
     const frozen = await heldOutRun({ id: c.id, labels: c.labels!, geometry: p.g, spacing: c.spacing, slices: p.slices, dim: backbone.dim, features: async (k) => fromF16Array((await store.get(p.key, k))!) }, held);

@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { assembleCase, type BratsCase, type CaseFile, type CaseVolumes } from '../../core/case/case.ts';
+import { assembleCase, type BratsCase, type CaseFile, caseVolumes, type LazyCase } from '../../core/case/case.ts';
+import { MODALITIES } from '../../core/case/roles.ts';
 import { LABEL_SOURCE_TEXT, labelSource } from '../../core/case/labelCandidates.ts';
 import { type FileFailure, loadNotes, type ReadCaseOptions, readCaseFiles } from '../../core/case/load.ts';
 import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../core/case/roleOverrides.ts';
@@ -97,7 +98,23 @@ export function checkCases(cases: { dir: string; c: BratsCase; files: CaseFile[]
 export const backboneMappings = (runs: { mapping: ChannelMapping; head: HeadSettings }[]) =>
   runs.filter((r) => usesBackbone(r.head.head)).flatMap((r) => [r.mapping, ...r.head.extraMappings]);
 
-export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: ChannelMapping[]): { train: BratsCase[]; test: BratsCase[]; split?: CaseSplit } {
+/**
+ * A case of a run. Folders named one by one are read at once and held; a dataset's cases are
+ * decoded when a step needs them and let go after, so a run over hundreds of cases holds one.
+ */
+export interface RunCase extends LazyCase {
+  /** The case as read from disk, headers and all (decoded again for a dataset's case). */
+  read(): BratsCase;
+}
+
+const heldCase = (c: BratsCase): RunCase => ({ id: c.id, modalities: MODALITIES.filter((m) => c.modalities[m]), hasLabels: !!c.labels, read: () => c, load: async () => caseVolumes(c) });
+
+function datasetCase(d: DatasetCase, overrides: RoleOverride[], options: ReadCaseOptions): RunCase {
+  const read = () => readCaseAt(d.paths, d.id, overrides, options).c;
+  return { id: d.id, modalities: d.modalities, hasLabels: d.hasLabels, read, load: async () => caseVolumes(read()) };
+}
+
+export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: ChannelMapping[]): { train: RunCase[]; test: RunCase[]; split?: CaseSplit } {
   const trainDirs = args.flags.get('train') ?? [];
   const testDirs = args.flags.get('test') ?? [];
   const overrides = roleOverrides(args);
@@ -106,15 +123,27 @@ export function caseFolders(args: ParsedArgs, testRequired: boolean, mappings: C
   if (dataset) {
     if (trainDirs.length || testDirs.length) throw new UsageError('give --dataset DIR (with --split) or --train/--test folders, not both');
     const { train, test, split } = datasetSplit(args, dataset);
-    const [trainCases, testCases] = [train.map((c) => readCaseAt(c.paths, c.id, overrides, options)), test.map((c) => readCaseAt(c.paths, c.id, overrides, options))];
-    checkCases([...trainCases, ...testCases], mappings);
-    return { train: trainCases.map((t) => t.c), test: testCases.map((t) => t.c), split };
+    if (overrides.length) {
+      // Roles set by hand are known only once the files are read: check every case as read.
+      const [trainCases, testCases] = [train.map((c) => readCaseAt(c.paths, c.id, overrides, options)), test.map((c) => readCaseAt(c.paths, c.id, overrides, options))];
+      checkCases([...trainCases, ...testCases], mappings);
+      return { train: trainCases.map((t) => heldCase(t.c)), test: testCases.map((t) => heldCase(t.c)), split };
+    }
+    // The file names say each case's roles: checked before any volume is decoded.
+    checkNamedCases([...train, ...test], mappings);
+    return { train: train.map((d) => datasetCase(d, overrides, options)), test: test.map((d) => datasetCase(d, overrides, options)), split };
   }
   if (!trainDirs.length || (testRequired && !testDirs.length && !args.flags.has('test-dataset'))) throw new UsageError(testRequired ? 'give --train and --test folders, or --dataset DIR' : 'give --train folders (and --test folders, or none to hold out slices), or --dataset DIR');
   const load = (dir: string) => readCase(dir, overrides, options);
   const [train, test] = [trainDirs.map(load), [...testDirs.map(load), ...testShard(args).map((c) => readCaseAt(c.paths, c.id, overrides, options))]];
   checkCases([...train, ...test], mappings);
-  return { train: train.map((t) => t.c), test: test.map((t) => t.c) };
+  return { train: train.map((t) => heldCase(t.c)), test: test.map((t) => heldCase(t.c)) };
+}
+
+function checkNamedCases(cases: DatasetCase[], mappings: ChannelMapping[]): void {
+  const problems = cases.filter((c) => !c.hasLabels).map((c) => `case ${c.id} has no label map by its file names (${c.files.join(', ')}); give its role by hand, e.g. --role 'NAME*=seg'`);
+  problems.push(...mappingProblems(cases.map((c) => ({ id: c.id, volumes: Object.fromEntries(c.modalities.map((m) => [m, true])) })), mappings));
+  if (problems.length) throw new Error(problems.join('\n'));
 }
 
 export const DATASET_FLAGS = '--dataset DIR (--split split.json | --split-seed S --test-fraction F [--validation-fraction F]) [--write-split split.json]';
@@ -166,9 +195,11 @@ function testShard(args: ParsedArgs): DatasetCase[] {
 }
 
 /** --task, else what the training cases' label maps suggest, as the app chooses it (one tumour label: binary). */
-export function chosenTask(args: ParsedArgs, train: BratsCase[]): Task {
+export async function chosenTask(args: ParsedArgs, train: RunCase[]): Promise<Task> {
   if (args.flags.has('task')) return flag(args, 'task') as Task;
-  const values = [...new Set(train.flatMap((c) => (c.labels ? distinctValues(c.labels.data) : [])))];
+  const found = new Set<number>();
+  for (const c of train) for (const v of distinctValues((await c.load()).labels ?? new Uint8Array())) found.add(v); // one case at a time
+  const values = [...found].sort((a, b) => a - b);
   const task = defaultTask(values);
   process.stderr.write(`task ${task}, from the label values ${values.join(', ')} (--task to choose another)\n`);
   return task;
@@ -220,17 +251,19 @@ export function extractionWork(runs: { mapping: ChannelMapping; head: HeadSettin
  * The extraction a run is about to do, printed before it starts: per plane for the first case at
  * the backbone's measured rate, and for all cases and mappings. Null when no head reads the backbone.
  */
-export async function announceExtraction(cases: CaseVolumes[], backbone: Backbone, size: number, work: { planes: Plane[]; mappings: number } | null) {
+export async function announceExtraction(cases: RunCase[], backbone: Backbone, size: number, work: { planes: Plane[]; mappings: number } | null) {
   if (!work) {
     process.stderr.write('heads on voxel inputs alone: no backbone extraction\n');
     return null;
   }
   const rate = await secondsPerSlice(backbone.embed, size);
-  const perCase = cases.map((c) => extractionEstimate(caseBrain(c.volumes, c.brainmask), c.dims, rate, work.planes));
-  const total = perCase.flat().reduce((s, p) => s + p.seconds, 0) * work.mappings;
+  // The first case stands for the others: decoding every case only to estimate would be work twice.
+  const first = await cases[0].load();
+  const firstCase = extractionEstimate(caseBrain(first.volumes, first.brainmask), first.dims, rate, work.planes);
+  const total = firstCase.reduce((s, p) => s + p.seconds, 0) * work.mappings * cases.length;
   const many = work.mappings > 1 ? ` (x ${work.mappings} mappings)` : '';
-  process.stderr.write(`extraction estimate at ${rate.toFixed(2)} s a slice: ${cases[0].id}: ${describeEstimate(perCase[0])}${many}; all ${cases.length} cases ≈ ${(total / 60).toFixed(1)} min (cached slices are skipped)\n`);
-  return { secondsPerSlice: +rate.toFixed(3), mappings: work.mappings, firstCase: perCase[0].map((p) => ({ ...p, seconds: Math.round(p.seconds * work.mappings) })), totalSeconds: Math.round(total) };
+  process.stderr.write(`extraction estimate at ${rate.toFixed(2)} s a slice: ${cases[0].id}: ${describeEstimate(firstCase)}${many}; all ${cases.length} cases ≈ ${(total / 60).toFixed(1)} min (cached slices are skipped)\n`);
+  return { secondsPerSlice: +rate.toFixed(3), mappings: work.mappings, firstCase: firstCase.map((p) => ({ ...p, seconds: Math.round(p.seconds * work.mappings) })), totalSeconds: Math.round(total) };
 }
 
 /**
@@ -238,19 +271,26 @@ export async function announceExtraction(cases: CaseVolumes[], backbone: Backbon
  * store `extract` wrote (never computed: a case missing there is an error naming it and the
  * command that makes it).
  */
-export async function runFeatureStore(args: ParsedArgs, cases: CaseVolumes[]): Promise<{ store: FeatureStore; explain: (e: unknown) => unknown }> {
+export async function runFeatureStore(args: ParsedArgs, cases: RunCase[]): Promise<{ store: FeatureStore; explain: (e: unknown) => Promise<unknown> }> {
   const dir = args.flags.get('features')?.[0];
-  if (!dir) return { store: memoryFeatureStore(), explain: (e) => e };
-  const ids = new Map(await Promise.all(cases.map(async (c) => [(await caseContentHash(c.volumes, c.brainmask)).slice(0, 16), c.id] as const)));
+  if (!dir) return { store: memoryFeatureStore(), explain: async (e) => e };
+  // Which case a missing key's content hash is: found when needed, a case at a time.
+  const caseOf = async (hash: string) => {
+    for (const c of cases) {
+      const v = await c.load();
+      if ((await caseContentHash(v.volumes, v.brainmask)).startsWith(hash)) return c.id;
+    }
+    return hash;
+  };
   return {
     store: diskFeatureStore(dir, { readOnly: true }),
-    explain(e) {
+    async explain(e) {
       if (!(e instanceof FeaturesMissing)) return e;
       const { caseHash, mapping, size, plane, layers } = parseFeatureKey(e.key);
       const blocks = layersOfKey(layers);
       const m = mappingKey(mapping);
       return new Error(
-        `${dir} has no features of case ${ids.get(caseHash) ?? caseHash} for mapping ${m} at ${size} (${plane}, ${layers} block${blocks === 1 ? '' : 's'}) from these weights; ` +
+        `${dir} has no features of case ${await caseOf(caseHash)} for mapping ${m} at ${size} (${plane}, ${layers} block${blocks === 1 ? '' : 's'}) from these weights; ` +
           `make them with: npm run -s studio -- extract --dataset DIR --mapping ${m} --weights <the same weights> --size ${size} --plane ${plane}${blocks === 1 ? '' : ` --layers ${blocks}`} --out ${dir}`,
       );
     },
