@@ -102,8 +102,8 @@ export async function runFineExperiment(o: {
   const parts: FineSamples[] = [];
   for (const [i, ref] of o.train.entries()) {
     o.signal?.throwIfAborted();
-    const c = await openCase(ref);
-    const fc = withVoxelInputs(c, trainBlocks[i], modalities, o.onProgress);
+    // The case's volumes go as soon as its voxel inputs exist: sampling needs only those and its labels.
+    const fc = withVoxelInputs(await openCase(ref), trainBlocks[i], modalities, o.onProgress);
     parts.push(await fineSamples(project(fc), spec, inputs, { seed: s.seed + i, perLabel: samplesPerCase(h, o.train.length) }));
   }
   const samples = mergeSamples(parts, spec.channels.length);
@@ -121,13 +121,16 @@ export async function runFineExperiment(o: {
   const cases: CaseResult[] = [];
   for (const ref of o.test) {
     o.signal?.throwIfAborted();
-    const c = await openCase(ref);
+    let c: CaseVolumes | null = await openCase(ref);
     const fc = project(await fineCase(c, s, h, o.backbone, o.store, modalities, o.onProgress));
-    o.onProgress?.(`${c.id}: predicting`);
+    // Predicting needs the voxel inputs, scoring the labels: the volumes go before either.
+    const scored: CaseVolumes = { ...c, volumes: {} };
+    c = null;
+    o.onProgress?.(`${scored.id}: predicting`);
     const prediction = await predictFineCase(head, fc, spec, h);
-    const geometry = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, s.plane, s.size);
+    const geometry = fc.blocks[0]?.g ?? sliceGeometry(scored.dims, scored.spacing, s.plane, s.size);
     const slices = fc.slices.length ? fc.slices : Array.from({ length: geometry.count }, (_, k) => k);
-    cases.push(testResult(c, prediction, slices, geometry));
+    cases.push(testResult(scored, prediction, slices, geometry));
   }
   return { head, cases, losses };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sliceGeometry, voxelIndex } from '../features/slices.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
+import { f16ToF32 } from '../weights/f16.ts';
 import { computeVoxelFeatures } from '../voxels/voxelFeatures.ts';
 import { type FineCase, fineSamples, labelsFromProbabilities, predictFineProbabilities } from './fineHead.ts';
 import { weightedSegmentationLoss } from './loss.ts';
@@ -108,7 +109,7 @@ describe('fine head on a case', () => {
           const b = (x - voxels.origin[0]) + voxels.size[0] * (y - voxels.origin[1] + voxels.size[1] * (z - voxels.origin[2]));
           for (let i = 0; i < s.n; i++) {
             let same = true;
-            for (let f = 0; f < voxels.maps.length && same; f++) same = s.rows[i * s.width + f] === voxels.maps[f][b];
+            for (let f = 0; f < voxels.maps.length && same; f++) same = s.rows[i * s.width + f] === f16ToF32(voxels.maps[f][b]);
             if (!same) continue;
             const p = 1 / (1 + Math.exp(-logits[i * 3 + 2]));
             expect(probs[b * 3 + 2]).toBeCloseTo(p, 4);

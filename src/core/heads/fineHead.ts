@@ -12,6 +12,7 @@ import { sliceCoordinates, voxelIndex } from '../features/slices.ts';
 import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import { mulberry32 } from '../synthetic/random.ts';
+import { halfTable } from '../weights/f16.ts';
 import { boxIndex, type VoxelFeatures } from '../voxels/voxelFeatures.ts';
 import { adam } from './adam.ts';
 import { DEFAULT_LOSS, type LossWeights, weightedSegmentationLoss } from './loss.ts';
@@ -174,9 +175,10 @@ export function dilate(labels: Uint8Array, dims: Dims3, r: Dims3): Uint8Array {
 async function fillRows(c: FineCase, inputs: VoxelInputs, voxels: number[], rows: Float32Array, width: number): Promise<void> {
   const v = c.voxels;
   const F = inputs.voxels ? v.maps.length : 0;
+  const half = halfTable();
   voxels.forEach((voxel, i) => {
     const b = boxIndex(v, voxel);
-    for (let f = 0; f < F; f++) rows[i * width + f] = v.maps[f][b];
+    for (let f = 0; f < F; f++) rows[i * width + f] = half[v.maps[f][b]];
   });
   if (!c.blocks.length) return;
   let col = F;
@@ -293,6 +295,7 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
   const v = c.voxels;
   const C = head.channels;
   const F = inputs.voxels ? v.maps.length : 0;
+  const half = halfTable();
   const first = head.layers[0];
   const H = first.out;
   const width = inputWidth(v.maps.length, c.blocks, inputs);
@@ -362,7 +365,7 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
         const o = i * H;
         for (let j = 0; j < H; j++) hidden[o + j] = bias[j];
         for (let f = 0; f < F; f++) {
-          const x = v.maps[f][b];
+          const x = half[v.maps[f][b]];
           if (x === 0) continue;
           const wf = f * H;
           for (let j = 0; j < H; j++) hidden[o + j] += x * w[wf + j];

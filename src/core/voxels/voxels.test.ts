@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromF16Array } from '../weights/f16.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import { boxWidths, gaussianKernel, gaussianSmooth, gradientMagnitude, maskCentreX, maskedSmooth, mirrorX } from './filters.ts';
 import { boxIndex, computeVoxelFeatures, voxelFeatureNames } from './voxelFeatures.ts';
@@ -100,8 +101,8 @@ describe('voxel features', () => {
   });
 
   it('carries the one preprocessing path (z-scores) and the asymmetry of a one-sided lesion', () => {
-    const z = f.maps[f.names.indexOf('flair:z')];
-    const asym = f.maps[f.names.indexOf('flair:asym2')];
+    const z = fromF16Array(f.maps[f.names.indexOf('flair:z')]);
+    const asym = fromF16Array(f.maps[f.names.indexOf('flair:asym2')]);
     const b = boxIndex(f, idx(d, 9, 5, 4));
     // brightest voxel is clipped at the 99.5th percentile, still the largest z
     expect(z[b]).toBe(Math.max(...z));

@@ -47,3 +47,10 @@ export function fromF16Array(values: Uint16Array): Float32Array {
   for (let i = 0; i < values.length; i++) out[i] = f16ToF32(values[i]);
   return out;
 }
+
+let table: Float32Array | null = null;
+/** Every half float's value, indexed by its bits (256 KB): decoding by lookup in hot loops. */
+export function halfTable(): Float32Array {
+  table ??= Float32Array.from({ length: 65536 }, (_, h) => f16ToF32(h));
+  return table;
+}
