@@ -70,9 +70,9 @@ test('fine-tunes LoRA in the Train step: the live chart, the volume predicted th
   expect((await scores.locator('tbody').textContent())!).toBe(shown);
 });
 
-test('the fine-tuned LoRA merged into the backbone: features extracted through it are cached under its name, a head trains on them, and the frozen features are still there', async ({ page }) => {
+test('the fine-tuned LoRA merged into the backbone: features extracted through it are cached under its name (on the next backend too, when one fails), a head trains on them, and the frozen features are still there', async ({ page }) => {
   test.setTimeout(400_000);
-  await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS);
+  await openCaseWithFeatures(page, SMALL_CASE, 'synthetic-5', TINY_WEIGHTS, '/?debug=1');
   const extracted = page.getByTestId('extraction-result');
   const slices = Number((await extracted.textContent())!.match(/^(\d+) slices/)![1]);
   await openStep(page, 'train');
@@ -85,8 +85,11 @@ test('the fine-tuned LoRA merged into the backbone: features extracted through i
   await page.getByRole('button', { name: 'Use the adapted backbone for extraction' }).click();
   await openStep(page, 'model');
   await expect(page.getByTestId('model-info')).toContainText(/\+ lora-[0-9a-f]{12} \(merged into the weights\)/);
+  // A backend lost now: the next one rebuilds the model and merges the adapter into it again.
+  await page.evaluate(() => (window as unknown as { studioDebug: { simulateBackendFailure(): Promise<unknown> } }).studioDebug.simulateBackendFailure());
   await openStep(page, 'features');
   await page.getByRole('button', { name: 'Extract features' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The wasm backend failed (simulated device loss); continuing on cpu' })).toBeVisible({ timeout: 60_000 });
   await expect(extracted).toContainText(`${slices} slices with features (0 from the cache)`, { timeout: 120_000 });
   await expect(extracted).toContainText(/through lora-[0-9a-f]{12}/);
 

@@ -94,8 +94,8 @@ export async function openCaseWithModel(page: Page, caseDir: string, caseId: str
 }
 
 /** The start of every head test: open the small synthetic case, load a checkpoint, extract its features. */
-export async function openCaseWithFeatures(page: Page, caseDir: string, caseId: string, weights: string): Promise<void> {
-  await openCaseWithModel(page, caseDir, caseId, weights);
+export async function openCaseWithFeatures(page: Page, caseDir: string, caseId: string, weights: string, url = '/'): Promise<void> {
+  await openCaseWithModel(page, caseDir, caseId, weights, url);
   await openStep(page, 'features');
   await page.getByRole('button', { name: 'Extract features' }).click();
   await expect(page.getByTestId('extraction-result')).toContainText('slices with features', { timeout: 120_000 });

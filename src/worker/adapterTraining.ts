@@ -164,9 +164,8 @@ export async function applyAdaptedToBackbone(on: boolean): Promise<ModelInfo> {
   if (!on) applyAdapter(null);
   else {
     if (!adapted) throw new Error('fine-tune an adapter in the Train step, or load one, first');
-    // A copy: the backbone keeps it while the Train step trains or drops its own.
-    const copy = readAdapterFiles(adapterFiles(adapted.adapter, loaded.model.config, peftBaseModel(loaded.model.config)), loaded.model.config);
-    applyAdapter(copy, await adapterId(copy));
+    // As files: the backbone builds its own copy, kept while the Train step trains or drops its own.
+    applyAdapter(adapterFiles(adapted.adapter, loaded.model.config, peftBaseModel(loaded.model.config)), await adapterId(adapted.adapter));
   }
   return currentModel()!.info;
 }

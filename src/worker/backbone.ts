@@ -10,6 +10,7 @@ import { backboneHash, loadDinoV2 } from '../core/models/dinov2/load.ts';
 import type { DinoV2, DinoV2Output } from '../core/models/dinov2/model.ts';
 import type { Adapter } from '../core/adapters/adapter.ts';
 import { type AdaptedModel, adaptModel } from '../core/adapters/backbone.ts';
+import { readAdapterFiles } from '../core/adapters/files.ts';
 import { randomCheckpoint } from '../core/models/dinov2/random.ts';
 import { cachedDownload } from '../core/weights/cache.ts';
 import { download, DownloadError } from '../core/weights/download.ts';
@@ -34,8 +35,20 @@ let backend: BackendInfo | null = null;
 let backendChoice: BackendChoice = 'auto';
 const failedBackends: BackendName[] = [];
 let failNext = false;
-/** A trained adapter applied to the backbone: every extraction runs through it (LoRA merged). */
-let applied: { adapter: Adapter; id: string; adapted: AdaptedModel } | null = null;
+/**
+ * A trained adapter applied to the backbone: every extraction runs through it (LoRA merged). Its
+ * files are kept so that a backend lost with its tensors rebuilds it on the next one.
+ */
+let applied: { files: Record<string, Uint8Array>; id: string; adapter: Adapter; adapted: AdaptedModel } | null = null;
+
+function releaseApplied(): void {
+  try {
+    applied?.adapted.dispose();
+    applied?.adapter.dispose();
+  } catch {
+    // a lost device's tensors may refuse to go; they go with it
+  }
+}
 
 /**
  * Local checkpoints are kept in the weight cache like downloads, so a reload finds the model its
@@ -91,24 +104,27 @@ function guardedDownload(url: string, options: Parameters<typeof download>[1]): 
 }
 
 function build(): void {
-  applied?.adapted.dispose();
+  releaseApplied();
   model?.dispose();
   model = loadDinoV2(loaded!.files, { configJson: loaded!.configJson, interpolation: loaded!.interpolation });
-  if (applied) applied.adapted = adaptModel(model, applied.adapter); // merged again on the new backend
+  if (applied) {
+    applied.adapter = readAdapterFiles(applied.files, model.config);
+    applied.adapted = adaptModel(model, applied.adapter);
+  }
 }
 
 /**
- * Extraction from now on goes through the adapter, which the backbone then owns (null: the
- * frozen backbone again). The frozen
- * model stays as it was: fine-tuning and the trunk's cached tokens always start from it.
+ * Extraction from now on goes through the adapter in these files (adapters/files.ts), or through
+ * the frozen backbone again (null). The frozen model stays as it was: fine-tuning and the trunk's
+ * cached tokens always start from it.
  */
-export function applyAdapter(adapter: Adapter | null, id?: string): void {
-  applied?.adapted.dispose();
-  applied?.adapter.dispose(); // the backbone's own copy
+export function applyAdapter(files: Record<string, Uint8Array> | null, id?: string): void {
+  releaseApplied();
   applied = null;
-  if (adapter) {
+  if (files) {
     if (!model) throw new Error('load a backbone first');
-    applied = { adapter, id: id!, adapted: adaptModel(model, adapter) };
+    const adapter = readAdapterFiles(files, model.config);
+    applied = { files, id: id!, adapter, adapted: adaptModel(model, adapter) };
   }
 }
 
