@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openCaseWithFeatures, openCaseWithModel, openStep } from './helpers.ts';
 import { E2E_DATA, SMALL_CASE, TINY_WEIGHTS } from './paths.ts';
+import { parseSafetensors, toFloat32, writeSafetensors } from '../src/core/weights/safetensors.ts';
 
 test('one click fine-tunes the backbone on this device: the frozen probe vs LoRA vs Rein on the same held-out slices, the time shown before training, the adapters named in the report', async ({ page }) => {
   test.setTimeout(420_000);
@@ -91,6 +92,20 @@ test('the fine-tuned LoRA merged into the backbone: features extracted through i
   await page.getByRole('button', { name: 'Extract features' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The wasm backend failed (simulated device loss); continuing on cpu' })).toBeVisible({ timeout: 60_000 });
   await expect(extracted).toContainText(`${slices} slices with features (0 from the cache)`, { timeout: 120_000 });
+  await expect(extracted).toContainText(/through lora-[0-9a-f]{12}/);
+
+  // A checkpoint that reads but does not build (a block's tensor missing) is refused and leaves
+  // the backbone as it was, adapter and all.
+  await openStep(page, 'model');
+  const { tensors } = parseSafetensors(readFileSync(TINY_WEIGHTS));
+  const kept = [...tensors].filter(([name]) => name !== 'encoder.layer.0.attention.attention.query.weight').map(([name, t]) => ({ name, shape: t.shape, values: toFloat32(t) }));
+  expect(kept.length).toBe(tensors.size - 1);
+  await page.getByTestId('weights-input').setInputFiles({ name: 'incomplete.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(kept, 'F32')) });
+  await expect(page.getByRole('alert')).toContainText('The model could not be loaded: checkpoint lacks the query part of encoder.layer.0');
+  await expect(page.getByTestId('model-info')).toContainText(/\+ lora-[0-9a-f]{12} \(merged into the weights\)/);
+  await openStep(page, 'features');
+  await page.getByRole('button', { name: 'Extract features' }).click();
+  await expect(extracted).toContainText(`${slices} slices with features (${slices} from the cache)`, { timeout: 60_000 });
   await expect(extracted).toContainText(/through lora-[0-9a-f]{12}/);
 
   // A head on the adapted features: the frozen linear probe's training, on new features.

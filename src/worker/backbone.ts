@@ -159,15 +159,18 @@ export async function loadModel(source: ModelSource, choice: BackendChoice, prog
     backend = await chooseBackend(choice);
   }
   const previous = loaded;
+  const previousAdapter = applied && { files: applied.files, id: applied.id };
   applyAdapter(null); // an adapter belongs to the weights it was trained on
   loaded = next;
   loadedHash = null;
   try {
     build();
   } catch (e) {
-    loaded = previous; // a bad checkpoint leaves the model the user had
-    if (previous) build();
-    else model = null;
+    loaded = previous; // a bad checkpoint leaves the model the user had, adapter and all
+    if (previous) {
+      build();
+      if (previousAdapter) applyAdapter(previousAdapter.files, previousAdapter.id);
+    } else model = null;
     throw e;
   }
   // Kept only once it has built: a broken file is never offered again.
