@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { parseArgs } from './args.ts';
@@ -43,4 +43,22 @@ it('a dataset case without a label map by its names is refused before anything i
   for (const f of syntheticCaseFiles(c).filter((f) => !f.name.includes('_seg'))) writeFileSync(join(dir, c.id, f.name), f.bytes);
   const args = parseArgs(['--dataset', dir, '--split-seed', '1', '--test-fraction', '0.5']);
   expect(() => caseFolders(args, true, [['flair', 't1ce', 't2']])).toThrow(/case synthetic-4 has no label map by its file names/);
+});
+
+it('what reading a dataset case has to say (its label-map choice) is said once, however often a run decodes it', async () => {
+  const dir = dataset();
+  const c = generateSyntheticCase({ seed: 3, dims: [24, 24, 12] });
+  const seg = syntheticCaseFiles(c).find((f) => f.name.endsWith('_seg.nii.gz'))!;
+  writeFileSync(join(dir, c.id, `${c.id}_seg_old.nii.gz`), seg.bytes);
+  const { train, test } = caseFolders(parseArgs(['--dataset', dir, '--split-seed', '1', '--test-fraction', '0.34']), true, [['flair', 't1ce', 't2']]);
+  const said: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (said.push(String(text)), true));
+  try {
+    const three = [...train, ...test].find((x) => x.id === c.id)!;
+    await three.load();
+    await three.load();
+  } finally {
+    spy.mockRestore();
+  }
+  expect(said.filter((t) => t.includes('other label maps'))).toHaveLength(1);
 });

@@ -70,16 +70,17 @@ function readCase(dir: string, overrides: RoleOverride[], options: ReadCaseOptio
 }
 
 /** A case from a folder or from files (a flat dataset folder's case), under the given id. */
-export function readCaseAt(paths: string[], id: string, overrides: RoleOverride[], options: ReadCaseOptions): { dir: string; c: BratsCase; files: CaseFile[] } {
+export function readCaseAt(paths: string[], id: string, overrides: RoleOverride[], options: ReadCaseOptions, say = true): { dir: string; c: BratsCase; files: CaseFile[] } {
   const dir = paths.length === 1 ? paths[0] : id;
+  const write = (text: string) => say && process.stderr.write(text);
   const { loaded, failed } = readCaseFiles(readCaseInputs(paths), undefined, options);
   if (failed.length) throw new Error(failedFilesMessage(failed));
-  for (const note of loadNotes(loaded)) process.stderr.write(`${dir}: ${note}\n`);
+  for (const note of loadNotes(loaded)) write(`${dir}: ${note}\n`);
   const { files, unmatched } = applyRoleOverrides(loaded, overrides);
-  for (const p of unmatched) process.stderr.write(`${dir}: --role pattern "${p}" matches no file\n`);
+  for (const p of unmatched) write(`${dir}: --role pattern "${p}" matches no file\n`);
   const c = assembleCase(files, { id });
   if (c.labels && c.labelAlternatives.length) {
-    process.stderr.write(`${dir}: scoring against ${c.labels.fileName} (${LABEL_SOURCE_TEXT[labelSource(c.labels.fileName)]}); other label maps: ${c.labelAlternatives.join(', ')} (choose one with --role 'NAME=seg')\n`);
+    write(`${dir}: scoring against ${c.labels.fileName} (${LABEL_SOURCE_TEXT[labelSource(c.labels.fileName)]}); other label maps: ${c.labelAlternatives.join(', ')} (choose one with --role 'NAME=seg')\n`);
   }
   return { dir, c, files };
 }
@@ -110,7 +111,13 @@ export interface RunCase extends LazyCase {
 const heldCase = (c: BratsCase): RunCase => ({ id: c.id, modalities: MODALITIES.filter((m) => c.modalities[m]), hasLabels: !!c.labels, read: () => c, load: async () => caseVolumes(c) });
 
 function datasetCase(d: DatasetCase, overrides: RoleOverride[], options: ReadCaseOptions): RunCase {
-  const read = () => readCaseAt(d.paths, d.id, overrides, options).c;
+  // Decoded afresh at each step: what reading it has to say is said the first time only.
+  let said = false;
+  const read = () => {
+    const c = readCaseAt(d.paths, d.id, overrides, options, !said).c;
+    said = true;
+    return c;
+  };
   return { id: d.id, modalities: d.modalities, hasLabels: d.hasLabels, read, load: async () => caseVolumes(read()) };
 }
 
