@@ -49,14 +49,15 @@ export function dropAdapter(): void {
 /**
  * The frozen trunk's tokens of every slice of the case, at the extracted mapping, size and plane,
  * computed once into the feature cache (under the frozen backbone's hash: an applied adapter
- * never changes them).
+ * never changes them), and a slice's patch features through the adapter from them.
  */
 async function trunkTokens(c: CaseVolumes, model: DinoV2, adapter: Adapter, progress?: (p: Progress) => void) {
   const { geometry, mapping } = extractedFeatures();
   const trunk = frozenTrunk(model, await modelHash(), adapter.first);
   const { store } = await workerBackbone(() => {});
   const p = await prepareCase(c, { mapping, plane: geometry.plane, size: geometry.size, layers: 1 }, trunk, store, (_, x) => x && progress?.({ status: 'progress', task: 'Frozen blocks of every slice, once', done: x.done, total: x.total, unit: 'slices' }));
-  return { p, tokens: async (k: number) => fromF16Array((await store.get(p.key, k))!) };
+  const tokens = async (k: number) => fromF16Array((await store.get(p.key, k))!);
+  return { p, tokens, features: async (k: number) => adaptedFeatures(model, adapter, await tokens(k), p.g.grid) };
 }
 
 export async function trainAdapted(
@@ -72,11 +73,10 @@ export async function trainAdapted(
   dropAdapter();
   const { model } = loaded;
   const adapter = createAdapter(model.config, settings.adapter);
-  const { p, tokens } = await trunkTokens(c, model, adapter, progress);
+  const { p, tokens, features } = await trunkTokens(c, model, adapter, progress);
   const spec = taskSpec(settings.task);
   const split = await splitCase({ id: c.id, labels: c.labels, geometry: p.g, slices: p.slices, features: tokens }, settings);
   const head = createLinearHead(model.config.dim, spec.channels.length, settings.seed);
-  const features = async (k: number) => adaptedFeatures(model, adapter, await tokens(k), p.g.grid);
   const o = { spec, grid: p.g.grid, size: p.g.size };
   const validation = async () => {
     const slices: TrainingSlice[] = [];
@@ -139,9 +139,9 @@ export async function loadAdapted(files: Record<string, Uint8Array>, c: CaseVolu
   if (adapter.kind !== doc.settings.adapter.kind) throw new Error(`head.json was trained with ${doc.settings.adapter.kind}, the files are ${adapter.kind}`);
   const head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
   if (head.dim !== loaded.model.config.dim) throw new Error(`the head reads ${head.dim} features a patch; this backbone gives ${loaded.model.config.dim}`);
-  const { p, tokens } = await trunkTokens(c, loaded.model, adapter, progress);
+  const { p, features } = await trunkTokens(c, loaded.model, adapter, progress);
   dropAdapter();
-  adapted = { adapter, head, spec: taskSpec(doc.task), g: p.g, slices: p.slices, settings: doc.settings, features: async (k) => adaptedFeatures(loaded.model, adapter, await tokens(k), p.g.grid) };
+  adapted = { adapter, head, spec: taskSpec(doc.task), g: p.g, slices: p.slices, settings: doc.settings, features };
   return { kind: adapter.kind, task: doc.task };
 }
 

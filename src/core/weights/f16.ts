@@ -43,8 +43,9 @@ export function toF16Array(values: Float32Array): Uint16Array {
 }
 
 export function fromF16Array(values: Uint16Array): Float32Array {
+  const half = halfTable();
   const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = f16ToF32(values[i]);
+  for (let i = 0; i < values.length; i++) out[i] = half[values[i]];
   return out;
 }
 
