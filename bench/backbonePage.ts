@@ -12,23 +12,29 @@ import { interpolatePosEmbed } from '../src/core/models/dinov2/interpolate.ts';
 import { loadDinoV2 } from '../src/core/models/dinov2/load.ts';
 import { randomConfig, randomTensors } from '../src/core/models/dinov2/random.ts';
 import { writeSafetensors } from '../src/core/weights/safetensors.ts';
+import { attachSimdKernels, setSimdKernels } from '../src/core/kernels/simdKernels.ts';
+import type { DinoV2 } from '../src/core/models/dinov2/model.ts';
+import { forwardFlops } from './flops.ts';
+import { summary } from './stats.ts';
 
 interface Timing {
   engine: string;
   backend: string;
-  medianMs?: number;
+  /** tfjs's own kernels, or the fused SIMD ones (kernels/simd.c). */
+  kernels?: string;
+  size: number;
+  ms?: ReturnType<typeof summary>;
+  gflops?: number;
   runsMs?: number[];
   threads?: number;
   memoryBytes?: number;
   note?: string;
 }
 
-const SIZE = 224;
 const CORES = navigator.hardwareConcurrency;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function input(): Float32Array {
-  return Float32Array.from({ length: 3 * SIZE * SIZE }, (_, i) => Math.sin(i * 0.37) * 1.5);
+function input(size: number): Float32Array {
+  return Float32Array.from({ length: 3 * size * size }, (_, i) => Math.sin(i * 0.37) * 1.5);
 }
 
 async function pageMemory(): Promise<number | undefined> {
@@ -38,38 +44,66 @@ async function pageMemory(): Promise<number | undefined> {
   return Promise.race([measure.call(performance).then((m) => m.bytes), timeout]);
 }
 
-async function runTfjs(backend: string, runs: number, files: Uint8Array[], pixels: Float32Array): Promise<{ timing: Timing; tokens?: Float32Array }> {
-  if (!(await tf.setBackend(backend).catch(() => false))) return { timing: { engine: 'tfjs', backend, note: 'backend did not start' } };
-  await tf.ready();
-  const model = loadDinoV2(files);
-  const x = tf.tensor4d(pixels, [1, 3, SIZE, SIZE]);
-  const times: number[] = [];
-  let tokens: Float32Array | undefined;
-  let peak = 0;
-  for (let i = 0; i <= runs; i++) {
-    const start = performance.now();
-    const out = model.forward(x);
-    const data = (await out.patches.data()) as Float32Array;
-    const ms = performance.now() - start;
-    peak = Math.max(peak, tf.memory().numBytes);
-    if (i === 0) tokens = data;
-    else times.push(ms);
-    tf.dispose([out.cls, out.patches, out.prenorm, out.registers]);
-  }
-  const wasmHeap = backend === 'wasm' ? (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength : undefined;
-  x.dispose();
-  model.dispose();
+/** One way to run a forward pass, timed one run at a time so that arms interleave. */
+interface Arm {
+  timing: Omit<Timing, 'ms' | 'runsMs'>;
+  run(): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+function tfjsArm(model: DinoV2, backend: string, size: number, fused: boolean | null, flops: number): Arm {
+  const x = tf.tensor4d(input(size), [1, 3, size, size]);
   return {
-    timing: {
-      engine: 'tfjs',
-      backend,
-      medianMs: median(times),
-      runsMs: times.map(Math.round),
-      threads: backend === 'wasm' ? getThreadsCount() : undefined,
-      note: backend === 'wasm' ? `multithread support: ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}, simd: ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}` : undefined,
-      memoryBytes: wasmHeap ?? peak,
+    timing: { engine: 'tfjs', backend, size, kernels: fused === null ? undefined : fused ? 'fused SIMD' : 'tfjs', threads: backend === 'wasm' ? getThreadsCount() : undefined, gflops: flops },
+    async run() {
+      if (fused !== null) setSimdKernels(fused);
+      const out = model.forward(x);
+      const data = (await out.patches.data()) as Float32Array;
+      tf.dispose([out.cls, out.patches, out.prenorm, out.registers]);
+      return data;
     },
-    tokens,
+    async dispose() {
+      x.dispose();
+    },
+  };
+}
+
+/** Runs arms interleaved (a, b, c, a, b, c, ...) after one warm-up each: the machine's drift hits all alike. */
+async function interleaved(arms: Arm[], runs: number): Promise<{ timings: Timing[]; outputs: Float32Array[] }> {
+  const outputs = [];
+  for (const arm of arms) outputs.push(await arm.run());
+  const times: number[][] = arms.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    for (const [i, arm] of arms.entries()) {
+      const start = performance.now();
+      await arm.run();
+      times[i].push(performance.now() - start);
+    }
+  }
+  const timings = arms.map((arm, i) => {
+    const ms = summary(times[i]);
+    return { ...arm.timing, ms, runsMs: times[i].map(Math.round), gflops: +(arm.timing.gflops! / 1e6 / ms.median).toFixed(1) };
+  });
+  return { timings, outputs };
+}
+
+/** Kernel time per forward pass by kernel name (tf.profile), over a few runs. */
+async function kernelBreakdown(arm: Arm, runs: number) {
+  const byKernel = new Map<string, { ms: number; calls: number }>();
+  for (let r = 0; r < runs; r++) {
+    const profile = await tf.profile(() => arm.run());
+    for (const k of profile.kernels.filter((k) => !k.name.endsWith('__op'))) {
+      const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+      byKernel.set(k.name, { ms: e.ms + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0) / runs, calls: e.calls + 1 / runs });
+    }
+  }
+  const total = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
+  return {
+    kernelMsPerForward: +total.toFixed(0),
+    kernels: [...byKernel]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 12)
+      .map(([name, e]) => ({ name, ms: +e.ms.toFixed(1), share: +((100 * e.ms) / total).toFixed(1), calls: Math.round(e.calls) })),
   };
 }
 
@@ -84,23 +118,19 @@ function externalWeights(layout: { initializers: { name: string; offset: number;
   return out;
 }
 
-async function runOrt(ep: string, runs: number, graph: Uint8Array, weights: Uint8Array, pixels: Float32Array): Promise<{ timing: Timing; tokens?: Float32Array }> {
+async function ortArm(ep: string, graph: Uint8Array, weights: Uint8Array, flops: number): Promise<Arm> {
   ort.env.wasm.numThreads = CORES;
   ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
   const session = await ort.InferenceSession.create(graph, { executionProviders: [ep], externalData: [{ path: 'vits14.weights.bin', data: weights }] });
-  const feeds = { pixel_values: new ort.Tensor('float32', pixels, [1, 3, SIZE, SIZE]) };
-  const times: number[] = [];
-  let tokens: Float32Array | undefined;
-  for (let i = 0; i <= runs; i++) {
-    const start = performance.now();
-    const out = await session.run(feeds);
-    const ms = performance.now() - start;
-    if (i === 0) tokens = out.x_norm_patchtokens.data as Float32Array;
-    else times.push(ms);
-  }
-  await session.release();
-  return { timing: { engine: 'onnxruntime-web', backend: ep, medianMs: median(times), runsMs: times.map(Math.round), threads: ep === 'wasm' ? ort.env.wasm.numThreads : undefined }, tokens };
+  const feeds = { pixel_values: new ort.Tensor('float32', input(224), [1, 3, 224, 224]) };
+  return {
+    timing: { engine: 'onnxruntime-web', backend: ep, size: 224, threads: ep === 'wasm' ? ort.env.wasm.numThreads : undefined, gflops: flops },
+    run: async () => (await session.run(feeds)).x_norm_patchtokens.data as Float32Array,
+    dispose: () => session.release(),
+  };
 }
+
+const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 /** Resolves to `fallback` when a browser call never answers (seen with software WebGPU adapters). */
 function within<T>(ms: number, promise: Promise<T>, fallback: T): Promise<T> {
@@ -122,7 +152,11 @@ function useAllCores(threads: number): void {
   Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
 }
 
-export async function runBench(options: { backends: string[]; runs: number; ort: boolean; threads: number }) {
+/**
+ * One backend's numbers: at 224 its arms interleaved (on wasm: tfjs's kernels, the fused SIMD
+ * kernels, and onnxruntime-web's wasm with the same graph and weights), then the larger sizes.
+ */
+export async function runBench(options: { backends: string[]; runs: number; ort: boolean; threads: number; sizes: number[]; profileRuns: number }) {
   setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
   setThreadsCount(options.threads);
   if (options.threads > 0) useAllCores(options.threads);
@@ -130,38 +164,47 @@ export async function runBench(options: { backends: string[]; runs: number; ort:
   const config = randomConfig('vits14');
   const tensors = randomTensors(config, 2024);
   const files = [writeSafetensors(tensors, 'F32', { random: 'true' })];
-  const pixels = input();
   const results: Timing[] = [];
-  let reference: Float32Array | undefined;
-  for (const backend of options.backends) {
-    const r = await runTfjs(backend, options.runs, files, pixels);
-    results.push(r.timing);
-    reference ??= r.tokens;
-    console.log(JSON.stringify(r.timing));
-  }
   const comparison: Record<string, number> = {};
-  if (options.ort) {
-    const layout = await (await fetch('/bench-data/vits14-224.external-data.json')).json();
-    const graph = new Uint8Array(await (await fetch('/bench-data/vits14-224.onnx')).arrayBuffer());
-    const byName = new Map(tensors.map((t) => [t.name, t.values]));
-    byName.set('pos_embed_interp', interpolatePosEmbed(byName.get('pos_embed')!, config.dim, 16, 16, 'authors', true));
-    const weights = externalWeights(layout, byName);
-    const adapter = await gpuAdapter();
-    const eps = ['wasm', ...(adapter !== 'none' && !/swiftshader/i.test(adapter) ? ['webgpu'] : [])];
-    for (const ep of eps) {
-      const r = await runOrt(ep, options.runs, graph, weights, pixels);
-      results.push(r.timing);
-      console.log(JSON.stringify(r.timing));
-      if (reference && r.tokens) {
-        let m = 0;
-        for (let i = 0; i < reference.length; i++) m = Math.max(m, Math.abs(reference[i] - r.tokens[i]));
-        comparison[`maxAbsDiff tfjs(${options.backends[0]}) vs ort(${ep})`] = m;
-      }
-    }
-    if (!eps.includes('webgpu')) results.push({ engine: 'onnxruntime-web', backend: 'webgpu', note: `skipped: adapter is ${adapter}` });
-  }
+  const breakdown: Record<string, unknown> = {};
+  let simd = '';
   const adapter = await gpuAdapter();
-  return { results, comparison, memoryBytes: await pageMemory(), crossOriginIsolated, hardwareConcurrency: CORES, adapter };
+  for (const backend of options.backends) {
+    if (!(await tf.setBackend(backend).catch(() => false))) {
+      results.push({ engine: 'tfjs', backend, size: 224, note: 'backend did not start' });
+      continue;
+    }
+    await tf.ready();
+    const attached = backend === 'wasm' ? await attachSimdKernels() : null;
+    simd = attached?.reason ?? simd;
+    const model = loadDinoV2(files);
+    for (const size of options.sizes) {
+      const flops = forwardFlops(config, size, size);
+      const arms = attached?.attached ? [tfjsArm(model, backend, size, false, flops), tfjsArm(model, backend, size, true, flops)] : [tfjsArm(model, backend, size, null, flops)];
+      // onnxruntime-web beside tfjs on the same engine: wasm here, webgpu on a real GPU.
+      const ortEp = backend === 'wasm' ? 'wasm' : backend === 'webgpu' && !/swiftshader|none|no answer/i.test(adapter) ? 'webgpu' : null;
+      if (size === 224 && options.ort && ortEp) {
+        const layout = await (await fetch('/bench-data/vits14-224.external-data.json')).json();
+        const graph = new Uint8Array(await (await fetch('/bench-data/vits14-224.onnx')).arrayBuffer());
+        const byName = new Map(tensors.map((t) => [t.name, t.values]));
+        byName.set('pos_embed_interp', interpolatePosEmbed(byName.get('pos_embed')!, config.dim, 16, 16, 'authors', true));
+        arms.push(await ortArm(ortEp, graph, externalWeights(layout, byName), flops));
+      }
+      const { timings, outputs } = await interleaved(arms, size === 224 ? options.runs : Math.max(5, Math.round(options.runs / 3)));
+      for (const t of timings) console.log(JSON.stringify({ ...t, runsMs: undefined }));
+      results.push(...timings);
+      for (let i = 1; i < arms.length; i++) comparison[`maxAbsDiff ${size}: ${label(arms[0].timing)} vs ${label(arms[i].timing)}`] = maxAbsDiff(outputs[0], outputs[i]);
+      if (size === 224 && options.profileRuns > 0) {
+        for (const arm of arms.filter((a) => a.timing.engine === 'tfjs')) breakdown[label(arm.timing)] = await kernelBreakdown(arm, options.profileRuns);
+      }
+      for (const arm of arms) await arm.dispose();
+    }
+    if (backend === 'wasm') results.filter((r) => r.backend === 'wasm' && r.engine === 'tfjs').forEach((r) => (r.memoryBytes = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength));
+    model.dispose();
+  }
+  return { results, comparison, breakdown, simd, memoryBytes: await pageMemory(), crossOriginIsolated, hardwareConcurrency: CORES, adapter };
 }
+
+const label = (t: Arm['timing']) => `${t.engine} ${t.backend}${t.kernels ? ` (${t.kernels} kernels)` : ''}`;
 
 Object.assign(window, { runBench });

@@ -2,7 +2,9 @@
  * npm run bench: numbers, not pass/fail. Serves bench pages with Vite (cross-origin isolated) and
  * drives Debian's Chromium headless.
  *   BENCH_BACKENDS=wasm,webgl,webgpu  (default: all three; cpu takes ~18 s a slice)
- *   BENCH_RUNS=5                       runs after one warm-up
+ *   BENCH_RUNS=15                      runs after one warm-up, arms interleaved (a third above 224)
+ *   BENCH_SIZES=224,448,518            input sizes (onnxruntime-web's graph is 224 only)
+ *   BENCH_PROFILE_RUNS=3               tf.profile runs for the per-kernel breakdown at 224
  *   BENCH_EXTRACT_BACKENDS=wasm,webgl  whole-case extraction (webgl extrapolated from 5 slices)
  *   BENCH_THREADS=2                    WebAssembly threads
  *   BENCH_HEAD=0 / BENCH_BROWSER=0     skip the head (Node) or the browser benchmarks
@@ -55,22 +57,26 @@ async function main() {
     args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--js-flags=--expose-gc', '--enable-experimental-web-platform-features'],
   });
   const backends = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu').split(',').filter(Boolean);
-  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const runs = Number(process.env.BENCH_RUNS ?? 15);
+  const sizes = (process.env.BENCH_SIZES ?? '224,448,518').split(',').map(Number);
+  const profileRuns = Number(process.env.BENCH_PROFILE_RUNS ?? 3);
   const threads = Number(process.env.BENCH_THREADS ?? 2);
-  console.error(`backbone: ViT-S/14 (random weights), 224x224, ${runs} runs after a warm-up, backends ${backends.join(', ')}`);
-  type Result = { results: { engine: string; backend: string; medianMs?: number; note?: string }[]; comparison: Record<string, number> };
+  console.error(`backbone: ViT-S/14 (random weights), sizes ${sizes.join(', ')}, ${runs} interleaved runs after a warm-up (a third as many above 224), backends ${backends.join(', ')}`);
+  type Timing = { engine: string; backend: string; size?: number; kernels?: string; ms?: { median: number; min: number; max: number }; note?: string };
+  type Result = { results: Timing[]; comparison: Record<string, number>; breakdown: Record<string, unknown> };
   const all: Result['results'] = [];
   const comparison: Record<string, number> = {};
+  const breakdown: Record<string, unknown> = {};
   let context: Record<string, unknown> = {};
   try {
     // One page per backend: a software GPU can crash its page, and that must not lose the rest.
-    for (const [i, backend] of backends.entries()) {
+    for (const backend of backends) {
       const page = await browser.newPage();
       page.on('console', (m) => m.type() === 'log' && console.error(`  page: ${m.text()}`));
       try {
         await page.goto(`${url}bench/backbone.html`);
         await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 120_000 });
-        const options = { backends: [backend], runs, ort: i === 0 && process.env.BENCH_ORT !== '0', threads };
+        const options = { backends: [backend], runs, ort: process.env.BENCH_ORT !== '0', threads, sizes, profileRuns };
         const r = (await withTimeout(
           page.evaluate((o) => (window as unknown as { runBench: (o: unknown) => Promise<unknown> }).runBench(o), options),
           PAGE_TIMEOUT_MS,
@@ -78,7 +84,8 @@ async function main() {
         )) as Result & Record<string, unknown>;
         all.push(...r.results);
         Object.assign(comparison, r.comparison);
-        const { results: _r, comparison: _c, ...rest } = r;
+        Object.assign(breakdown, r.breakdown);
+        const { results: _r, comparison: _c, breakdown: _b, ...rest } = r;
         context = { ...context, ...rest };
       } catch (e) {
         all.push({ engine: 'tfjs', backend, note: `failed: ${(e as Error).message.split('\n')[0]}` });
@@ -109,9 +116,14 @@ async function main() {
       }
     }
     context = { ...context, extraction };
-    const best = (engine: string) => Math.min(...all.filter((x) => x.engine === engine && x.medianMs).map((x) => x.medianMs!));
-    const ratio = best('tfjs') / best('onnxruntime-web');
-    console.log(JSON.stringify({ bench: 'backbone', results: all, comparison, ...context, ratioTfjsOverOrt: Number.isFinite(ratio) ? +ratio.toFixed(2) : null }, null, 1));
+    // The studio's best tfjs arm over onnxruntime-web's, per engine, at 224 (medians of the same interleaved run).
+    const ratios: Record<string, number> = {};
+    for (const ep of ['wasm', 'webgpu']) {
+      const median = (engine: string) => Math.min(...all.filter((x) => x.engine === engine && x.backend === ep && x.size === 224 && x.ms).map((x) => x.ms!.median));
+      const ratio = median('tfjs') / median('onnxruntime-web');
+      if (Number.isFinite(ratio)) ratios[ep] = +ratio.toFixed(2);
+    }
+    console.log(JSON.stringify({ bench: 'backbone', results: all, comparison, breakdown, ...context, ratioTfjsOverOrt: ratios }, null, 1));
   } finally {
     await browser.close();
     await server.close();

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian machine: installs what the tests need, then unit + browser tests.
 # Browsers come from Debian (chromium), never from Playwright's downloads; nibabel is the
-# independent reference the NIfTI tests compare against.
+# independent reference the NIfTI tests compare against; clang, lld and wabt rebuild the SIMD kernels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /usr/bin/python3 -c 'import nibabel' 2>/dev/null || need+=(python3-nibabel)
+# clang and lld rebuild the fused SIMD kernels to check the committed bytes; wabt checks they use no shadow stack.
+command -v clang > /dev/null || need+=(clang)
+command -v wasm-ld > /dev/null || need+=(lld)
+command -v wasm-objdump > /dev/null || need+=(wabt)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
   $SUDO apt-get update -qq

@@ -12,6 +12,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { attachSimdKernels } from '../core/kernels/simdKernels.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -104,7 +105,9 @@ export async function chooseBackend(choice: BackendChoice = 'auto', exclude: Bac
     if (await tryBackend(name)) {
       if (name === 'wasm') {
         const w = wasmReason();
-        return { name, reason: `${w.text}: ${why}`, threads: w.threads, adapters };
+        const simd = await attachSimdKernels();
+        const kernels = simd.attached ? ', fused attention, layer norm and GELU kernels' : ` (tfjs's own kernels: ${simd.reason})`;
+        return { name, reason: `${w.text}${kernels}: ${why}`, threads: w.threads, adapters };
       }
       return { name, reason: why, adapters };
     }

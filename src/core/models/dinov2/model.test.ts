@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeBackend, useNodeBackend } from '../../../cli/tfNode.ts';
 import { maxAbsDiff, readBin, readShape, toHfNaming, weightsFile } from '../../../../test/dinov2Reference.ts';
+import { setSimdKernels, simdKernelsOn } from '../../kernels/simdKernels.ts';
 import { interpolatePosEmbed, type PosInterpolation } from './interpolate.ts';
 import { loadDinoV2 } from './load.ts';
 import { readCheckpoint } from './weights.ts';
@@ -15,19 +16,26 @@ const s14 = weightsFile('s14-d2/weights.orig.safetensors');
 const s14hf = toHfNaming(s14);
 
 /** Every stored case, in every naming we can build, with the rule its reference used. */
-const VARIANTS: { name: string; files: Uint8Array[]; dir: string; inputs: string[]; interpolation?: PosInterpolation; backend?: NodeBackend }[] = [
+const VARIANTS: { name: string; files: Uint8Array[]; dir: string; inputs: string[]; interpolation?: PosInterpolation; backend?: NodeBackend; fused?: boolean }[] = [
   { name: 's14-d2 orig', files: [s14], dir: 's14-d2', inputs: ['img_224x224', 'img_238x182'] },
   { name: 's14-d2 hf (derived via name-map.json)', files: [s14hf], dir: 's14-d2', inputs: ['img_224x224', 'img_238x182'], interpolation: 'authors' },
   { name: 's14-d2-reg4 orig', files: [s14, weightsFile('s14-d2-reg4/registers.orig.safetensors')], dir: 's14-d2-reg4', inputs: ['img_224x224', 'img_238x182'] },
   { name: 's14-d2-reg4 hf', files: [s14hf, weightsFile('s14-d2-reg4/registers.hf.safetensors')], dir: 's14-d2-reg4', inputs: ['img_224x224', 'img_238x182'] },
   { name: 'tiny orig', files: [weightsFile('tiny/weights.orig.safetensors')], dir: 'tiny', inputs: ['img_224x224', 'img_112x112'] },
   { name: 'tiny hf', files: [weightsFile('tiny/weights.hf.safetensors')], dir: 'tiny', inputs: ['img_224x224', 'img_112x112'], interpolation: 'authors' },
+  // wasm runs the fused SIMD kernels (kernels/simd.c) by default: tfjs's own kernels are checked too.
+  { name: 's14-d2-reg4 orig, tfjs kernels', files: [s14, weightsFile('s14-d2-reg4/registers.orig.safetensors')], dir: 's14-d2-reg4', inputs: ['img_224x224', 'img_238x182'], fused: false },
   // The same on the pure-JS cpu backend, the fallback of last resort.
   { name: 'tiny orig, cpu backend', files: [weightsFile('tiny/weights.orig.safetensors')], dir: 'tiny', inputs: ['img_112x112'], backend: 'cpu' },
 ];
 
-describe.each(VARIANTS)('DINOv2 parity with the authors’ PyTorch: $name', ({ files, dir, inputs, interpolation, backend }) => {
-  beforeAll(() => useNodeBackend(backend ?? 'wasm'));
+describe.each(VARIANTS)('DINOv2 parity with the authors’ PyTorch: $name', ({ files, dir, inputs, interpolation, backend, fused }) => {
+  beforeAll(async () => {
+    await useNodeBackend(backend ?? 'wasm');
+    setSimdKernels(fused ?? true);
+    expect(simdKernelsOn()).toBe((backend ?? 'wasm') === 'wasm' && fused !== false);
+  });
+  afterAll(() => setSimdKernels(true));
   it.each(inputs)('%s: every output within 1e-4', (input) => {
     const model = loadDinoV2(files, { interpolation });
     const shape = readShape(`inputs/${input}.bin`) as [number, number, number, number];

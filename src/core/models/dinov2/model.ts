@@ -3,6 +3,7 @@
  * Shapes in comments: B batch, N tokens (1 + R + P), P = rows * cols patches, D dim.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ATTENTION, GELU, LAYER_NORM, PATCHIFY, simdKernelsOn } from '../../kernels/simdKernels.ts';
 import { LAYER_NORM_EPS } from './constants.ts';
 import { interpolatePosEmbed } from './interpolate.ts';
 import type { DinoV2Config, DinoV2Weights } from './types.ts';
@@ -133,12 +134,13 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
   };
 
   const layerNorm = (x: tf.Tensor, [w, b]: [tf.Tensor1D, tf.Tensor1D]) => {
+    if (simdKernelsOn()) return tf.engine().runKernel(LAYER_NORM, { x, weight: w, bias: b }, { eps: LAYER_NORM_EPS }) as tf.Tensor;
     const mean = tf.mean(x, -1, true);
     const centred = tf.sub(x, mean);
     const variance = tf.mean(tf.square(centred), -1, true);
     return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LAYER_NORM_EPS))), w), b);
   };
-  const gelu = (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  const gelu = (x: tf.Tensor) => simdKernelsOn() ? (tf.engine().runKernel(GELU, { x }) as tf.Tensor) : tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
   // One fused kernel for x W + b: no separate Add pass over the activations.
   const dense = (x2d: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D) => tf.fused.matMul({ a: x2d as tf.Tensor2D, b: w, bias: b });
   // A block's linear layer, with the adapter's term when it has one for it.
@@ -154,6 +156,11 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
   const attention = (x: tf.Tensor3D, blk: Block, i: number, B: number, N: number) => {
     const hd = D / heads;
     const qkv = blockDense(i, 'qkv', tf.reshape(x, [B * N, D]), blk.qkvW, blk.qkvB);
+    if (simdKernelsOn() && hd % 4 === 0) {
+      // One kernel from qkv's rows to proj's input rows (kernels/simd.c): no split, no transposes.
+      const merged = tf.engine().runKernel(ATTENTION, { qkv }, { batch: B, heads }) as tf.Tensor2D;
+      return tf.reshape(blockDense(i, 'proj', merged, blk.projW, blk.projB), [B, N, D]);
+    }
     const split = tf.transpose(tf.reshape(qkv, [B, N, 3, heads, hd]), [2, 0, 3, 1, 4]); // [3, B, H, N, hd]
     const [q, k, v] = tf.unstack(split) as tf.Tensor4D[];
     const out = perHeadMatMul() ? attendPerHead(q, k, v, B, N, hd) : attendBatched(q, k, v, hd); // [B, H, N, hd]
@@ -200,7 +207,9 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
     const cols = W / p;
     const P = rows * cols;
     // Patch embedding as one matMul: [B, 3, rows, p, cols, p] -> [B * P, 3 * p * p].
-    const patches = tf.reshape(tf.transpose(tf.reshape(pixels, [B, 3, rows, p, cols, p]), [0, 2, 4, 1, 3, 5]), [B * P, 3 * p * p]);
+    const patches = simdKernelsOn()
+      ? (tf.engine().runKernel(PATCHIFY, { pixels }, { patchSize: p }) as tf.Tensor2D)
+      : tf.reshape(tf.transpose(tf.reshape(pixels, [B, 3, rows, p, cols, p]), [0, 2, 4, 1, 3, 5]), [B * P, 3 * p * p]);
     const embedded = tf.reshape(dense(patches, patchW, patchB), [B, P, D]);
     const pos = posEmbed(rows, cols, H === W);
     const cls = tf.add(clsToken, tf.slice(pos, [0, 0, 0], [1, 1, D])) as tf.Tensor3D;

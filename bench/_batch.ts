@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useNodeBackend } from '../src/cli/tfNode.ts';
+import { loadDinoV2 } from '../src/core/models/dinov2/load.ts';
+import { randomCheckpoint } from '../src/core/models/dinov2/random.ts';
+await useNodeBackend('wasm');
+const model = loadDinoV2([randomCheckpoint('vits14', { seed: 1 })]);
+const xs = [1, 2, 4].map((b) => tf.randomNormal([b, 3, 224, 224]) as tf.Tensor4D);
+const run = (x: tf.Tensor4D) => { const t0 = performance.now(); tf.tidy(() => model.forward(x).patches.dataSync()); return (performance.now() - t0) / x.shape[0]; };
+xs.forEach(run);
+const t: number[][] = xs.map(() => []);
+for (let r = 0; r < 9; r++) xs.forEach((x, i) => t[i].push(run(x)));
+t.forEach((a, i) => console.log(xs[i].shape[0], a.sort((x, y) => x - y).map(Math.round).join(' ')));
