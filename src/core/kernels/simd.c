@@ -224,3 +224,13 @@ EXPORT(patchify) void patchify(const f32 *pixels, f32 *out, int B, int C, int H,
           }
       }
 }
+
+/* A block's residual with its layer scale, x + y * gamma over rows of dim: one pass, not two kernels. */
+EXPORT(scaled_add) void scaled_add(const f32 *x, const f32 *y, const f32 *gamma, f32 *out, int rows, int dim) {
+  for (int r = 0; r < rows; r++) {
+    const long o = (long)r * dim;
+    int i = 0;
+    for (; i + 4 <= dim; i += 4) wasm_v128_store(out + o + i, madd(wasm_v128_load(y + o + i), wasm_v128_load(gamma + i), wasm_v128_load(x + o + i)));
+    for (; i < dim; i++) out[o + i] = x[o + i] + y[o + i] * gamma[i];
+  }
+}

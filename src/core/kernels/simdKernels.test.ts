@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../cli/tfNode.ts';
 import { mulberry32 } from '../synthetic/random.ts';
-import { ATTENTION, attachSimdKernels, GELU, LAYER_NORM, PATCHIFY, setSimdKernels, simdKernelsOn } from './simdKernels.ts';
+import { ATTENTION, attachSimdKernels, GELU, LAYER_NORM, PATCHIFY, SCALED_ADD, setSimdKernels, simdKernelsOn } from './simdKernels.ts';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
@@ -85,6 +85,13 @@ describe('fused SIMD kernels on the wasm backend, against double-precision maths
           }
         }
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('scaled add is x + y * gamma, row by row, a tail of 2 included', () => {
+    const [rows, dim] = [3, 10];
+    const [x, y, g] = [randoms(rows * dim, 11), randoms(rows * dim, 12), randoms(dim, 13)];
+    const out = run(SCALED_ADD, { x: tf.tensor2d(x, [rows, dim]), y: tf.tensor2d(y, [rows, dim]), gamma: tf.tensor1d(g) }).dataSync();
+    out.forEach((v, i) => expect(v).toBeCloseTo(x[i] + y[i] * g[i % dim], 6));
   });
 
   it('patchify gives the rows the generic 6-D transpose gives', () => {

@@ -12,6 +12,7 @@ import { SIMD_PLAIN, SIMD_SHARED } from './simdBinary.ts';
 interface SimdExports {
   gelu(x: number, y: number, n: number): void;
   layer_norm(x: number, w: number, b: number, y: number, rows: number, dim: number, eps: number): void;
+  scaled_add(x: number, y: number, gamma: number, out: number, rows: number, dim: number): void;
   patchify(pixels: number, out: number, batch: number, channels: number, height: number, width: number, patch: number): void;
   attention(qkv: number, out: number, scratch: number, batch: number, tokens: number, heads: number, headDim: number, scale: number): void;
 }
@@ -28,6 +29,7 @@ export const GELU = 'StudioGelu';
 export const LAYER_NORM = 'StudioLayerNorm';
 export const ATTENTION = 'StudioAttention';
 export const PATCHIFY = 'StudioPatchify';
+export const SCALED_ADD = 'StudioScaledAdd';
 
 const modules = new WeakMap<object, SimdExports>();
 let disabled = false;
@@ -70,6 +72,18 @@ function register(): void {
       const y = b.makeOutput(x.shape, 'float32');
       exportsFor(b).layer_norm(offset(b, x), offset(b, weight), offset(b, bias), offset(b, y), tf.util.sizeFromShape(x.shape) / dim, dim, attrs!.eps as number);
       return y;
+    },
+  });
+  tf.registerKernel({
+    kernelName: SCALED_ADD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const b = backend as unknown as WasmBackend;
+      const { x, y, gamma } = inputs as Record<string, tf.TensorInfo>;
+      const dim = gamma.shape[0];
+      const out = b.makeOutput(x.shape, 'float32');
+      exportsFor(b).scaled_add(offset(b, x), offset(b, y), offset(b, gamma), offset(b, out), tf.util.sizeFromShape(x.shape) / dim, dim);
+      return out;
     },
   });
   tf.registerKernel({

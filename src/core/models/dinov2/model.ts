@@ -3,7 +3,7 @@
  * Shapes in comments: B batch, N tokens (1 + R + P), P = rows * cols patches, D dim.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ATTENTION, GELU, LAYER_NORM, PATCHIFY, simdKernelsOn } from '../../kernels/simdKernels.ts';
+import { ATTENTION, GELU, LAYER_NORM, PATCHIFY, SCALED_ADD, simdKernelsOn } from '../../kernels/simdKernels.ts';
 import { LAYER_NORM_EPS } from './constants.ts';
 import { interpolatePosEmbed } from './interpolate.ts';
 import type { DinoV2Config, DinoV2Weights } from './types.ts';
@@ -140,6 +140,9 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
     const variance = tf.mean(tf.square(centred), -1, true);
     return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LAYER_NORM_EPS))), w), b);
   };
+  /** x + y * gamma: a block's residual branch with its layer scale. */
+  const residual = (x: tf.Tensor3D, y: tf.Tensor, gamma: tf.Tensor1D) =>
+    (simdKernelsOn() ? tf.engine().runKernel(SCALED_ADD, { x, y, gamma }) : tf.add(x, tf.mul(y, gamma))) as tf.Tensor3D;
   const gelu = (x: tf.Tensor) => simdKernelsOn() ? (tf.engine().runKernel(GELU, { x }) as tf.Tensor) : tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
   // One fused kernel for x W + b: no separate Add pass over the activations.
   const dense = (x2d: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D) => tf.fused.matMul({ a: x2d as tf.Tensor2D, b: w, bias: b });
@@ -226,8 +229,8 @@ export function createDinoV2(weights: DinoV2Weights, config: DinoV2Config): Dino
       let x = input;
       for (let i = from; i < to; i++) {
         const blk = blocks[i];
-        x = tf.add(x, tf.mul(attention(layerNorm(x, blk.norm1) as tf.Tensor3D, blk, i, B, N), blk.ls1)) as tf.Tensor3D;
-        x = tf.add(x, tf.mul(mlp(layerNorm(x, blk.norm2) as tf.Tensor3D, blk, i, B, N), blk.ls2)) as tf.Tensor3D;
+        x = residual(x, attention(layerNorm(x, blk.norm1) as tf.Tensor3D, blk, i, B, N), blk.ls1);
+        x = residual(x, mlp(layerNorm(x, blk.norm2) as tf.Tensor3D, blk, i, B, N), blk.ls2);
         if (with_?.refine) x = with_.refine(i, x);
       }
       return x;
