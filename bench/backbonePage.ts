@@ -23,7 +23,10 @@ interface Timing {
   /** tfjs's own kernels, or the fused SIMD ones (kernels/simd.c). */
   kernels?: string;
   size: number;
+  /** Slices per forward call; ms are per slice. */
+  batch?: number;
   ms?: ReturnType<typeof summary>;
+  slicesPerSecond?: number;
   gflops?: number;
   runsMs?: number[];
   threads?: number;
@@ -51,16 +54,17 @@ interface Arm {
   dispose(): Promise<void>;
 }
 
-function tfjsArm(model: DinoV2, backend: string, size: number, fused: boolean | null, flops: number): Arm {
-  const x = tf.tensor4d(input(size), [1, 3, size, size]);
+function tfjsArm(model: DinoV2, backend: string, size: number, fused: boolean | null, flops: number, batch = 1): Arm {
+  const one = input(size);
+  const x = tf.tensor4d(Float32Array.from({ length: batch * one.length }, (_, i) => one[i % one.length]), [batch, 3, size, size]);
   return {
-    timing: { engine: 'tfjs', backend, size, kernels: fused === null ? undefined : fused ? 'fused SIMD' : 'tfjs', threads: backend === 'wasm' ? getThreadsCount() : undefined, gflops: flops },
+    timing: { engine: 'tfjs', backend, size, batch, kernels: fused === null ? undefined : fused ? 'fused SIMD' : 'tfjs', threads: backend === 'wasm' ? getThreadsCount() : undefined, gflops: flops },
     async run() {
       if (fused !== null) setSimdKernels(fused);
       const out = model.forward(x);
       const data = (await out.patches.data()) as Float32Array;
       tf.dispose([out.cls, out.patches, out.prenorm, out.registers]);
-      return data;
+      return data.subarray(0, data.length / batch);
     },
     async dispose() {
       x.dispose();
@@ -77,12 +81,12 @@ async function interleaved(arms: Arm[], runs: number): Promise<{ timings: Timing
     for (const [i, arm] of arms.entries()) {
       const start = performance.now();
       await arm.run();
-      times[i].push(performance.now() - start);
+      times[i].push((performance.now() - start) / (arm.timing.batch ?? 1));
     }
   }
   const timings = arms.map((arm, i) => {
     const ms = summary(times[i]);
-    return { ...arm.timing, ms, runsMs: times[i].map(Math.round), gflops: +(arm.timing.gflops! / 1e6 / ms.median).toFixed(1) };
+    return { ...arm.timing, ms, slicesPerSecond: +(1000 / ms.median).toFixed(2), runsMs: times[i].map(Math.round), gflops: +(arm.timing.gflops! / 1e6 / ms.median).toFixed(1) };
   });
   return { timings, outputs };
 }
@@ -156,7 +160,7 @@ function useAllCores(threads: number): void {
  * One backend's numbers: at 224 its arms interleaved (on wasm: tfjs's kernels, the fused SIMD
  * kernels, and onnxruntime-web's wasm with the same graph and weights), then the larger sizes.
  */
-export async function runBench(options: { backends: string[]; runs: number; ort: boolean; threads: number; sizes: number[]; profileRuns: number }) {
+export async function runBench(options: { backends: string[]; runs: number; ort: boolean; threads: number; sizes: number[]; profileRuns: number; gpuBatch: number }) {
   setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
   setThreadsCount(options.threads);
   if (options.threads > 0) useAllCores(options.threads);
@@ -180,7 +184,11 @@ export async function runBench(options: { backends: string[]; runs: number; ort:
     const model = loadDinoV2(files);
     for (const size of options.sizes) {
       const flops = forwardFlops(config, size, size);
-      const arms = attached?.attached ? [tfjsArm(model, backend, size, false, flops), tfjsArm(model, backend, size, true, flops)] : [tfjsArm(model, backend, size, null, flops)];
+      // wasm: tfjs's kernels against the fused ones. GPUs: one slice a call against several (batching
+      // did not pay on the CPU: see the closing note of issue 16).
+      const arms = attached?.attached
+        ? [tfjsArm(model, backend, size, false, flops), tfjsArm(model, backend, size, true, flops)]
+        : [tfjsArm(model, backend, size, null, flops), ...(options.gpuBatch > 1 ? [tfjsArm(model, backend, size, null, flops, options.gpuBatch)] : [])];
       // onnxruntime-web beside tfjs on the same engine: wasm here, webgpu on a real GPU.
       const ortEp = backend === 'wasm' ? 'wasm' : backend === 'webgpu' && !/swiftshader|none|no answer/i.test(adapter) ? 'webgpu' : null;
       if (size === 224 && options.ort && ortEp) {

@@ -6,6 +6,8 @@
  *   BENCH_SIZES=224,448,518            input sizes (onnxruntime-web's graph is 224 only)
  *   BENCH_PROFILE_RUNS=3               tf.profile runs for the per-kernel breakdown at 224
  *   BENCH_EXTRACT_BACKENDS=wasm,webgl  whole-case extraction (webgl extrapolated from 5 slices)
+ *   BENCH_GPU_BATCH=8                  on a GPU backend, slices per call beside one a call
+ *   BENCH_GPU=real                     Chromium on the machine's GPU (bench/gpu.sh), not SwiftShader
  *   BENCH_THREADS=2                    WebAssembly threads
  *   BENCH_HEAD=0 / BENCH_BROWSER=0     skip the head (Node) or the browser benchmarks
  *   BENCH_SCRIBBLES=0                  skip the scribble loop (Node)
@@ -54,7 +56,13 @@ async function main() {
   const url = server.resolvedUrls!.local[0];
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--js-flags=--expose-gc', '--enable-experimental-web-platform-features'],
+    // BENCH_GPU=real: WebGPU and WebGL on the machine's GPU (bench/gpu.sh); else SwiftShader, the software adapter.
+    args: [
+      ...(process.env.BENCH_GPU === 'real' ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=vulkan', '--ignore-gpu-blocklist', '--disable-vulkan-surface'] : ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--enable-unsafe-swiftshader']),
+      '--no-sandbox',
+      '--js-flags=--expose-gc',
+      '--enable-experimental-web-platform-features',
+    ],
   });
   const backends = (process.env.BENCH_BACKENDS ?? 'wasm,webgl,webgpu').split(',').filter(Boolean);
   const runs = Number(process.env.BENCH_RUNS ?? 15);
@@ -76,7 +84,7 @@ async function main() {
       try {
         await page.goto(`${url}bench/backbone.html`);
         await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 120_000 });
-        const options = { backends: [backend], runs, ort: process.env.BENCH_ORT !== '0', threads, sizes, profileRuns };
+        const options = { backends: [backend], runs, ort: process.env.BENCH_ORT !== '0', threads, sizes, profileRuns, gpuBatch: Number(process.env.BENCH_GPU_BATCH ?? 8) };
         const r = (await withTimeout(
           page.evaluate((o) => (window as unknown as { runBench: (o: unknown) => Promise<unknown> }).runBench(o), options),
           PAGE_TIMEOUT_MS,

@@ -13,6 +13,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { attachSimdKernels } from '../core/kernels/simdKernels.ts';
+import { SOFTWARE_RENDERER } from '../core/softwareRenderer.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -26,7 +27,6 @@ export interface BackendInfo {
   adapters: { webgpu: string; webgl: string };
 }
 
-const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render|lavapipe/i;
 
 async function webgpuAdapter(): Promise<{ description: string; software: boolean } | null> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -36,7 +36,7 @@ async function webgpuAdapter(): Promise<{ description: string; software: boolean
     if (!adapter) return null;
     const info = adapter.info ?? {};
     const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-    return { description, software: !!adapter.isFallbackAdapter || !!info.isFallbackAdapter || SOFTWARE.test(description) };
+    return { description, software: !!adapter.isFallbackAdapter || !!info.isFallbackAdapter || SOFTWARE_RENDERER.test(description) };
   } catch {
     return null;
   }
@@ -49,7 +49,7 @@ function webglRenderer(): { description: string; software: boolean } | null {
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     const description = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
     gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return { description, software: SOFTWARE.test(description) };
+    return { description, software: SOFTWARE_RENDERER.test(description) };
   } catch {
     return null;
   }

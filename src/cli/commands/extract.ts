@@ -1,4 +1,5 @@
 /** `extract`: a dataset's features into a feature store on disk, one shard of a job array at a time. */
+import { BACKEND_FLAG } from '../tfNode.ts';
 import { caseVolumes } from '../../core/case/case.ts';
 import { mappingProblems } from '../../core/experiments/compare.ts';
 import { prepareCase } from '../../core/experiments/experiment.ts';
@@ -13,7 +14,7 @@ import { diskFeatureStore } from '../store/diskFeatureStore.ts';
 import { datasetShard } from '../store/shard.ts';
 import { cliProgress, loadBackbone, readCaseAt, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
-export const extractHelp = `extract --dataset DIR --mapping flair,t1ce,t2 --weights W.safetensors --out STORE [--shard K/N | --shards N] [--size 224] [--plane axial] [--layers 1] ${ROLE_FLAG}`;
+export const extractHelp = `extract --dataset DIR --mapping flair,t1ce,t2 --weights W.safetensors --out STORE [--shard K/N | --shards N] [--size 224] [--plane axial] [--layers 1] ${ROLE_FLAG} ${BACKEND_FLAG}`;
 
 export async function extract(args: ParsedArgs): Promise<unknown> {
   const mapping = parseMapping(flag(args, 'mapping', 'flair,t1ce,t2'));

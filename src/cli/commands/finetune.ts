@@ -43,7 +43,7 @@ export async function finetune(args: ParsedArgs): Promise<unknown> {
   const adapterSettings = adapterFlags(args, settings.seed);
   const { train, test, split } = caseFolders(args, false, [settings.mapping]);
   settings.task = await chosenTask(args, train);
-  const { backbone, description, model } = await loadBackbone(args);
+  const { backbone, description, model } = await loadBackbone(args, { gpu: false });
   const [trainCases, testCases] = [train, test];
   const { store } = await runFeatureStore(args, [...trainCases, ...testCases]);
   const progress = cliProgress();

@@ -27,11 +27,11 @@ import { backboneHash, loadDinoV2 } from '../../core/models/dinov2/load.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
 import { HEAD_FLAGS, headFlags } from '../headFlags.ts';
-import { useNodeBackend } from '../tfNode.ts';
+import { BACKEND_FLAG, chooseNodeBackend, type NodeBackendChoice, useNodeBackend } from '../tfNode.ts';
 import { progressReporter } from '../progress.ts';
 
 export const ROLE_FLAG = `[--role 'PATTERN=ROLE' ...] [--downsample N]`;
-export const TRAINING_FLAGS = `${ROLE_FLAG} --weights W.safetensors [--features STORE] --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
+export const TRAINING_FLAGS = `${ROLE_FLAG} ${BACKEND_FLAG} --weights W.safetensors [--features STORE] --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
 
 /** `--role 'GOLD_STANDARD*=seg'`: roles by hand, for names the reader does not recognise. */
 export function roleOverrides(args: ParsedArgs): RoleOverride[] {
@@ -227,19 +227,48 @@ export function trainingFlags(args: ParsedArgs) {
   };
 }
 
-export async function loadBackbone(args: ParsedArgs) {
+/**
+ * The backbone, on a real GPU through Dawn when there is one (--backend auto), else wasm. Heads,
+ * losses and metrics stay on wasm: WebGPU in Node cannot read a tensor synchronously, and they do.
+ * So on a GPU only the forward pass switches to webgpu, and its tokens come back asynchronously.
+ * `gpu: false` (fine-tuning, whose gradients read the backbone's tensors) keeps it all on wasm.
+ */
+export async function loadBackbone(args: ParsedArgs, options: { gpu?: boolean } = {}) {
   const weightPaths = args.flags.get('weights') ?? [];
   if (!weightPaths.length) throw new UsageError('missing --weights');
-  const backendName = await useNodeBackend('wasm');
+  const choice = backendChoice(args);
+  if (options.gpu === false && choice === 'webgpu') throw new UsageError('--backend webgpu: fine-tuning runs on wasm (its gradients read tensors synchronously, which WebGPU in Node cannot)');
+  const engine = await chooseNodeBackend(options.gpu === false && choice === 'auto' ? 'wasm' : choice);
+  const onGpu = engine.name === 'webgpu';
+  process.stderr.write(`backend: ${engine.reason}\n`);
   const files = weightPaths.map((p) => new Uint8Array(readFileSync(p)));
-  const model = loadDinoV2(files);
+  const model = loadDinoV2(files); // on the GPU when there is one: its weights live there
+  if (onGpu) await useNodeBackend('wasm');
+  const forward = async (input: Float32Array, s: number, layers: number) => {
+    if (onGpu) await tf.setBackend('webgpu');
+    try {
+      const t = tf.tidy(() => patchTokens(model.forward(tf.tensor4d(input, [1, 3, s, s]), forwardOptions(layers)), layers));
+      const values = (await t.data()) as Float32Array;
+      t.dispose();
+      return values;
+    } finally {
+      if (onGpu) await tf.setBackend('wasm');
+    }
+  };
   const backbone: Backbone = {
     dim: model.config.dim,
     modelHash: await backboneHash(files, model.config.interpolation),
-    embed: async (input, s, layers = 1) => tf.tidy(() => patchTokens(model.forward(tf.tensor4d(input, [1, 3, s, s]), forwardOptions(layers)), layers).dataSync() as Float32Array),
+    embed: (input, s, layers = 1) => forward(input, s, layers),
   };
-  const description = { weights: weightPaths.map((p) => basename(p)), randomWeights: model.config.randomWeights, dim: model.config.dim, depth: model.config.depth, backend: backendName };
+  const description = { weights: weightPaths.map((p) => basename(p)), randomWeights: model.config.randomWeights, dim: model.config.dim, depth: model.config.depth, backend: engine.name, backendReason: engine.reason };
   return { backbone, description, model };
+}
+
+const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
+function backendChoice(args: ParsedArgs): NodeBackendChoice {
+  const v = args.flags.get('backend')?.[0] ?? 'auto';
+  if (!(BACKENDS as readonly string[]).includes(v)) throw new UsageError(`--backend ${v}: use one of ${BACKENDS.join(', ')}`);
+  return v as NodeBackendChoice;
 }
 
 /** Progress on stderr: redrawn on a terminal, a line a phase in a log. */

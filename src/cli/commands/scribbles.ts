@@ -3,6 +3,7 @@
  * head through the same round as the app; the prediction is written and, where the case has a
  * label map, scored against it. For collecting many users' scribbles and comparing them.
  */
+import { BACKEND_FLAG } from '../tfNode.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseVolumes, referenceVolume } from '../../core/case/case.ts';
@@ -18,7 +19,7 @@ import { compareGrids, exportLikeSource, loadVolume } from '../../core/volume.ts
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
 import { loadBackbone, loadCase, cliProgress, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
-export const scribblesHelp = `scribbles --case DIR... --scribbles FILE... --weights W.safetensors [--mapping flair,t1ce,t2] [--classes brats|lesion] [--size 224] [--steps 300] [--out-dir DIR] ${ROLE_FLAG}`;
+export const scribblesHelp = `scribbles --case DIR... --scribbles FILE... --weights W.safetensors [--mapping flair,t1ce,t2] [--classes brats|lesion] [--size 224] [--steps 300] [--out-dir DIR] ${ROLE_FLAG} ${BACKEND_FLAG}`;
 
 export async function scribbles(args: ParsedArgs): Promise<unknown> {
   const dirs = args.flags.get('case') ?? [];
