@@ -12,6 +12,7 @@ import { interpolatePosEmbed } from '../src/core/models/dinov2/interpolate.ts';
 import { loadDinoV2 } from '../src/core/models/dinov2/load.ts';
 import { randomConfig, randomTensors } from '../src/core/models/dinov2/random.ts';
 import { writeSafetensors } from '../src/core/weights/safetensors.ts';
+import type { HelperThread } from '../src/core/kernels/helperThread.ts';
 import { attachSimdKernels, setSimdKernels } from '../src/core/kernels/simdKernels.ts';
 import type { DinoV2 } from '../src/core/models/dinov2/model.ts';
 import { forwardFlops } from './flops.ts';
@@ -94,8 +95,10 @@ async function interleaved(arms: Arm[], runs: number): Promise<{ timings: Timing
 /** Kernel time per forward pass by kernel name (tf.profile), over a few runs. */
 async function kernelBreakdown(arm: Arm, runs: number) {
   const byKernel = new Map<string, { ms: number; calls: number }>();
+  let peakBytes = 0;
   for (let r = 0; r < runs; r++) {
     const profile = await tf.profile(() => arm.run());
+    peakBytes = Math.max(peakBytes, profile.peakBytes);
     for (const k of profile.kernels.filter((k) => !k.name.endsWith('__op'))) {
       const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
       byKernel.set(k.name, { ms: e.ms + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0) / runs, calls: e.calls + 1 / runs });
@@ -104,6 +107,8 @@ async function kernelBreakdown(arm: Arm, runs: number) {
   const total = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
   return {
     kernelMsPerForward: +total.toFixed(0),
+    /** Tensor bytes alive at once during a forward pass (tf.profile). */
+    peakTensorMB: +(peakBytes / 2 ** 20).toFixed(1),
     kernels: [...byKernel]
       .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, 12)
@@ -179,7 +184,8 @@ export async function runBench(options: { backends: string[]; runs: number; ort:
       continue;
     }
     await tf.ready();
-    const attached = backend === 'wasm' ? await attachSimdKernels() : null;
+    const helperThread = () => new Worker(new URL('../src/worker/attentionHelper.ts', import.meta.url), { type: 'module' }) as unknown as HelperThread;
+    const attached = backend === 'wasm' ? await attachSimdKernels({ helperThread }) : null;
     simd = attached?.reason ?? simd;
     const model = loadDinoV2(files);
     for (const size of options.sizes) {
@@ -202,8 +208,8 @@ export async function runBench(options: { backends: string[]; runs: number; ort:
       for (const t of timings) console.log(JSON.stringify({ ...t, runsMs: undefined }));
       results.push(...timings);
       for (let i = 1; i < arms.length; i++) comparison[`maxAbsDiff ${size}: ${label(arms[0].timing)} vs ${label(arms[i].timing)}`] = maxAbsDiff(outputs[0], outputs[i]);
-      if (size === 224 && options.profileRuns > 0) {
-        for (const arm of arms.filter((a) => a.timing.engine === 'tfjs')) breakdown[label(arm.timing)] = await kernelBreakdown(arm, options.profileRuns);
+      if (options.profileRuns > 0 && (size === 224 || backend === 'wasm')) {
+        for (const arm of arms.filter((a) => a.timing.engine === 'tfjs')) breakdown[`${label(arm.timing)} ${size}`] = await kernelBreakdown(arm, size === 224 ? options.profileRuns : 1);
       }
       for (const arm of arms) await arm.dispose();
     }

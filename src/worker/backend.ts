@@ -12,6 +12,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { HelperThread } from '../core/kernels/helperThread.ts';
 import { attachSimdKernels } from '../core/kernels/simdKernels.ts';
 import { SOFTWARE_RENDERER } from '../core/softwareRenderer.ts';
 
@@ -54,6 +55,9 @@ function webglRenderer(): { description: string; software: boolean } | null {
     return null;
   }
 }
+
+/** The attention kernel's second thread: a nested module worker on the shared wasm heap. */
+const attentionThread = () => new Worker(new URL('./attentionHelper.ts', import.meta.url), { type: 'module' }) as unknown as HelperThread;
 
 let wasmConfigured = false;
 function configureWasm(): void {
@@ -105,8 +109,8 @@ export async function chooseBackend(choice: BackendChoice = 'auto', exclude: Bac
     if (await tryBackend(name)) {
       if (name === 'wasm') {
         const w = wasmReason();
-        const simd = await attachSimdKernels();
-        const kernels = simd.attached ? ', fused attention, layer norm and GELU kernels' : ` (tfjs's own kernels: ${simd.reason})`;
+        const simd = await attachSimdKernels({ helperThread: attentionThread });
+        const kernels = simd.attached ? `, ${simd.reason}` : ` (tfjs's own kernels: ${simd.reason})`;
         return { name, reason: `${w.text}${kernels}: ${why}`, threads: w.threads, adapters };
       }
       return { name, reason: why, adapters };

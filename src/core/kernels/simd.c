@@ -108,16 +108,17 @@ EXPORT(layer_norm) void layer_norm(const f32 *x, const f32 *w, const f32 *b, f32
  * the layout the proj layer reads: no per-head split, no transposes.
  *   qkv [B * N, 3 * H * hd]: a token's row is q (head 0..H-1), then k, then v.
  *   out [B * N, H * hd]; scratch: (hd + 4) * roundup(N, 8) floats. hd must be a multiple of 4.
+ *   Heads h0 .. h1 - 1 only: two threads each take a share (simdKernels.ts), each with its scratch.
  * Four query rows at a time: their scores against every key (kᵀ made contiguous once per head),
  * softmax, then their weighted sum of the values, so the scores never leave a 4-row block.
  */
-EXPORT(attention) void attention(const f32 *qkv, f32 *out, f32 *scratch, int B, int N, int H, int hd, f32 scale) {
+EXPORT(attention) void attention(const f32 *qkv, f32 *out, f32 *scratch, int B, int N, int H, int hd, f32 scale, int h0, int h1) {
   const int D = H * hd, ld = 3 * D, Np = (N + 7) & ~7;
   f32 *kT = scratch, *s = scratch + (long)hd * Np;
   const v128_t sc = splat(scale);
   for (int bi = 0; bi < B; bi++) {
     const f32 *base = qkv + (long)bi * N * ld;
-    for (int h = 0; h < H; h++) {
+    for (int h = h0; h < h1; h++) {
       const f32 *q = base + h * hd, *k = base + D + h * hd, *v = base + 2 * D + h * hd;
       for (int j = 0; j < N; j++)
         for (int d = 0; d < hd; d++) kT[(long)d * Np + j] = k[(long)j * ld + d];

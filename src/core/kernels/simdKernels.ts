@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fromBase64 } from '../base64.ts';
+import { type AttentionHelper, CONTROL_WORDS, type HelperThread, startHelper } from './helperThread.ts';
 import { SIMD_PLAIN, SIMD_SHARED } from './simdBinary.ts';
 
 interface SimdExports {
@@ -14,12 +15,12 @@ interface SimdExports {
   layer_norm(x: number, w: number, b: number, y: number, rows: number, dim: number, eps: number): void;
   scaled_add(x: number, y: number, gamma: number, out: number, rows: number, dim: number): void;
   patchify(pixels: number, out: number, batch: number, channels: number, height: number, width: number, patch: number): void;
-  attention(qkv: number, out: number, scratch: number, batch: number, tokens: number, heads: number, headDim: number, scale: number): void;
+  attention(qkv: number, out: number, scratch: number, batch: number, tokens: number, heads: number, headDim: number, scale: number, h0: number, h1: number): void;
 }
 
 /** The slice of tfjs-wasm's backend these kernels use (BackendWasm's public members). */
 interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown> };
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: Record<string, unknown>; _malloc(bytes: number): number };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
@@ -32,6 +33,7 @@ export const PATCHIFY = 'StudioPatchify';
 export const SCALED_ADD = 'StudioScaledAdd';
 
 const modules = new WeakMap<object, SimdExports>();
+const helpers = new WeakMap<object, AttentionHelper>();
 let disabled = false;
 let lastError = '';
 
@@ -110,9 +112,18 @@ function register(): void {
       const dim = qkv.shape[1] / 3;
       const headDim = dim / heads;
       const y = b.makeOutput([qkv.shape[0], dim], 'float32');
-      const scratch = b.makeOutput([(headDim + 4) * Math.ceil(tokens / 8) * 8], 'float32');
+      const perThread = (headDim + 4) * Math.ceil(tokens / 8) * 8;
+      const helper = heads > 1 ? helpers.get(b) : undefined;
+      const scratch = b.makeOutput([perThread * (helper ? 2 : 1)], 'float32');
+      const args = [offset(b, qkv), offset(b, y), offset(b, scratch), batch, tokens, heads, headDim, 1 / Math.sqrt(headDim)] as const;
       try {
-        exportsFor(b).attention(offset(b, qkv), offset(b, y), offset(b, scratch), batch, tokens, heads, headDim, 1 / Math.sqrt(headDim));
+        if (helper) {
+          // The other core takes the second half of the heads while this thread does the first.
+          const half = heads >> 1;
+          const done = helper.start([args[0], args[1], args[2] + 4 * perThread, batch, tokens, heads, headDim, args[7], half, heads]);
+          exportsFor(b).attention(...args, 0, half);
+          helper.wait(done);
+        } else exportsFor(b).attention(...args, 0, heads);
       } finally {
         b.disposeData(scratch.dataId, true);
       }
@@ -125,7 +136,7 @@ function register(): void {
  * Compiles the module into the current wasm backend's heap. Resolves to why not when it cannot
  * (another backend, no heap found, no WebAssembly SIMD), and the backbone keeps tfjs's own kernels.
  */
-export async function attachSimdKernels(): Promise<{ attached: boolean; reason: string }> {
+export async function attachSimdKernels(options: { helperThread?: () => HelperThread } = {}): Promise<{ attached: boolean; reason: string }> {
   if (tf.getBackend() !== 'wasm') return { attached: false, reason: `the backend is ${tf.getBackend()}` };
   const backend = tf.backend() as unknown as WasmBackend;
   if (modules.has(backend)) return { attached: true, reason: 'attached' };
@@ -133,10 +144,18 @@ export async function attachSimdKernels(): Promise<{ attached: boolean; reason: 
   if (!memory) return { attached: false, reason: 'the wasm backend does not expose its heap' };
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
-    const { instance } = await WebAssembly.instantiate(fromBase64(shared ? SIMD_SHARED : SIMD_PLAIN), { env: { memory } });
+    const module = await WebAssembly.compile(fromBase64(shared ? SIMD_SHARED : SIMD_PLAIN));
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
     modules.set(backend, instance.exports as unknown as SimdExports);
     register();
-    return { attached: true, reason: `fused SIMD kernels (${shared ? 'shared' : 'plain'} heap)` };
+    // A second thread for attention needs the heap shared with it (tfjs-wasm's threaded build).
+    let threads = 'one thread';
+    if (shared && options.helperThread) {
+      const helper = await startHelper(options.helperThread, memory, module, backend.wasm._malloc(4 * CONTROL_WORDS) >>> 0).catch((e: Error) => e);
+      if (helper instanceof Error) threads = `one thread (the helper thread did not start: ${helper.message})`;
+      else (helpers.set(backend, helper), (threads = 'attention on two threads'));
+    }
+    return { attached: true, reason: `fused SIMD kernels (${shared ? 'shared' : 'plain'} heap, ${threads})` };
   } catch (e) {
     lastError = (e as Error).message;
     return { attached: false, reason: `the SIMD kernels did not compile: ${lastError}` };
