@@ -8,6 +8,8 @@ async function loadModel(page: Page) {
   await openStep(page, 'model');
   await page.getByTestId('weights-input').setInputFiles(TINY_WEIGHTS);
   await expect(page.getByTestId('backend')).toContainText('Backend:');
+  // On WebAssembly the studio's SIMD kernels run, attention on a second thread (the page is cross-origin isolated).
+  await expect(page.getByTestId('backend')).toContainText('wasm, WebAssembly with SIMD, 2 threads, fused SIMD kernels (shared heap, attention on two threads)');
   await openStep(page, 'features');
 }
 
