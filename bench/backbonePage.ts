@@ -219,6 +219,6 @@ export async function runBench(options: { backends: string[]; runs: number; ort:
   return { results, comparison, breakdown, simd, memoryBytes: await pageMemory(), crossOriginIsolated, hardwareConcurrency: CORES, adapter };
 }
 
-const label = (t: Arm['timing']) => `${t.engine} ${t.backend}${t.kernels ? ` (${t.kernels} kernels)` : ''}`;
+const label = (t: Arm['timing']) => `${t.engine} ${t.backend}${t.kernels ? ` (${t.kernels} kernels)` : ''}${(t.batch ?? 1) > 1 ? `, ${t.batch} a call` : ''}`;
 
 Object.assign(window, { runBench });

@@ -13,6 +13,7 @@ import { memoryFeatureStore } from '../src/core/features/store.ts';
 import { loadDinoV2 } from '../src/core/models/dinov2/load.ts';
 import { randomCheckpoint } from '../src/core/models/dinov2/random.ts';
 import { generateSyntheticCase } from '../src/core/synthetic/brats.ts';
+import type { HelperThread } from '../src/core/kernels/helperThread.ts';
 import { attachSimdKernels } from '../src/core/kernels/simdKernels.ts';
 
 export async function runExtractionBench(options: { backend: string; maxSlices: number; threads: number }) {
@@ -22,7 +23,8 @@ export async function runExtractionBench(options: { backend: string; maxSlices: 
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(options.backend))) return { backend: options.backend, note: 'did not start' };
   await tf.ready();
-  const kernels = options.backend === 'wasm' ? (await attachSimdKernels()).reason : undefined; // as the worker does
+  const helperThread = () => new Worker(new URL('../src/worker/attentionHelper.ts', import.meta.url), { type: 'module' }) as unknown as HelperThread;
+  const kernels = options.backend === 'wasm' ? (await attachSimdKernels({ helperThread })).reason : undefined; // as the worker does
   const c = generateSyntheticCase({ seed: 1 });
   const model = loadDinoV2([randomCheckpoint('vits14')]);
   const mapping: ['flair', 'flair', 'flair'] = ['flair', 'flair', 'flair'];
