@@ -14,9 +14,9 @@ import { loadDinoV2 } from '../src/core/models/dinov2/load.ts';
 import { randomCheckpoint } from '../src/core/models/dinov2/random.ts';
 import { generateSyntheticCase } from '../src/core/synthetic/brats.ts';
 import type { HelperThread } from '../src/core/kernels/helperThread.ts';
-import { attachSimdKernels } from '../src/core/kernels/simdKernels.ts';
+import { attachSimdKernels, setSimdKernels } from '../src/core/kernels/simdKernels.ts';
 
-export async function runExtractionBench(options: { backend: string; maxSlices: number; threads: number }) {
+export async function runExtractionBench(options: { backend: string; maxSlices: number; threads: number; fused?: boolean }) {
   setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
   setThreadsCount(options.threads);
   Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * options.threads, configurable: true });
@@ -24,7 +24,8 @@ export async function runExtractionBench(options: { backend: string; maxSlices: 
   if (!(await tf.setBackend(options.backend))) return { backend: options.backend, note: 'did not start' };
   await tf.ready();
   const helperThread = () => new Worker(new URL('../src/worker/attentionHelper.ts', import.meta.url), { type: 'module' }) as unknown as HelperThread;
-  const kernels = options.backend === 'wasm' ? (await attachSimdKernels({ helperThread })).reason : undefined; // as the worker does
+  let kernels = options.backend === 'wasm' ? (await attachSimdKernels({ helperThread })).reason : undefined; // as the worker does
+  if (kernels && options.fused === false) (setSimdKernels(false), (kernels = "tfjs's own kernels"));
   const c = generateSyntheticCase({ seed: 1 });
   const model = loadDinoV2([randomCheckpoint('vits14')]);
   const mapping: ['flair', 'flair', 'flair'] = ['flair', 'flair', 'flair'];

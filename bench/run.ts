@@ -8,6 +8,7 @@
  *   BENCH_EXTRACT_BACKENDS=wasm,webgl  whole-case extraction (webgl extrapolated from 5 slices)
  *   BENCH_GPU_BATCH=8                  on a GPU backend, slices per call beside one a call
  *   BENCH_GPU=real                     Chromium on the machine's GPU (bench/gpu.sh), not SwiftShader
+ *   BENCH_EXTRACT_FUSED=0              the whole-case extraction with tfjs's own kernels (the before)
  *   BENCH_THREADS=2                    WebAssembly threads
  *   BENCH_HEAD=0 / BENCH_BROWSER=0     skip the head (Node) or the browser benchmarks
  *   BENCH_SCRIBBLES=0                  skip the scribble loop (Node)
@@ -111,7 +112,7 @@ async function main() {
         // Software WebGL takes ~9 s a slice here: time 5 slices and extrapolate, marked as an estimate.
         const maxSlices = backend === 'wasm' ? 1000 : 5;
         const r = await withTimeout(
-          page.evaluate((o) => (window as unknown as { runExtractionBench: (o: unknown) => Promise<unknown> }).runExtractionBench(o), { backend, maxSlices, threads }),
+          page.evaluate((o) => (window as unknown as { runExtractionBench: (o: unknown) => Promise<unknown> }).runExtractionBench(o), { backend, maxSlices, threads, fused: process.env.BENCH_EXTRACT_FUSED !== '0' }),
           PAGE_TIMEOUT_MS,
           backend,
         );
