@@ -34,8 +34,8 @@ export const SCALED_ADD = 'StudioScaledAdd';
 
 const modules = new WeakMap<object, SimdExports>();
 const helpers = new WeakMap<object, AttentionHelper>();
+const reasons = new WeakMap<object, string>();
 let disabled = false;
-let lastError = '';
 
 function heapOf(backend: WasmBackend): WebAssembly.Memory | undefined {
   const w = backend.wasm;
@@ -139,7 +139,7 @@ function register(): void {
 export async function attachSimdKernels(options: { helperThread?: () => HelperThread } = {}): Promise<{ attached: boolean; reason: string }> {
   if (tf.getBackend() !== 'wasm') return { attached: false, reason: `the backend is ${tf.getBackend()}` };
   const backend = tf.backend() as unknown as WasmBackend;
-  if (modules.has(backend)) return { attached: true, reason: 'attached' };
+  if (modules.has(backend)) return { attached: true, reason: reasons.get(backend)! };
   const memory = heapOf(backend);
   if (!memory) return { attached: false, reason: 'the wasm backend does not expose its heap' };
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
@@ -155,10 +155,10 @@ export async function attachSimdKernels(options: { helperThread?: () => HelperTh
       if (helper instanceof Error) threads = `one thread (the helper thread did not start: ${helper.message})`;
       else (helpers.set(backend, helper), (threads = 'attention on two threads'));
     }
-    return { attached: true, reason: `fused SIMD kernels (${shared ? 'shared' : 'plain'} heap, ${threads})` };
+    reasons.set(backend, `fused SIMD kernels (${shared ? 'shared' : 'plain'} heap, ${threads})`);
+    return { attached: true, reason: reasons.get(backend)! };
   } catch (e) {
-    lastError = (e as Error).message;
-    return { attached: false, reason: `the SIMD kernels did not compile: ${lastError}` };
+    return { attached: false, reason: `the SIMD kernels did not compile: ${(e as Error).message}` };
   }
 }
 
