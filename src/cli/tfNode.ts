@@ -19,9 +19,6 @@ export const BACKEND_FLAG = '[--backend auto|webgpu|wasm|cpu]';
 let pathsSet = false;
 let simd: { attached: boolean; reason: string } = { attached: false, reason: 'not wasm' };
 
-/** Whether the fused SIMD kernels run with the wasm backend, and why not. */
-export const simdKernelStatus = () => simd;
-
 export async function useNodeBackend(name: NodeBackend = 'wasm'): Promise<string> {
   if (name === 'webgpu') {
     const gpu = await dawnGpu();
