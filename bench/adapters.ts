@@ -16,6 +16,7 @@ import { taskSpec } from '../src/core/heads/tasks.ts';
 import type { TrainingSlice } from '../src/core/heads/train.ts';
 import { loadDinoV2 } from '../src/core/models/dinov2/load.ts';
 import { randomCheckpoint } from '../src/core/models/dinov2/random.ts';
+import { summary } from './stats.ts';
 
 const runs = Number(process.env.BENCH_ADAPTER_RUNS ?? 15);
 const allRuns = Number(process.env.BENCH_ADAPTER_ALL_RUNS ?? 3);
@@ -26,10 +27,7 @@ const { dim: D, depth } = model.config;
 const size = 224;
 const grid = size / 14;
 const spec = taskSpec('regions');
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: +s[Math.floor(s.length / 2)].toFixed(3), min: +s[0].toFixed(3), max: +s.at(-1)!.toFixed(3), runs: s.length };
-};
+const stats = (xs: number[]) => summary(xs, 3); // seconds a step
 
 async function measure(blocks: number, n: number, batch: number) {
   const settings: AdapterSettings[] = [

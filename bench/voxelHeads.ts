@@ -13,11 +13,9 @@ import { DEFAULT_HEAD, HEAD_NAMES, type HeadKind, usesBackbone, usesVoxelInputs 
 import { taskSpec } from '../src/core/heads/tasks.ts';
 import { generateSyntheticCase } from '../src/core/synthetic/brats.ts';
 import { computeVoxelFeatures } from '../src/core/voxels/voxelFeatures.ts';
+import { summary } from './stats.ts';
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: +s[s.length >> 1].toFixed(1), min: +s[0].toFixed(1), max: +s.at(-1)!.toFixed(1) };
-};
+const stats = (xs: number[]) => summary(xs);
 
 export async function benchVoxelHeads() {
   const c = generateSyntheticCase({ seed: 1 });
