@@ -25,6 +25,10 @@ it('compare on the real cases: a missing modality is named, then two mappings gi
   expect(out.model.randomWeights).toBe(true);
   expect(out.evaluation).toEqual({ kind: 'held-out slices', cases: ['brats2015-pat0005', 'tcga-fg-6692'], validation: 0.2 });
   expect(out.experiments.map((e: { mapping: string }) => e.mapping)).toEqual(['flair,t1ce,none', 'flair,flair,flair']);
+  // Each arm reads the modalities its mapping names, the FLAIR-only arm FLAIR alone, voxel inputs included.
+  expect(out.experiments.map((e: { modalities: string[] }) => e.modalities)).toEqual([['flair', 't1ce'], ['flair']]);
+  expect(out.experiments[1].voxelColumns.every((c: string) => /^(flair|brain):/.test(c))).toBe(true);
+  expect(out.experiments[0].voxelColumns.some((c: string) => c.startsWith('t1ce:'))).toBe(true);
   const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((x) => x.replace(/,$/, '')));
   expect(rows.length).toBe(2 * 2 * 3 + 3);
   // The CSV and the printed table agree, and the mean is the mean of the CSV's rows.

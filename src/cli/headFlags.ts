@@ -4,9 +4,20 @@ import { type Plane, PLANES } from '../core/features/slices.ts';
 import type { Variant } from '../core/experiments/compare.ts';
 import { DEFAULT_HEAD, HEAD_KINDS, HEAD_NAMES, type HeadKind, type HeadSettings } from '../core/heads/headSettings.ts';
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
+import type { Modality } from '../core/case/roles.ts';
+import { parseModalities } from '../core/experiments/inputs.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from './args.ts';
 
 export const HEAD_FLAGS = '[--head fine|voxels|mlp|linear] [--hidden 32] [--context 0] [--components 16] [--post hierarchy,components,holes|none] [--extra-mappings t1,t1,t1 ...] [--planes axial,coronal,sagittal] [--layers 1|4] [--jitter 0.5] [--samples 30000]';
+
+/** `--modalities flair,t1ce` and the like: known modalities, as a usage error when not. */
+export function modalitiesFlag(args: ParsedArgs, name: string): Modality[] {
+  try {
+    return parseModalities(flag(args, name));
+  } catch (e) {
+    throw new UsageError(`--${name}: ${(e as Error).message}`);
+  }
+}
 
 export function parsePostprocess(text: string): PostprocessSettings {
   const steps = text === 'none' ? [] : text.split(',').map((t) => t.trim());
@@ -53,7 +64,8 @@ export function headFlags(args: ParsedArgs): HeadSettings {
 /**
  * One arm of an ablation, as `key=value` pairs joined by ';' (values may hold commas):
  * "head=linear", "head=fine;context=1", "mapping=flair,flair,flair;post=none". Keys: mapping,
- * head, hidden, context, components, post, extra (mappings joined by '+'), planes
+ * head, hidden, context, components, post, extra (mappings joined by '+'), modalities ("modalities=flair,t1ce":
+ * what the arm may read; by default the modalities its mappings name), planes
  * ("planes=axial,coronal,sagittal": tri-planar patch features), layers ("layers=4": the last 4 blocks), jitter ("jitter=0": no
  * intensity jitter), samples ("samples=30000": voxels per label stratum for the run). Unnamed settings
  * are the command's own.
@@ -61,6 +73,7 @@ export function headFlags(args: ParsedArgs): HeadSettings {
 export function parseVariant(text: string, base: { mapping: ChannelMapping; head: HeadSettings }): Variant {
   let mapping = base.mapping;
   let head = { ...base.head };
+  let modalities: Modality[] | undefined;
   const pairs = text.split(';').map((p) => p.trim()).filter(Boolean);
   for (const pair of pairs) {
     const [key, value] = pair.split('=', 2).map((s) => s.trim());
@@ -78,10 +91,16 @@ export function parseVariant(text: string, base: { mapping: ChannelMapping; head
     else if (key === 'planes') head.planes = parsePlanes(value);
     else if (key === 'jitter') head.jitter = parseJitter(value);
     else if (key === 'extra') head.extraMappings = value === 'none' ? [] : value.split('+').map(parseMapping);
-    else throw new UsageError(`variant "${text}": unknown setting "${key}" (use mapping, head, hidden, context, components, post, extra, planes, layers, jitter, samples)`);
+    else if (key === 'modalities') {
+      try {
+        modalities = parseModalities(value);
+      } catch (e) {
+        throw new UsageError(`variant "${text}": ${(e as Error).message}`);
+      }
+    } else throw new UsageError(`variant "${text}": unknown setting "${key}" (use mapping, modalities, head, hidden, context, components, post, extra, planes, layers, jitter, samples)`);
   }
   const onlyHead = pairs.length === 1 && pairs[0].startsWith('head=');
-  return { name: onlyHead ? HEAD_NAMES[head.head] : text, mapping, head };
+  return { name: onlyHead ? HEAD_NAMES[head.head] : text, mapping, head, ...(modalities ? { modalities } : {}) };
 }
 
 /**

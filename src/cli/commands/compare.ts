@@ -6,14 +6,14 @@ import { writeFileSync } from 'node:fs';
 import { compareExperiments } from '../../core/experiments/comparison.ts';
 import { compareVariants, mappingName } from '../../core/experiments/compare.ts';
 import { headOf } from '../../core/experiments/experiment.ts';
-import { ablationVariants } from '../headFlags.ts';
+import { ablationVariants, modalitiesFlag } from '../headFlags.ts';
 import { comparisonCsv, comparisonHtml } from '../../core/experiments/report.ts';
 import { parseMapping } from '../../core/features/channels.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { describeHead } from '../../core/heads/headSettings.ts';
-import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, DATASET_FLAGS, runFeatureStore, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, DATASET_FLAGS, runFeatureStore, TEST_SHARD_FLAGS, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
-export const compareHelp = `compare (--train DIR... [--test DIR...] | ${DATASET_FLAGS}) (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
+export const compareHelp = `compare (--train DIR... [--test DIR...] | ${DATASET_FLAGS}) ${TEST_SHARD_FLAGS} (--mappings flair,t1ce,t2 flair,flair,flair ... | --mapping flair,t1ce,t2 --variants "head=linear" "head=fine;context=1" ...) ${TRAINING_FLAGS} [--voxel-inputs flair,t1,t1ce,t2] [--validation 0.2] [--csv comparison.csv] [--html report.html]`;
 
 const round = (v: number, d = 4) => (Number.isFinite(v) ? +v.toFixed(d) : null);
 
@@ -23,6 +23,8 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   if (mappingTexts.length < 2 && !variantTexts.length) throw new UsageError('give two or more --mappings (e.g. --mappings flair,t1ce,t2 flair,flair,flair) or --variants (e.g. --variants head=linear head=fine)');
   if (mappingTexts.length && variantTexts.length) throw new UsageError('give --mappings or --variants, not both (a variant can set its own mapping=...)');
   const settings = { ...trainingFlags(args), validation: 0 };
+  // Each arm reads the modalities its mapping names; --voxel-inputs holds the voxel inputs fixed across arms instead, and the records say so.
+  const voxelModalities = args.flags.has('voxel-inputs') ? modalitiesFlag(args, 'voxel-inputs') : undefined;
   // Mappings differ only in what the backbone sees: their default head reads the backbone.
   if (mappingTexts.length && !args.flags.has('head')) Object.assign(settings, { head: 'fine' });
   const base = { mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')), head: headOf(settings) };
@@ -40,7 +42,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
   const runs = await compareVariants({
     ...cases,
     variants,
-    settings: { ...settings, validation },
+    settings: { ...settings, validation, voxelModalities },
     backbone,
     model: { name: description.weights.join(' + '), randomWeights: description.randomWeights, dim: description.dim },
     store,
@@ -64,6 +66,9 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
     experiments: t.rows.map((r) => ({
       name: r.experiment.name,
       mapping: r.experiment.mapping,
+      modalities: r.experiment.inputs?.modalities,
+      ...(r.experiment.inputs?.voxelColumns ? { voxelColumns: r.experiment.inputs.voxelColumns } : {}),
+      ...(r.experiment.inputs?.voxelInputsFixed ? { voxelInputsFixed: true } : {}),
       head: describeHead(headOf(r.experiment.settings)),
       dice: Object.fromEntries(t.regions.map((g) => [g, stat(r.dice[g])])),
       hd95: Object.fromEntries(t.regions.map((g) => [g, stat(r.hd95[g], 2)])),

@@ -5,12 +5,15 @@ import { type ExperimentSettings, headOf, runExperiment, summarise } from '../..
 import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
-import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, DATASET_FLAGS, runFeatureStore, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
+import { modalitiesFlag } from '../headFlags.ts';
+import { announceExtraction, backboneMappings, caseFolders, chosenTask, extractionWork, featureCacheUsage, loadBackbone, cliProgress, DATASET_FLAGS, runFeatureStore, TEST_SHARD_FLAGS, TRAINING_FLAGS, trainingFlags } from './runSetup.ts';
 
-export const experimentHelp = `experiment (--train DIR... --test DIR... | ${DATASET_FLAGS}) --mapping flair,t1ce,t2 ${TRAINING_FLAGS} [--out-dir DIR]`;
+export const experimentHelp = `experiment (--train DIR... --test DIR... | ${DATASET_FLAGS}) ${TEST_SHARD_FLAGS} --mapping flair,t1ce,t2 [--modalities flair,t1,t1ce,t2] ${TRAINING_FLAGS} [--out-dir DIR]`;
 
 export async function experiment(args: ParsedArgs): Promise<unknown> {
   const settings: ExperimentSettings = { ...trainingFlags(args), mapping: parseMapping(flag(args, 'mapping', 'flair,t1ce,t2')) };
+  // What the run may read; by default every modality the training cases share.
+  if (args.flags.has('modalities')) settings.modalities = modalitiesFlag(args, 'modalities');
   const { train, test, split } = caseFolders(args, true, backboneMappings([{ mapping: settings.mapping, head: headOf(settings) }]));
   settings.task = await chosenTask(args, train);
   const { backbone, description } = await loadBackbone(args);
@@ -18,7 +21,7 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
   const start = performance.now();
   const { store, explain } = await runFeatureStore(args, [...train, ...test]);
   const progress = cliProgress();
-  const { cases } = await runExperiment({ train, test, settings, store, backbone, onProgress: progress.update }).catch(async (e) => {
+  const { cases, inputs } = await runExperiment({ train, test, settings, store, backbone, onProgress: progress.update }).catch(async (e) => {
     throw await explain(e);
   });
   progress.finish();
@@ -34,6 +37,7 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
     model: description,
     settings: { ...settings, mapping: mappingKey(settings.mapping), train: train.map((c) => c.id), test: test.map((c) => c.id) },
     split: split ?? null,
+    inputs,
     cases: cases.map((r) => ({ case: r.id, regions: Object.fromEntries(r.scores.map((s) => [s.region, { dice: s.dice === null ? null : +s.dice.toFixed(4), hd95: hd(s.hd95) }])) })),
     mean: summarise(cases),
     extractionEstimate,

@@ -6,15 +6,16 @@
  * cached, so rerunning a comparison with other head settings costs only the training.
  */
 import { type CaseInput, hasLabels, openCase, modalitiesOf } from '../case/case.ts';
-import { MODALITIES, type Modality, ROLE_LABELS, shortRoleLabel } from '../case/roles.ts';
+import { type Modality, ROLE_LABELS, shortRoleLabel } from '../case/roles.ts';
 import type { CaseSplit } from '../dataset/split.ts';
 import { type ChannelMapping, mappingKey } from '../features/channels.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { DEFAULT_LOSS } from '../heads/loss.ts';
 import { fromF16Array } from '../weights/f16.ts';
-import { type Backbone, type ExperimentSettings, headOf, prepareCase, runExperiment } from './experiment.ts';
-import { fineCase, heldOutFineRun } from './fineExperiment.ts';
-import { DEFAULT_HEAD, HEAD_NAMES, type HeadSettings, SEED_HEAD, usesBackbone } from '../heads/headSettings.ts';
+import { type Backbone, type ExperimentSettings, headOf, prepareCase, runExperiment, sharedModalities } from './experiment.ts';
+import { fineCase, heldOutFineRun, voxelSource } from './fineExperiment.ts';
+import { mappingModalities, type RunInputs, runInputs } from './inputs.ts';
+import { DEFAULT_HEAD, HEAD_NAMES, type HeadSettings, SEED_HEAD, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
 import { heldOutRun, type HeldOutSettings } from './heldOut.ts';
 import { type CaseOutcome, EXPERIMENT_FORMAT, type ExperimentRecord, type ModelDescription, scoreRecords } from './record.ts';
 import type { Plane } from '../features/slices.ts';
@@ -25,6 +26,11 @@ import type { DinoV2 } from '../models/dinov2/model.ts';
 export interface ComparisonSettings extends HeldOutSettings, Partial<HeadSettings> {
   plane: Plane;
   size: number;
+  /**
+   * Voxel inputs from these modalities in every arm, held fixed across the arms: only when the
+   * user asks for it (the records then say so). Absent: each arm's voxel inputs read its own modalities.
+   */
+  voxelModalities?: Modality[];
 }
 
 /** One arm of a comparison: a mapping and head settings; everything else is shared. */
@@ -32,6 +38,8 @@ export interface Variant {
   name: string;
   mapping: ChannelMapping;
   head: HeadSettings;
+  /** The modalities the arm may read; absent: those its mappings name (armModalities). */
+  modalities?: Modality[];
   /** A LoRA or Rein adapter trained through the backbone's last blocks with the (linear) head. */
   adapter?: AdapterSettings;
 }
@@ -68,8 +76,11 @@ export function checkCasesForMappings(cases: CaseInput[], mappings: ChannelMappi
   if (atLeast > 1 && new Set(keys).size !== keys.length) throw new Error('the same mapping is listed twice');
 }
 
-function record(v: Variant, model: ModelDescription, s: ComparisonSettings, cases: CaseOutcome[], split?: CaseSplit): ExperimentRecord {
-  const { plane, size, loss, ...rest } = s;
+/** What an arm may read: what it names, else the modalities of its mapping and extra mappings, so "FLAIR only" reads FLAIR only. */
+export const armModalities = (v: Variant): Modality[] => v.modalities ?? mappingModalities([v.mapping, ...v.head.extraMappings]);
+
+function record(v: Variant, model: ModelDescription, s: ComparisonSettings, cases: CaseOutcome[], inputs: RunInputs, split?: CaseSplit): ExperimentRecord {
+  const { plane, size, loss, voxelModalities: _fixed, ...rest } = s;
   const settings = { ...rest, ...v.head, ...(v.adapter ? { adapter: v.adapter } : {}) };
   const mapping = v.mapping;
   return {
@@ -81,6 +92,7 @@ function record(v: Variant, model: ModelDescription, s: ComparisonSettings, case
     model,
     input: { plane, size },
     settings: { ...settings, loss: loss ?? DEFAULT_LOSS },
+    inputs,
     cases,
     ...(split ? { split } : {}),
   };
@@ -145,6 +157,9 @@ export async function compareVariants(o: {
   for (const [i, variant] of o.variants.entries()) {
     const { mapping, head } = variant;
     const say = (text: string) => o.onProgress?.(`${variant.name} (${i + 1}/${o.variants.length}): ${text}`);
+    const arm = { mapping, extraMappings: head.extraMappings, modalities: armModalities(variant), voxelModalities: s.voxelModalities };
+    const reads = { backbone: usesBackbone(head.head), voxels: usesVoxelInputs(head.head) };
+    let inputs = runInputs(arm, sharedModalities([...o.train, ...o.test]), reads);
     const outcomes: CaseOutcome[] = [];
     const predictions = new Map<string, Uint8Array>();
     if (variant.adapter && (head.head !== 'linear' || !o.dinov2)) throw new Error(head.head !== 'linear' ? `${variant.name}: an adapter trains with the linear probe's head` : `${variant.name}: adapters need the backbone itself, not only its features`);
@@ -186,13 +201,14 @@ export async function compareVariants(o: {
         o.signal?.throwIfAborted();
         const c = await openCase(ref);
         if (head.head !== 'linear') {
-          const fc = await fineCase(c, { ...s, mapping }, head, o.backbone, o.store, MODALITIES.filter((m) => c.volumes[m]), say);
+          const fc = await fineCase(c, { ...s, mapping }, head, o.backbone, o.store, voxelSource(inputs), say);
           const r = await heldOutFineRun({ c, fc, settings: s, head, onStep: (step) => {
             o.signal?.throwIfAborted();
             if (step.step % 20 === 0) say(`training ${c.id}: step ${step.step}, loss ${step.loss.toFixed(3)}`);
           } });
           outcomes.push({ id: c.id, evaluation: { kind: 'held-out slices', trainSlices: r.trainSlices, heldOut: r.heldOut }, scores: scoreRecords(r.scores), perSlice: r.perSlice });
           predictions.set(c.id, r.prediction);
+          if (reads.voxels) inputs = { ...inputs, voxelColumns: r.fc.voxels.names };
           continue;
         }
         const p = await prepareCase(c, { mapping, plane: s.plane, size: s.size }, o.backbone, o.store, say);
@@ -205,14 +221,16 @@ export async function compareVariants(o: {
         predictions.set(c.id, r.prediction);
       }
     } else {
-      const settings: ExperimentSettings = { ...s, ...head, mapping };
-      const { cases } = await runExperiment({ train: o.train, test: o.test, settings, backbone: o.backbone, store: o.store, onProgress: say, signal: o.signal });
+      const settings: ExperimentSettings = { ...s, ...head, mapping, modalities: arm.modalities };
+      const run = await runExperiment({ train: o.train, test: o.test, settings, backbone: o.backbone, store: o.store, onProgress: say, signal: o.signal });
+      const cases = run.cases;
+      if (reads.voxels) inputs = run.inputs;
       for (const r of cases) {
         outcomes.push({ id: r.id, evaluation: { kind: 'test case', trainCases: o.train.map((c) => c.id) }, scores: scoreRecords(r.scores), perSlice: r.perSlice! });
         predictions.set(r.id, r.prediction);
       }
     }
-    runs.push({ record: record(variant, o.model, s, outcomes, o.split), predictions });
+    runs.push({ record: record(variant, o.model, s, outcomes, inputs, o.split), predictions });
   }
   return runs;
 }

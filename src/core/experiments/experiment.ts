@@ -3,9 +3,9 @@
  * them per BraTS region. The backbone comes in as an embed function, so the CLI, the worker and
  * the tests run the same loop.
  */
-import { type CaseInput, type CaseVolumes, openCase } from '../case/case.ts';
+import { type CaseInput, type CaseVolumes, modalitiesOf, openCase } from '../case/case.ts';
 import { perSliceDice, type SliceCurve } from '../metrics/perSlice.ts';
-import { MODALITIES } from '../case/roles.ts';
+import { MODALITIES, type Modality } from '../case/roles.ts';
 import { type ChannelMapping, checkMapping } from '../features/channels.ts';
 import { caseContentHash, type Embed, type ExtractionProgress, extractFeatures, normaliseCase } from '../features/extract.ts';
 import { sliceGeometry, type Plane, type SliceGeometry } from '../features/slices.ts';
@@ -18,13 +18,18 @@ import { type Task, taskSpec } from '../heads/tasks.ts';
 import { type TrainingSlice, trainHead } from '../heads/train.ts';
 import { type SamplingOptions, sliceHasTumour, trainingSchedule } from '../heads/split.ts';
 import { fromF16Array } from '../weights/f16.ts';
-import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, SEED_HEAD } from '../heads/headSettings.ts';
+import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, SEED_HEAD, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
 import { postprocess } from '../postprocess/postprocess.ts';
 import { runFineExperiment } from './fineExperiment.ts';
+import { type RunInputs, runInputs } from './inputs.ts';
 import { meanSd, scoredMeanSd } from './stats.ts';
 
 export interface ExperimentSettings extends SamplingOptions, Partial<HeadSettings> {
   mapping: ChannelMapping;
+  /** The modalities the run may read (inputs.ts); absent: every modality its training cases share. */
+  modalities?: Modality[];
+  /** Voxel inputs from these instead: a comparison holding them fixed across its arms. */
+  voxelModalities?: Modality[];
   plane: Plane;
   size: number;
   task: Task;
@@ -124,10 +129,14 @@ export async function runExperiment(options: {
   backbone: Backbone;
   store: FeatureStore;
   onProgress?: (text: string) => void;
-}): Promise<{ head: LinearHead | MlpHead; cases: CaseResult[]; losses: number[] }> {
+}): Promise<{ head: LinearHead | MlpHead; cases: CaseResult[]; losses: number[]; inputs: RunInputs }> {
   const { settings: s, backbone, store } = options;
   const h = headOf(s);
-  if (h.head !== 'linear') return runFineExperiment({ ...options, head: h });
+  const inputs = runInputs({ ...s, extraMappings: h.extraMappings }, sharedModalities(options.train), { backbone: usesBackbone(h.head), voxels: usesVoxelInputs(h.head) });
+  if (h.head !== 'linear') {
+    const { voxelColumns, ...run } = await runFineExperiment({ ...options, head: h, inputs });
+    return { ...run, inputs: { ...inputs, voxelColumns } };
+  }
   const spec = taskSpec(s.task);
   const trainData: TrainingSlice[] = [];
   for (const c of options.train) trainData.push(...(await trainingSlices(await prepareCase(await openCase(c), s, backbone, store, options.onProgress), s, store)));
@@ -147,8 +156,11 @@ export async function runExperiment(options: {
     const raw = await predictVolume(head, spec, p.g, p.slices, async (k) => fromF16Array((await store.get(p.key, k))!));
     cases.push(testResult(c, postprocess(raw, c.dims, h.postprocess), p.slices, p.g));
   }
-  return { head, cases, losses };
+  return { head, cases, losses, inputs };
 }
+
+/** The modalities every one of these cases has. */
+export const sharedModalities = (cases: CaseInput[]): Modality[] => MODALITIES.filter((m) => cases.every((c) => modalitiesOf(c).includes(m)));
 
 /** The head settings of a run: what it names, else the seed's (records made before heads had settings). */
 export function headOf(s: Partial<HeadSettings>): HeadSettings {

@@ -4,8 +4,9 @@
  * case is decoded when its step needs it), so only one case's volumes and voxel inputs are in
  * memory at once, beside the samples drawn from those before it.
  */
-import { type CaseInput, type CaseVolumes, modalitiesOf, openCase } from '../case/case.ts';
-import { MODALITIES, type Modality, ROLE_LABELS } from '../case/roles.ts';
+import { type CaseInput, type CaseVolumes, openCase } from '../case/case.ts';
+import type { RunInputs } from './inputs.ts';
+import { type Modality, ROLE_LABELS } from '../case/roles.ts';
 import { mappingKey } from '../features/channels.ts';
 import { sliceGeometry } from '../features/slices.ts';
 import type { FeatureStore } from '../features/store.ts';
@@ -38,10 +39,14 @@ async function featureBlocks(c: CaseVolumes, s: ExperimentSettings, h: HeadSetti
   return blocks;
 }
 
-/** A case with its blocks and its voxel inputs (the filter bank over the modalities the head was trained on). */
+/**
+ * A case with its blocks and its voxel inputs: the filter bank over the modalities the run may
+ * read, and nothing else of the case (its brain too comes from those, or from its mask).
+ */
 function withVoxelInputs(c: CaseVolumes, blocks: PatchBlock[], modalities: Modality[], onProgress?: (text: string) => void): FineCase & { slices: number[] } {
   onProgress?.(`${c.id}: voxel inputs`);
-  const voxels = computeVoxelFeatures(c, { modalities });
+  const volumes = Object.fromEntries(modalities.filter((m) => c.volumes[m]).map((m) => [m, c.volumes[m]]));
+  const voxels = computeVoxelFeatures({ ...c, volumes }, { modalities });
   return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks, slices: blocks[0]?.slices ?? [] };
 }
 
@@ -53,6 +58,9 @@ export async function fineCase(c: CaseVolumes, s: ExperimentSettings, h: HeadSet
 }
 
 export const voxelInputsOf = (h: HeadSettings): VoxelInputs => ({ voxels: usesVoxelInputs(h.head), context: h.context });
+
+/** The modalities a case's voxel maps are computed from: the voxel inputs', else (a head that reads none, but needs the brain box) those the run reads. */
+export const voxelSource = (i: RunInputs): Modality[] => (i.voxelModalities.length ? i.voxelModalities : i.modalities);
 
 export function mergeSamples(parts: FineSamples[], C: number): FineSamples {
   const n = parts.reduce((a, p) => a + p.n, 0);
@@ -83,12 +91,14 @@ export async function runFineExperiment(o: {
   backbone: Backbone;
   store: FeatureStore;
   onProgress?: (text: string) => void;
-}): Promise<{ head: MlpHead; cases: CaseResult[]; losses: number[] }> {
+  /** What the run reads (inputs.ts): its voxel inputs come from these modalities only. */
+  inputs: RunInputs;
+}): Promise<{ head: MlpHead; cases: CaseResult[]; losses: number[]; voxelColumns: string[] }> {
   const { settings: s, head: h } = o;
   const spec = taskSpec(s.task);
   const inputs = voxelInputsOf(h);
-  // The voxel inputs of every modality all training cases share; test cases must have them too.
-  const modalities = MODALITIES.filter((m) => o.train.every((c) => modalitiesOf(c).includes(m)));
+  // Test cases must have them too (fineCase says so when one does not).
+  const modalities = voxelSource(o.inputs);
   // First the features of every training case: blocks read them from the store, so they hold no
   // case. One projection per mapping is fitted on them and applied to every case.
   const trainBlocks: PatchBlock[][] = [];
@@ -107,6 +117,7 @@ export async function runFineExperiment(o: {
     parts.push(await fineSamples(project(fc), spec, inputs, { seed: s.seed + i, perLabel: samplesPerCase(h, o.train.length) }));
   }
   const samples = mergeSamples(parts, spec.channels.length);
+  const voxelColumns = samples.voxelNames;
   parts.length = 0;
   const head = createFineHead(samples.width, h.hidden, spec, s.seed);
   const losses: number[] = [];
@@ -132,7 +143,7 @@ export async function runFineExperiment(o: {
     const slices = fc.slices.length ? fc.slices : Array.from({ length: geometry.count }, (_, k) => k);
     cases.push(testResult(scored, prediction, slices, geometry));
   }
-  return { head, cases, losses };
+  return { head, cases, losses, voxelColumns };
 }
 
 /**

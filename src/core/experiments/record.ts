@@ -13,6 +13,7 @@ import type { HeadSettings } from '../heads/headSettings.ts';
 
 import type { CaseSplit } from '../dataset/split.ts';
 import type { AdapterSettings } from '../adapters/create.ts';
+import type { RunInputs } from './inputs.ts';
 
 export const EXPERIMENT_FORMAT = 'dino-seg-studio/experiment@1';
 
@@ -46,6 +47,8 @@ export interface ExperimentRecord {
   input: { plane: Plane; size: number };
   /** Head settings are absent in records made before heads had any: those ran the seed's linear probe. */
   settings: Omit<HeldOutSettings, 'loss'> & Partial<HeadSettings> & { loss: { crossEntropy: number; dice: number }; adapter?: AdapterSettings };
+  /** What the run read (absent in records made before runs named their inputs). */
+  inputs?: RunInputs;
   cases: CaseOutcome[];
   /** Cases split by case (a dataset run): which trained, validated and tested, so a run can be repeated. */
   split?: CaseSplit;

@@ -26,8 +26,8 @@ function experiment(name: string, mapping: string, dice: Record<string, [number,
   };
 }
 
-const a = experiment('FLAIR / T1gd / T2', 'flair,t1ce,t2', { c1: [0.9, 0.6, 0.5], c2: [0.8, 0.4, 0.3] });
-const b = experiment('FLAIR only', 'flair,flair,flair', { c1: [0.9, 0.5, 0.2], c2: [0.7, 0.4, 0.2] });
+const a: ExperimentRecord = { ...experiment('FLAIR / T1gd / T2', 'flair,t1ce,t2', { c1: [0.9, 0.6, 0.5], c2: [0.8, 0.4, 0.3] }), inputs: { modalities: ['flair', 't1ce', 't2'], voxelModalities: [], voxelInputsFixed: false } };
+const b: ExperimentRecord = { ...experiment('FLAIR only', 'flair,flair,flair', { c1: [0.9, 0.5, 0.2], c2: [0.7, 0.4, 0.2] }), inputs: { modalities: ['flair'], voxelModalities: [], voxelInputsFixed: false } };
 
 it('tabulates mean ± sd per region and the paired difference against the first', () => {
   const t = compareExperiments([a, b]);
@@ -53,17 +53,17 @@ it('writes a spread only where there are two or more values', () => {
 
 it('writes one CSV row per experiment x case x region', () => {
   const rows = comparisonCsv([a, b]).trim().split('\n');
-  expect(rows[0]).toBe('experiment,mapping,model,random_weights,task,seed,case,evaluation,region,dice,hd95_mm,versus,pairs,mean_difference,ci95_low,ci95_high,wilcoxon_p');
+  expect(rows[0]).toBe('experiment,mapping,model,random_weights,task,seed,case,evaluation,region,dice,hd95_mm,versus,pairs,mean_difference,ci95_low,ci95_high,wilcoxon_p,modalities_read');
   expect(rows.length).toBe(1 + 2 * 2 * 3 + 3);
-  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,c2,held-out slices 10-12,ET,0.2000,2.00,,,,,,');
-  expect(rows).toContain('FLAIR / T1gd / T2,"flair,t1ce,t2",tiny,true,regions,3,c1,held-out slices 10-12,TC,0.6000,,,,,,,');
+  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,c2,held-out slices 10-12,ET,0.2000,2.00,,,,,,,flair');
+  expect(rows).toContain('FLAIR / T1gd / T2,"flair,t1ce,t2",tiny,true,regions,3,c1,held-out slices 10-12,TC,0.6000,,,,,,,,flair t1ce t2');
 });
 
 it('pairs the cases: ET differences -0.3 and -0.1 give mean -0.2, a bootstrap interval [-0.3, -0.1] and an exact Wilcoxon p of 2/4', () => {
   // By hand: resampled means of {-0.3, -0.1} are -0.3, -0.2, -0.1 with chances 1/4, 1/2, 1/4, so
   // the 2.5 % and 97.5 % points are the extremes; both signs negative: rank sum 0, p = 2 * 1/2^2.
   const rows = comparisonCsv([a, b]).trim().split('\n');
-  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,,paired difference by case,ET,,,FLAIR / T1gd / T2,2,-0.2000,-0.3000,-0.1000,0.5000');
+  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,,paired difference by case,ET,,,FLAIR / T1gd / T2,2,-0.2000,-0.3000,-0.1000,0.5000,flair');
   const md = comparisonMarkdown([a, b]);
   expect(md).toContain('| FLAIR only − FLAIR / T1gd / T2 | ET | 2 | -0.200 [-0.300, -0.100] | -0.200 | p = 0.500 |');
   expect(md).toContain('| FLAIR / T1gd / T2 (median) | 0.850 | 0.500 | 0.400 |');
@@ -78,6 +78,7 @@ it('the summaries state the model, that its weights are random, the mappings, th
   for (const text of [comparisonMarkdown([a, b]), comparisonHtml([a, b])]) {
     expect(text).toContain('RANDOM weights');
     expect(text).toContain('FLAIR only = R: FLAIR, G: FLAIR, B: FLAIR');
+    expect(text).toContain('Modalities read: FLAIR / T1gd / T2 reads FLAIR, T1gd, T2; FLAIR only reads FLAIR');
     expect(text).toContain('held out');
     expect(text).toContain('0.400 ± 0.141'); // ET of the first
     expect(text).toContain('-0.200 ± 0.141'); // the difference
@@ -136,7 +137,7 @@ it('a region absent from both masks is not scored: left out of means, counted, w
   expect(formatMeanSd({ mean: NaN, sd: NaN, n: 0, absent: 3 })).toBe('absent');
   expect(formatDice(null)).toBe('absent');
   // The CSV leaves the cell empty (a number column stays numeric); the Markdown per-case table says absent.
-  expect(comparisonCsv([x]).split('\n')).toContain('x,"flair,t1ce,t2",tiny,true,regions,3,c2,held-out slices 10-12,ET,,2.00,,,,,,');
+  expect(comparisonCsv([x]).split('\n')).toContain('x,"flair,t1ce,t2",tiny,true,regions,3,c2,held-out slices 10-12,ET,,2.00,,,,,,,');
   expect(comparisonMarkdown([x, y])).toMatch(/\| x \| c2 \| held-out slices 10-12 \| 0\.800 \| 0\.400 \| absent \|/);
 });
 

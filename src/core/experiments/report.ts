@@ -7,6 +7,7 @@ import { describeMapping, parseMapping } from '../features/channels.ts';
 import { REGIONS } from '../metrics/regions.ts';
 import { describeHead, differingSettings } from '../heads/headSettings.ts';
 import { describeAdapter } from '../adapters/create.ts';
+import { describeInputs } from './inputs.ts';
 import { headOf } from './experiment.ts';
 import { compareExperiments, type ComparisonTable } from './comparison.ts';
 import type { CaseOutcome, ExperimentRecord } from './record.ts';
@@ -31,19 +32,21 @@ function evaluationText(c: CaseOutcome): string {
  * interval, Wilcoxon p), so the CSV holds everything the report's tables show.
  */
 export function comparisonCsv(experiments: ExperimentRecord[]): string {
-  const header = ['experiment', 'mapping', 'model', 'random_weights', 'task', 'seed', 'case', 'evaluation', 'region', 'dice', 'hd95_mm', 'versus', 'pairs', 'mean_difference', 'ci95_low', 'ci95_high', 'wilcoxon_p'];
+  const header = ['experiment', 'mapping', 'model', 'random_weights', 'task', 'seed', 'case', 'evaluation', 'region', 'dice', 'hd95_mm', 'versus', 'pairs', 'mean_difference', 'ci95_low', 'ci95_high', 'wilcoxon_p', 'modalities_read'];
   const lines = [header.join(',')];
   const about = (e: ExperimentRecord) => [e.name, e.mapping, e.model.name, e.model.randomWeights, e.settings.task, e.settings.seed];
+  // Last, so the columns before it keep their places for scripts that read them by position.
+  const reads = (e: ExperimentRecord) => (e.inputs ? e.inputs.modalities.join(' ') + (e.inputs.voxelInputsFixed ? ' (voxel inputs held fixed)' : '') : null);
   for (const e of experiments) {
     for (const c of e.cases) {
       for (const s of c.scores) {
-        lines.push([...about(e), c.id, evaluationText(c), s.region, s.dice === null ? null : s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2), null, null, null, null, null, null].map(csvCell).join(','));
+        lines.push([...about(e), c.id, evaluationText(c), s.region, s.dice === null ? null : s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2), null, null, null, null, null, null, reads(e)].map(csvCell).join(','));
       }
     }
   }
   for (const p of experiments.length > 1 ? pairedRows(compareExperiments(experiments)) : []) {
     const fixed = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : null);
-    lines.push([...about(p.experiment), null, 'paired difference by case', p.region, null, null, p.versus.name, p.d.n, fixed(p.d.mean), fixed(p.d.ci95[0]), fixed(p.d.ci95[1]), p.d.wilcoxonP === null ? null : p.d.wilcoxonP.toPrecision(4)].map(csvCell).join(','));
+    lines.push([...about(p.experiment), null, 'paired difference by case', p.region, null, null, p.versus.name, p.d.n, fixed(p.d.mean), fixed(p.d.ci95[0]), fixed(p.d.ci95[1]), p.d.wilcoxonP === null ? null : p.d.wilcoxonP.toPrecision(4), reads(p.experiment)].map(csvCell).join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -179,6 +182,7 @@ function summaryFacts(experiments: ExperimentRecord[]): string[] {
   return [
     `Model: ${models.join('; ')}`,
     `Mappings (R, G, B): ${experiments.map((e) => `${e.name} = ${describeMapping(parseMapping(e.mapping))}`).join('; ')}`,
+    ...(experiments.some((e) => e.inputs) ? [`Modalities read: ${experiments.map((e) => `${e.name} ${e.inputs ? describeInputs(e.inputs) : 'not recorded (an older run)'}`).join('; ')}`] : []),
     `Input: ${experiments[0].input.plane} slices at ${experiments[0].input.size} x ${experiments[0].input.size} pixels`,
     first?.kind === 'scribbles'
       ? `Head and training: linear head (1x1 convolution) over the scribble classes, retrained after each stroke on the scribbled voxels only (class-weighted cross-entropy, Adam, learning rate ${s.learningRate}, batch ${s.batchSize}), seed ${s.seed}`

@@ -1,6 +1,7 @@
 /** The comparison of the selected experiments: table, per-slice curves, reports, side by side. */
 import { compareExperiments } from '../../core/experiments/comparison.ts';
 import { comparisonCsv, comparisonHtml, comparisonMarkdown, curvesAxis, formatDifference, formatInterval, formatMeanSd, formatP, PAIRED_CAPTION, pairedCasesSvg, pairedRows, sliceCurvesSvg, tableCaption } from '../../core/experiments/report.ts';
+import { describeInputs } from '../../core/experiments/inputs.ts';
 import { useExperiments } from '../../state/experiments.ts';
 import { report } from '../../state/messages.ts';
 import { focusComparisonSlice } from '../../state/view.ts';
@@ -90,6 +91,11 @@ export function ComparisonView() {
       <p className="hint">
         {tableCaption(t)} Cases: {t.cases.join(', ')}.
       </p>
+      {chosen.some((e) => e.inputs) && (
+        <p className="hint" data-testid="comparison-reads">
+          What each arm read: {chosen.map((e) => `${e.name} ${e.inputs ? describeInputs(e.inputs) : 'not recorded (an older run)'}`).join('; ')}.
+        </p>
+      )}
       {pairedRows(t).length > 0 && (
         <>
           <h3>Paired by case</h3>
