@@ -15,6 +15,8 @@ import type { CaseSplit } from '../core/dataset/split.ts';
 import { type ChannelMapping, mappingKey } from '../core/features/channels.ts';
 import type { Plane } from '../core/features/slices.ts';
 import { workerBackbone } from './features.ts';
+import { labelsTask } from '../core/dataset/task.ts';
+import { TASK_NAMES } from '../core/heads/tasks.ts';
 import type { Progress } from './protocol.ts';
 
 export interface DatasetCaseFiles {
@@ -98,11 +100,15 @@ export async function compareDataset(
   const say = (task: string) => progress({ status: 'initiate', task });
   // Decoded when a step needs the case and let go after: the run holds one case's volumes at a time.
   const lazy = (c: DatasetCaseFiles): LazyCase => ({ id: c.id, modalities: c.modalities, hasLabels: c.hasLabels, load: () => openDatasetCase(c) });
+  const train = o.train.map(lazy);
+  say('Reading the training cases\' label values for the task');
+  const { task, values } = await labelsTask(train);
+  notice(`Dataset task: ${TASK_NAMES[task]}, from the training cases' label values ${values.join(', ')}.`);
   const runs = await compareVariants({
-    train: o.train.map(lazy),
+    train,
     test: o.test.map(lazy),
     variants: o.variants,
-    settings: o.settings,
+    settings: { ...o.settings, task },
     backbone,
     model: { name: info.label, randomWeights: info.randomWeights, dim: info.dim },
     store,

@@ -20,8 +20,8 @@ import { type Backbone, DEFAULT_SETTINGS } from '../../core/experiments/experime
 import { describeEstimate, extractionEstimate, secondsPerSlice } from '../../core/features/estimate.ts';
 import { headPlanes, type HeadSettings, usesBackbone } from '../../core/heads/headSettings.ts';
 import { caseBrain } from '../../core/voxels/voxelFeatures.ts';
-import { defaultTask, type Task } from '../../core/heads/tasks.ts';
-import { distinctValues } from '../../core/case/labels.ts';
+import type { Task } from '../../core/heads/tasks.ts';
+import { labelsTask } from '../../core/dataset/task.ts';
 import { forwardOptions, layersOfKey, patchTokens } from '../../core/models/dinov2/layers.ts';
 import { backboneHash, loadDinoV2 } from '../../core/models/dinov2/load.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
@@ -153,6 +153,8 @@ function checkNamedCases(cases: DatasetCase[], mappings: ChannelMapping[]): void
   if (problems.length) throw new Error(problems.join('\n'));
 }
 
+/** Test cases from this job's shard of a dataset (experiment, compare and finetune read them through caseFolders). */
+export const TEST_SHARD_FLAGS = '[--test-dataset DIR [--shard K/N | --shards N]]';
 export const DATASET_FLAGS = '--dataset DIR (--split split.json | --split-seed S --test-fraction F [--validation-fraction F]) [--write-split split.json]';
 
 /**
@@ -204,10 +206,7 @@ function testShard(args: ParsedArgs): DatasetCase[] {
 /** --task, else what the training cases' label maps suggest, as the app chooses it (one tumour label: binary). */
 export async function chosenTask(args: ParsedArgs, train: RunCase[]): Promise<Task> {
   if (args.flags.has('task')) return flag(args, 'task') as Task;
-  const found = new Set<number>();
-  for (const c of train) for (const v of distinctValues((await c.load()).labels ?? new Uint8Array())) found.add(v); // one case at a time
-  const values = [...found].sort((a, b) => a - b);
-  const task = defaultTask(values);
+  const { task, values } = await labelsTask(train);
   process.stderr.write(`task ${task}, from the label values ${values.join(', ')} (--task to choose another)\n`);
   return task;
 }

@@ -13,6 +13,13 @@ export interface TaskSpec {
   labels?: number[];
 }
 
+/** What each task predicts, in words: one naming for the Train step, the messages and the reports. */
+export const TASK_NAMES: Record<Task, string> = {
+  regions: 'BraTS regions (WT, TC, ET)',
+  binary: 'Lesion',
+  labels: 'Labels (softmax)',
+};
+
 const SOFTMAX_LABELS = [0, LABEL_NCR, LABEL_ED, LABEL_ET];
 
 /** BraTS regions as three overlapping sigmoid outputs (MONAI's BraTS recipe); a lesion; or a softmax over labels. */

@@ -1,5 +1,5 @@
 import { formatDice } from '../../core/experiments/report.ts';
-import type { Task } from '../../core/heads/tasks.ts';
+import { TASK_NAMES, type Task } from '../../core/heads/tasks.ts';
 import { PLANES } from '../../core/features/slices.ts';
 import { HEAD_KINDS, HEAD_NAMES, type HeadKind, usesBackbone, usesVoxelInputs } from '../../core/heads/headSettings.ts';
 
@@ -48,9 +48,11 @@ export function TrainingPanel() {
         <label>
           Task{' '}
           <select aria-label="Task" value={t.task} disabled={running} onChange={(e) => setTrainingSettings({ task: e.currentTarget.value as Task })}>
-            <option value="regions">BraTS regions (WT, TC, ET)</option>
-            <option value="binary">Lesion</option>
-            <option value="labels">Labels (softmax)</option>
+            {(Object.entries(TASK_NAMES) as [Task, string][]).map(([task, name]) => (
+              <option key={task} value={task}>
+                {name}
+              </option>
+            ))}
           </select>
         </label>
         <label>
