@@ -26,6 +26,20 @@ describe('studio CLI', () => {
     expect(Object.keys(out.labels.voxels).sort()).toEqual(['0', '1', '2', '4']);
   });
 
+  it('a flag the command does not take is an error naming it and the nearest it takes, before any work', () => {
+    const r = studio('info', join(REAL_CASES, 'brats2015-pat0005'), '--epoch', '5');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown flag --epoch');
+    expect(r.stdout).toBe('');
+    const e = studio('experiment', '--train', join(REAL_CASES, 'brats2015-pat0005'), '--test', join(REAL_CASES, 'tcga-fg-6692'), '--weights', 'none.safetensors', '--epoch', '5', '--lr', '0.1', '--jiter', '0.2');
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('unknown flag --epoch (did you mean --epochs?); unknown flag --jiter (did you mean --jitter?)');
+    // --help prints the command's usage and does nothing else.
+    const h = studio('info', '--help');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('info PATH...');
+  });
+
   it('synth writes a case that info reads back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'synth-'));
     expect(studio('synth', '--out', dir, '--dims', '64,64,40', '--seed', '11').code).toBe(0);

@@ -9,7 +9,7 @@ import { merge, mergeHelp } from './commands/merge.ts';
 import { checkpointHelp, convert, convertHelp, embed, embedHelp, makeCheckpoint } from './commands/models.ts';
 import { scribbles, scribblesHelp } from './commands/scribbles.ts';
 import { synth, synthHelp } from './commands/synth.ts';
-import { parseArgs, type ParsedArgs, UsageError } from './args.ts';
+import { checkFlags, parseArgs, type ParsedArgs, UsageError } from './args.ts';
 
 const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unknown>; help: string }> = {
   synth: { run: synth, help: synthHelp },
@@ -37,7 +37,13 @@ async function main(argv: string[]): Promise<number> {
     return name && name !== '--help' ? 2 : 0;
   }
   try {
-    const result = await command.run(parseArgs(rest));
+    const args = parseArgs(rest);
+    if (args.flags.has('help')) {
+      console.log(command.help);
+      return 0;
+    }
+    checkFlags(args, command.help);
+    const result = await command.run(args);
     if (result !== undefined) console.log(JSON.stringify(result));
     return 0;
   } catch (e) {

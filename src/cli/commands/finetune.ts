@@ -18,9 +18,10 @@ import { mappingKey, parseMapping } from '../../core/features/channels.ts';
 import type { RegionScore } from '../../core/heads/predict.ts';
 import { fromF16Array } from '../../core/weights/f16.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
-import { caseFolders, chosenTask, cliProgress, DATASET_FLAGS, loadBackbone, runFeatureStore, trainingFlags } from './runSetup.ts';
+import { caseFolders, chosenTask, cliProgress, DATASET_FLAGS, loadBackbone, ROLE_FLAG, runFeatureStore, TEST_SHARD_FLAGS, trainingFlags } from './runSetup.ts';
+import { BACKEND_FLAG } from '../tfNode.ts';
 
-export const finetuneHelp = `finetune (--train DIR... [--test DIR...] | ${DATASET_FLAGS}) --mapping flair,t1ce,t2 --weights W.safetensors --adapter lora|rein [--rank 8] [--alpha 16] [--blocks 2] [--targets qkv,proj] [--tokens 100] [--adapter-lr 0.001] [--epochs 10] [--seed 0] [--out-dir DIR] [--base-model NAME (default: facebook/dinov2-* by the backbone's width)]`;
+export const finetuneHelp = `finetune (--train DIR... [--test DIR...] | ${DATASET_FLAGS}) ${TEST_SHARD_FLAGS} --mapping flair,t1ce,t2 ${ROLE_FLAG} ${BACKEND_FLAG} --weights W.safetensors [--features STORE] [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] --adapter lora|rein [--rank 8] [--alpha 16] [--blocks 2] [--targets qkv,proj] [--tokens 100] [--adapter-lr 0.001] [--epochs 10] [--seed 0] [--out-dir DIR] [--base-model NAME (default: facebook/dinov2-* by the backbone's width)]`;
 
 export function adapterFlags(args: ParsedArgs, seed: number): AdapterSettings {
   const kind = flag(args, 'adapter', 'lora');
