@@ -13,7 +13,7 @@ import type { NamedBytes } from '../core/synthetic/files.ts';
 import { computeClient } from '../worker/client.ts';
 import type { Progress } from '../worker/protocol.ts';
 import { clearMessages, report, settle } from './messages.ts';
-import { goTo, setBackground } from './view.ts';
+import { clearLocation, goTo, setBackground } from './view.ts';
 
 interface CaseState {
   current: BratsCase | null;
@@ -30,6 +30,7 @@ function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined,
   try {
     const current = assembleCase(files, { convention, id });
     const before = useCase.getState().current;
+    if (before && before.id !== current.id) clearLocation();
     useCase.setState({ current, files, convention });
     // A label map that is new to the view: show where it marks the tumour, not an empty slice.
     if (current.labels && (before?.id !== current.id || before.labels?.fileName !== current.labels.fileName)) goTo(lesionFocus(current.labels.data, referenceVolume(current).dims));

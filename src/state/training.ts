@@ -6,7 +6,7 @@ import { defaultTask, type Task } from '../core/heads/tasks.ts';
 import { type AdapterKind } from '../core/adapters/adapter.ts';
 import { DEFAULT_ADAPTERS } from '../core/adapters/create.ts';
 import { DEFAULT_HEAD, type HeadKind } from '../core/heads/headSettings.ts';
-import type { Plane } from '../core/features/slices.ts';
+import { normalAxis, type Plane } from '../core/features/slices.ts';
 import type { PostprocessSettings } from '../core/postprocess/postprocess.ts';
 import { distinctValues } from '../core/case/labels.ts';
 import { referenceVolume } from '../core/case/case.ts';
@@ -17,7 +17,7 @@ import { useCase } from './case.ts';
 import { useFeatures } from './features.ts';
 import { useModel } from './model.ts';
 import { report } from './messages.ts';
-import { goTo } from './view.ts';
+import { goTo, useView } from './view.ts';
 
 export interface CurvePoint {
   step: number;
@@ -54,7 +54,7 @@ interface TrainingState {
   curve: CurvePoint[];
   channels: string[];
   /** The latest prediction of one slice (and, from the scribble loop, its uncertainty): the overlay while training runs. */
-  slice: { index: number; labels: Uint8Array; uncertainty?: Uint8Array } | null;
+  slice: { index: number; plane: Plane; labels: Uint8Array; uncertainty?: Uint8Array } | null;
   volume: { prediction: Uint8Array; uncertainty?: Uint8Array; scores: RegionScore[] } | null;
   /** Colours of the prediction's labels when they are not BraTS's (scribble classes); null for BraTS's. */
   colours: { values: number[]; rgb: (readonly [number, number, number])[]; names: string[] } | null;
@@ -90,17 +90,19 @@ export const useTraining = create<TrainingState>(() => ({
 type Settings = 'task' | 'epochs' | 'learningRate' | 'batchSize' | 'seed' | 'crossEntropy' | 'dice' | 'oversampleTumour' | 'healthyEvery' | 'head' | 'hidden' | 'jitter' | 'planes' | 'postprocess' | 'adapter';
 export const setTrainingSettings = (s: Partial<Pick<TrainingState, Settings>>) => useTraining.setState(s);
 
-// A new label map suggests the task (regions, or a lesion for a one-label mask); the user may change it.
+// A new label map suggests the task (regions, or a lesion for a one-label mask); the user may
+// change it. Another patient without one starts from the regions, never from the last case's task.
 useCase.subscribe((s, prev) => {
   const labels = s.current?.labels?.data;
   if (labels && labels !== prev.current?.labels?.data) useTraining.setState({ task: defaultTask(distinctValues(labels)) });
+  else if (!labels && s.current && s.current.id !== prev.current?.id) useTraining.setState({ task: 'regions' });
 });
 
 useFeatures.subscribe((s, prev) => {
   if (s.result !== prev.result) useTraining.setState({ curve: [], slice: null, volume: null, state: 'idle' });
 });
 useCase.subscribe((s, prev) => {
-  if (s.current !== prev.current) useTraining.setState({ curve: [], slice: null, volume: null, state: 'idle' });
+  if (s.current !== prev.current) useTraining.setState({ curve: [], channels: [], slice: null, volume: null, colours: null, state: 'idle' });
 });
 
 function onUpdate(u: WorkerUpdate): void {
@@ -141,7 +143,7 @@ export async function startTraining(): Promise<void> {
   try {
     const r = await computeClient().request(
       'train',
-      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, jitter, planes, postprocess, adapter },
+      { task, epochs, learningRate, batchSize, seed, validation: 0.2, loss: { crossEntropy, dice }, oversampleTumour, healthyEvery, head, hidden: widths, jitter, planes, postprocess, adapter, viewPlane: useFeatures.getState().plane, viewVoxel: useView.getState().voxel ?? undefined },
       // Progress: the other planes' features a tri-planar head extracts before it trains.
       { onUpdate, onProgress: (progress) => useTraining.setState({ progress }) },
     );
@@ -162,10 +164,14 @@ export function controlTraining(action: 'pause' | 'resume' | 'stop'): void {
   void computeClient().request('trainingControl', { action });
 }
 
-/** The viewer's slice, so the live prediction follows the user: during training, or once a slice is shown. */
-export async function viewSlice(slice: number): Promise<void> {
+/**
+ * The crosshair, so the live prediction follows the user: during training (the worker cuts the
+ * slice through it on the head's plane), or once a slice is shown (the slice on the features' plane).
+ */
+export async function viewVoxel(voxel: [number, number, number]): Promise<void> {
   const { state, slice: shown, volume } = useTraining.getState();
-  if (state === 'running') void computeClient().request('trainingControl', { action: 'view', slice });
+  const slice = voxel[normalAxis(useFeatures.getState().plane)];
+  if (state === 'running') void computeClient().request('trainingControl', { action: 'view', voxel });
   else if (shown && !volume && shown.index !== slice) {
     const r = await computeClient().request('predictSlice', { slice });
     if (r.slice && !useTraining.getState().volume) useTraining.setState({ slice: r.slice });

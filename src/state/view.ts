@@ -43,6 +43,8 @@ export const setLabelStyle = (labelStyle: LabelStyle) => useView.setState({ labe
 export const setLabelOpacity = (labelOpacity: number) => useView.setState({ labelOpacity });
 export const setBackground = (background: Modality | null) => useView.setState({ background });
 export const setLocation = (location: string, voxel: [number, number, number]) => useView.setState({ location, voxel });
+/** Another patient: no voxel of the one before is read out on it. */
+export const clearLocation = () => useView.setState({ location: '', voxel: null, target: null });
 export const setMainView = (mainView: 'viewer' | 'comparison') => useView.setState({ mainView });
 export const setOverlay = (overlay: 'prediction' | 'uncertainty') => useView.setState({ overlay });
 

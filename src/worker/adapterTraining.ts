@@ -18,7 +18,7 @@ import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
 import { predictSliceLabels, predictSliceView, predictVolume, type RegionScore, scoreVolume, type SlicePrediction } from '../core/heads/predict.ts';
 import { type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { type TrainingSlice, validationDice } from '../core/heads/train.ts';
-import type { SliceGeometry } from '../core/features/slices.ts';
+import type { Plane, SliceGeometry } from '../core/features/slices.ts';
 import type { DinoV2 } from '../core/models/dinov2/model.ts';
 import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
@@ -63,7 +63,7 @@ async function trunkTokens(c: CaseVolumes, model: DinoV2, adapter: Adapter, prog
 export async function trainAdapted(
   settings: TrainSettings & { adapter: AdapterSettings },
   c: CaseVolumes,
-  control: { wanted: () => 'run' | 'pause' | 'stop'; viewSlice: () => number },
+  control: { wanted: () => 'run' | 'pause' | 'stop'; viewSlice: (plane: Plane) => number },
   update: (u: TrainingUpdate) => void,
   progress?: (p: Progress) => void,
 ): Promise<{ steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] }> {
@@ -86,8 +86,8 @@ export async function trainAdapted(
   let step = { step: 0, epoch: 0, loss: NaN };
   let dice = await validation();
   const send = async (state: TrainingUpdate['state']) => {
-    const k = p.slices.includes(control.viewSlice()) ? control.viewSlice() : null;
-    update({ ...step, validationDice: dice, channels: spec.channels, state, slice: k === null ? null : { index: k, labels: predictSliceLabels(head, spec, p.g, await features(k)) } });
+    const k = p.slices.includes(control.viewSlice(p.g.plane)) ? control.viewSlice(p.g.plane) : null;
+    update({ ...step, validationDice: dice, channels: spec.channels, state, slice: k === null ? null : { index: k, plane: p.g.plane, labels: predictSliceLabels(head, spec, p.g, await features(k)) } });
   };
   await send('running');
   let last = performance.now();

@@ -113,8 +113,8 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   async train(settings, { update, progress }) {
     return [await train(settings, theCase(), update, progress), []];
   },
-  trainingControl({ action, slice }) {
-    setTrainingControl(action, slice);
+  trainingControl({ action, voxel }) {
+    setTrainingControl(action, voxel);
     return [{}, []];
   },
   async predictVolume(_, { progress }) {

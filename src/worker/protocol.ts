@@ -73,7 +73,8 @@ export interface RequestMap {
   exportFeatures: Record<string, never>;
   clearFeatureCache: Record<string, never>;
   train: TrainSettings;
-  trainingControl: { action: 'pause' | 'resume' | 'stop' | 'view'; slice?: number };
+  /** view: the crosshair's voxel, whose slice the live prediction shows on the head's plane. */
+  trainingControl: { action: 'pause' | 'resume' | 'stop' | 'view'; voxel?: [number, number, number] };
   predictVolume: Record<string, never>;
   exportHead: Record<string, never>;
   importHead: { json: string };

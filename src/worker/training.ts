@@ -18,9 +18,12 @@ import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, usesBackbone } from 
 import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
 import type { AdapterSettings } from '../core/adapters/create.ts';
 import { adaptedHead, dropAdapter, predictAdaptedSlice, predictAdaptedVolume, trainAdapted } from './adapterTraining.ts';
+import { normalAxis, type Plane } from '../core/features/slices.ts';
+import type { Dims3 } from '../core/geometry/orientation.ts';
 
 /** The interactive run splits and trains as the comparisons do; an adapter fine-tunes the backbone with the linear head. */
-export type TrainSettings = HeldOutSettings & Partial<HeadSettings> & { adapter?: AdapterSettings };
+/** viewPlane: the plane the user looks at, where a head cut on no plane (voxel inputs alone) shows its live slice. */
+export type TrainSettings = HeldOutSettings & Partial<HeadSettings> & { adapter?: AdapterSettings; viewPlane?: Plane; viewVoxel?: Dims3 };
 
 export interface TrainingUpdate {
   step: number;
@@ -28,8 +31,8 @@ export interface TrainingUpdate {
   loss: number;
   validationDice: (number | null)[];
   channels: string[];
-  /** Predicted labels of the slice in view, on the canonical grid's slice (rows x cols), or null. */
-  slice: { index: number; labels: Uint8Array } | null;
+  /** Predicted labels of the slice in view, on the canonical grid's slice (rows x cols) of its plane, or null. */
+  slice: { index: number; plane: Plane; labels: Uint8Array } | null;
   state: 'running' | 'paused' | 'done' | 'stopped';
 }
 
@@ -38,10 +41,12 @@ let spec: TaskSpec | null = null;
 /** What the head was trained with, saved beside it: the settings, or the scribble classes. */
 let trainedWith: TrainSettings | Record<string, unknown> | null = null;
 let control: 'run' | 'pause' | 'stop' = 'run';
-let viewSlice = 0;
+/** The crosshair's voxel: each loop predicts the slice through it on the plane its head is cut on. */
+let viewVoxel: Dims3 = [0, 0, 0];
+const viewSlice = (plane: Plane) => viewVoxel[normalAxis(plane)];
 
-export function setTrainingControl(action: 'pause' | 'resume' | 'stop' | 'view', slice?: number): void {
-  if (action === 'view') viewSlice = slice ?? viewSlice;
+export function setTrainingControl(action: 'pause' | 'resume' | 'stop' | 'view', voxel?: Dims3): void {
+  if (action === 'view') viewVoxel = voxel ?? viewVoxel;
   else control = action === 'resume' ? 'run' : action;
 }
 
@@ -69,7 +74,10 @@ export async function predictViewSlice(k: number): Promise<SlicePrediction | nul
   return predictSliceView(head, spec, g, fromF16Array(await get(k)), k);
 }
 
-export async function train(settings: TrainSettings, c: CaseVolumes, update: (u: TrainingUpdate) => void, progress?: (p: Progress) => void): Promise<{ steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] }> {
+export async function train(request: TrainSettings, c: CaseVolumes, update: (u: TrainingUpdate) => void, progress?: (p: Progress) => void): Promise<{ steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] }> {
+  // Where the user looks is not a training setting: it stays out of what the head is saved with.
+  const { viewPlane = 'axial', viewVoxel: voxel, ...settings } = request;
+  if (voxel) viewVoxel = voxel;
   const labels = c.labels;
   if (!labels) throw new Error('this case has no label map to train on');
   dropAdapter();
@@ -78,7 +86,7 @@ export async function train(settings: TrainSettings, c: CaseVolumes, update: (u:
     control = 'run';
     head = null;
     dropVoxelHead();
-    const r = await trainAdapted({ ...settings, adapter: settings.adapter }, c, { wanted, viewSlice: () => viewSlice }, update, progress);
+    const r = await trainAdapted({ ...settings, adapter: settings.adapter }, c, { wanted, viewSlice }, update, progress);
     trainedWith = settings;
     return r;
   }
@@ -87,7 +95,7 @@ export async function train(settings: TrainSettings, c: CaseVolumes, update: (u:
     head = null;
     // A head on patch features reads those extracted, with their number of blocks.
     const h = headSettingsOver(DEFAULT_HEAD, { ...settings, layers: usesBackbone(settings.head) ? extractedFeatures().result.layers : 1 });
-    const r = await trainVoxelHead(c, { task: settings.task, epochs: settings.epochs, learningRate: settings.learningRate, seed: settings.seed, validation: settings.validation, head: h }, { wanted, viewSlice: () => viewSlice }, update, progress);
+    const r = await trainVoxelHead(c, { task: settings.task, epochs: settings.epochs, learningRate: settings.learningRate, seed: settings.seed, validation: settings.validation, head: h }, { wanted, viewSlice, viewPlane }, update, progress);
     trainedWith = { ...settings, ...h };
     return r;
   }
@@ -102,8 +110,8 @@ export async function train(settings: TrainSettings, c: CaseVolumes, update: (u:
   let dice = validationDice(head, valData, { spec, grid: g.grid, size: g.size });
   let step = { step: 0, epoch: 0, loss: NaN };
   const send = async (state: TrainingUpdate['state']) => {
-    const k = result.slices.includes(viewSlice) ? viewSlice : null;
-    update({ ...step, validationDice: dice, channels: spec!.channels, state, slice: k === null ? null : { index: k, labels: predictSliceLabels(head!, spec!, g, fromF16Array(await get(k))) } });
+    const k = result.slices.includes(viewSlice(g.plane)) ? viewSlice(g.plane) : null;
+    update({ ...step, validationDice: dice, channels: spec!.channels, state, slice: k === null ? null : { index: k, plane: g.plane, labels: predictSliceLabels(head!, spec!, g, fromF16Array(await get(k))) } });
   };
   await send('running');
   for await (const s of trainHead(head, trainData, { spec, grid: g.grid, size: g.size, epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, seed: settings.seed, loss: settings.loss })) {

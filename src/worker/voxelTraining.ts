@@ -6,7 +6,7 @@
 import type { CaseVolumes } from '../core/case/case.ts';
 import { MODALITIES, type Modality, ROLE_LABELS } from '../core/case/roles.ts';
 import { heldOutFineRun, voxelInputsOf } from '../core/experiments/fineExperiment.ts';
-import { extractSlice, sliceGeometry } from '../core/features/slices.ts';
+import { extractSlice, type Plane, sliceGeometry } from '../core/features/slices.ts';
 import { type FineCase, labelsFromProbabilities, type PatchBlock, predictFineProbabilities } from '../core/heads/fineHead.ts';
 import { DEFAULT_HEAD, HEAD_NAMES, headPlanes, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHead.ts';
@@ -83,17 +83,21 @@ export function bindVoxelHead(c: CaseVolumes, saved?: { task: TaskSpec['task']; 
   trained = { ...trained, fc: voxelCase(c, trained.fc.voxels.names) };
 }
 
-/** Labels of one slice (rows x cols of the plane), as the viewer overlays them. */
-async function sliceLabels(head: MlpHead, fc: FineCase, spec: TaskSpec, h: HeadSettings, c: CaseVolumes, k: number): Promise<Uint8Array> {
-  const g = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, 'axial', 224);
-  const probs = await predictFineProbabilities(head, fc, spec, voxelInputsOf(h), undefined, [k]);
-  return extractSlice(labelsFromProbabilities(spec, probs, fc.voxels, h.postprocess.hierarchy), g, k);
+/**
+ * Labels of the slice through the crosshair (rows x cols of its plane), as the viewer overlays
+ * them: on the plane of the head's patch features, or the plane in view for a head that reads none.
+ */
+async function sliceLabels(head: MlpHead, fc: FineCase, spec: TaskSpec, h: HeadSettings, c: CaseVolumes, view: { slice: (plane: Plane) => number; plane: Plane }): Promise<NonNullable<TrainingUpdate['slice']>> {
+  const g = fc.blocks[0]?.g ?? sliceGeometry(c.dims, c.spacing, view.plane, 224);
+  const k = Math.max(0, Math.min(g.count - 1, view.slice(g.plane)));
+  const probs = await predictFineProbabilities(head, fc, spec, voxelInputsOf(h), undefined, [k], g);
+  return { index: k, plane: g.plane, labels: extractSlice(labelsFromProbabilities(spec, probs, fc.voxels, h.postprocess.hierarchy), g, k) };
 }
 
 export async function trainVoxelHead(
   c: CaseVolumes,
   s: VoxelTrainSettings,
-  control: { wanted: () => 'run' | 'pause' | 'stop'; viewSlice: () => number },
+  control: { wanted: () => 'run' | 'pause' | 'stop'; viewSlice: (plane: Plane) => number; viewPlane: Plane },
   update: (u: TrainingUpdate) => void,
   progress: (p: Progress) => void = () => undefined,
 ): Promise<{ steps: number; validationDice: (number | null)[]; train: number[]; validation: number[]; scores: RegionScore[] }> {
@@ -102,9 +106,9 @@ export async function trainVoxelHead(
   const plane = s.head.head === 'voxels' ? 'axial' : extractedFeatures().geometry.plane;
   let last = 0;
   let steps = 0;
+  const view = { slice: control.viewSlice, plane: control.viewPlane };
   const send = async (step: { step: number; epoch: number; loss: number }, head: MlpHead, f: FineCase, state: TrainingUpdate['state']) => {
-    const k = control.viewSlice();
-    update({ ...step, validationDice: [], channels: spec.channels, state, slice: { index: k, labels: await sliceLabels(head, f, spec, s.head, c, k) } });
+    update({ ...step, validationDice: [], channels: spec.channels, state, slice: await sliceLabels(head, f, spec, s.head, c, view) });
   };
   const r = await heldOutFineRun({
     c,
@@ -127,7 +131,7 @@ export async function trainVoxelHead(
   });
   trained = { head: r.head as MlpHead, fc: r.fc, spec, settings: s.head };
   const dice = r.scores.map((x) => x.dice);
-  update({ step: steps, epoch: s.epochs - 1, loss: r.losses.at(-1) ?? NaN, validationDice: dice, channels: r.scores.map((x) => x.region), state: control.wanted() === 'stop' ? 'stopped' : 'done', slice: { index: control.viewSlice(), labels: await sliceLabels(r.head as MlpHead, r.fc, spec, s.head, c, control.viewSlice()) } });
+  update({ step: steps, epoch: s.epochs - 1, loss: r.losses.at(-1) ?? NaN, validationDice: dice, channels: r.scores.map((x) => x.region), state: control.wanted() === 'stop' ? 'stopped' : 'done', slice: await sliceLabels(r.head as MlpHead, r.fc, spec, s.head, c, view) });
   return { steps, validationDice: dice, train: r.trainSlices, validation: r.heldOut, scores: r.scores };
 }
 

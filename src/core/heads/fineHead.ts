@@ -291,7 +291,11 @@ export function createFineHead(width: number, hidden: number[], spec: TaskSpec, 
  * Per-voxel probabilities [box voxels, C] over the case's brain (0 elsewhere): sigmoid outputs,
  * or the softmax. Slice by slice along the first block's plane (or z without blocks).
  */
-export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec: TaskSpec, inputs: VoxelInputs, onSlice?: (done: number, total: number) => void, only?: number[]): Promise<Float32Array> {
+/**
+ * `along`: the slices `only` counts along, for a head without patch blocks (their plane rules
+ * otherwise); default the axial slices of the case's grid.
+ */
+export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec: TaskSpec, inputs: VoxelInputs, onSlice?: (done: number, total: number) => void, only?: number[], along?: SliceGeometry): Promise<Float32Array> {
   const v = c.voxels;
   const C = head.channels;
   const F = inputs.voxels ? v.maps.length : 0;
@@ -311,7 +315,7 @@ export async function predictFineProbabilities(head: MlpHead, c: FineCase, spec:
   }
   const probs = new Float32Array(v.brain.length * C);
   const rest = { ...head, layers: head.layers.slice(1) };
-  const plane = c.blocks[0]?.g;
+  const plane = c.blocks[0]?.g ?? along;
   const count = plane ? plane.count : c.dims[2];
   const tap = new Float32Array(H);
   const wanted = only ? new Set(only) : null;

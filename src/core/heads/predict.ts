@@ -1,6 +1,6 @@
 /** From a trained head to a label volume on the case's canonical grid, and its 3-D scores. */
 import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
-import { type SliceGeometry, voxelCentreInInput, voxelIndex } from '../features/slices.ts';
+import { type Plane, type SliceGeometry, voxelCentreInInput, voxelIndex } from '../features/slices.ts';
 import { diceScore } from '../metrics/dice.ts';
 import { hausdorff95 } from '../metrics/hausdorff.ts';
 import { REGIONS, type Region, regionMask } from '../metrics/regions.ts';
@@ -71,6 +71,8 @@ export function predictSliceLabels(head: LinearHead, spec: TaskSpec, g: SliceGeo
 
 export interface SlicePrediction {
   index: number;
+  /** The plane the slice was cut on: the viewer places it there, whatever plane it shows. */
+  plane: Plane;
   labels: Uint8Array;
   /** 0..255 per voxel of the slice */
   uncertainty: Uint8Array;
@@ -80,7 +82,7 @@ export interface SlicePrediction {
 export function predictSliceView(head: LinearHead, spec: TaskSpec, g: SliceGeometry, features: Float32Array, k: number): SlicePrediction {
   const uncertainty = new Uint8Array(g.rows * g.cols);
   const labels = predictSliceLabels(head, spec, g, features, uncertainty);
-  return { index: k, labels, uncertainty };
+  return { index: k, plane: g.plane, labels, uncertainty };
 }
 
 /** The input pixel whose prediction a voxel takes: the one under its centre. */

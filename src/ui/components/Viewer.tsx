@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { referenceVolume } from '../../core/case/case.ts';
 import { describeVoxel } from '../../core/case/location.ts';
-import { normalAxis, sliceGeometry } from '../../core/features/slices.ts';
+import { sliceGeometry } from '../../core/features/slices.ts';
 import { placeSlice } from '../../core/heads/predict.ts';
 import { penValue } from '../../core/scribbles/classes.ts';
 import { scribblesChanged, useScribbles } from '../../state/scribbles.ts';
@@ -11,7 +11,7 @@ import { headerFor, writeNifti, writeRgbaNifti } from '../../core/nifti/write.ts
 import { useFeatures } from '../../state/features.ts';
 import { report } from '../../state/messages.ts';
 import { useCase } from '../../state/case.ts';
-import { useTraining, viewSlice } from '../../state/training.ts';
+import { useTraining, viewVoxel } from '../../state/training.ts';
 import { setLocation, useView } from '../../state/view.ts';
 import { LABEL_COLOURS, useViewer } from '../niivue/useViewer.ts';
 
@@ -61,7 +61,8 @@ export function Viewer() {
   useEffect(() => {
     if (!viewer || !current) return;
     const vol = referenceVolume(current);
-    const g = sliceGeometry(vol.dims, vol.spacing, plane, size);
+    // The live slice says which plane it was cut on (a voxel head's may differ from the features').
+    const g = sliceGeometry(vol.dims, vol.spacing, liveSlice?.plane ?? plane, size);
     const onGrid = (whole: Uint8Array | undefined, slice: Uint8Array | undefined) => {
       if (whole) return whole;
       if (!slice || !liveSlice) return null;
@@ -89,7 +90,7 @@ export function Viewer() {
   }, [viewer, undoRequests]);
 
   useEffect(() => {
-    if (voxel) viewSlice(voxel[normalAxis(plane)]);
+    if (voxel) void viewVoxel(voxel);
   }, [voxel, plane]);
 
   useEffect(() => viewer?.setViewMode(mode), [viewer, mode]);

@@ -83,6 +83,12 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   let truth: NVImage | null = null;
   let prediction: NVImage | null = null;
   let heatmap: NVImage | null = null;
+  /**
+   * Volumes load asynchronously: only the latest call of each kind may land. A new case clears
+   * the prediction (a call with null), so a prediction still loading for the case before never
+   * lands over this one.
+   */
+  const latest = { show: 0, prediction: 0, heatmap: 0 };
   /** The drawing, re-applied when show() replaces the volumes under it. */
   let drawing: Uint8Array | null = null;
   const applyDrawing = () => {
@@ -108,39 +114,45 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   };
   return {
     async show(background, labels, rgba) {
+      const call = ++latest.show;
       const images: NVImage[] = [
         await NVImage.loadFromUrl({ url: background.name, name: background.name, buffer: copyBuffer(background.bytes), colormap: 'gray' }),
       ];
       truth = null;
-      if (labels) {
-        truth = await NVImage.loadFromUrl({ url: labels.name, name: labels.name, buffer: copyBuffer(labels.bytes), colormap: 'gray' });
-        truth.setColormapLabel(labelLut(labels.colours));
-        images.push(truth);
-      }
+      // Niivue rebuilds its overlay texture only when an overlay layer is drawn: a case without a
+      // label map gets an empty one, or the 3D view goes on showing the previous case's overlays.
+      truth = labels ? await NVImage.loadFromUrl({ url: labels.name, name: labels.name, buffer: copyBuffer(labels.bytes), colormap: 'gray' }) : NVImage.zerosLike(images[0], 'uint8');
+      truth.setColormapLabel(labelLut(labels?.colours ?? NO_LABELS));
+      images.push(truth);
       if (rgba) images.push(await NVImage.loadFromUrl({ url: rgba.name, name: rgba.name, buffer: copyBuffer(rgba.bytes), opacity: 0.7 }));
-      // Keep the crosshair where the user left it when the same grid is shown again.
-      const crosshair = nv.volumes.length > 0 ? [...nv.scene.crosshairPos] : null;
+      if (call !== latest.show) return; // a later show() replaces this one
+      // Keep the crosshair where the user left it when the same grid is shown again (not on another patient's).
+      const sameGrid = nv.volumes.length > 0 && gridKey(nv.volumes[0]) === gridKey(images[0]);
+      const crosshair = sameGrid ? [...nv.scene.crosshairPos] : null;
       while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[nv.volumes.length - 1]);
       prediction = null;
       heatmap = null;
       for (const img of images) nv.addVolume(img);
       applyDrawing();
-      if (crosshair) {
-        nv.scene.crosshairPos = crosshair as typeof nv.scene.crosshairPos;
-        nv.drawScene();
-      }
+      // Another grid (another patient) starts at its centre, as it would on a fresh page.
+      nv.scene.crosshairPos = (crosshair ?? [0.5, 0.5, 0.5]) as typeof nv.scene.crosshairPos;
+      nv.drawScene();
       applyOverlay();
     },
     async setPrediction(labels, encode, colours, predictionOpacity) {
+      const call = ++latest.prediction;
       if (!labels) {
         if (prediction) nv.removeVolume(prediction);
         prediction = null;
         return;
       }
       if (!prediction) {
-        prediction = await NVImage.loadFromUrl({ url: 'prediction.nii', name: 'prediction.nii', buffer: copyBuffer(encode()), colormap: 'gray' });
-        prediction.setColormapLabel(labelLut(colours));
-        prediction.hdr!.intent_code = 0; // filled even while the truth is outlined
+        const image = await NVImage.loadFromUrl({ url: 'prediction.nii', name: 'prediction.nii', buffer: copyBuffer(encode()), colormap: 'gray' });
+        if (call !== latest.prediction) return;
+        image.setColormapLabel(labelLut(colours));
+        image.hdr!.intent_code = 0; // filled even while the truth is outlined
+        if (prediction) nv.removeVolume(prediction);
+        prediction = image;
         nv.addVolume(prediction);
       } else {
         (prediction.img as Uint8Array).set(labels);
@@ -149,13 +161,17 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       nv.setOpacity(nv.volumes.indexOf(prediction), predictionOpacity);
     },
     async setHeatmap(values, encode, heatOpacity) {
+      const call = ++latest.heatmap;
       if (!values) {
         if (heatmap) nv.removeVolume(heatmap);
         heatmap = null;
         return;
       }
       if (!heatmap) {
-        heatmap = await NVImage.loadFromUrl({ url: 'uncertainty.nii', name: 'uncertainty.nii', buffer: copyBuffer(encode()), colormap: 'warm', cal_min: 20, cal_max: 255 });
+        const image = await NVImage.loadFromUrl({ url: 'uncertainty.nii', name: 'uncertainty.nii', buffer: copyBuffer(encode()), colormap: 'warm', cal_min: 20, cal_max: 255 });
+        if (call !== latest.heatmap) return;
+        if (heatmap) nv.removeVolume(heatmap);
+        heatmap = image;
         nv.addVolume(heatmap);
       } else {
         (heatmap.img as Uint8Array).set(values);
@@ -224,6 +240,11 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     },
   };
 }
+
+const NO_LABELS: LabelColours = { values: [1], rgb: [[0, 0, 0]], names: ['none'] };
+
+/** Dimensions and voxel-to-world transform: two images on one grid agree on both. */
+const gridKey = (image: NVImage) => JSON.stringify([image.dims, image.hdr?.affine]);
 
 function labelLut(colours: LabelColours) {
   return {

@@ -1,0 +1,55 @@
+import { expect, type Page, test } from '@playwright/test';
+import { canvasPixels, caseFiles, comparePixels, openStep, waitForCase } from './helpers.ts';
+import { SMALL_CASE, TINY_CASE } from './paths.ts';
+
+/** The viewer as it settles: two screenshots a moment apart that agree. */
+async function settledCanvas(page: Page): Promise<string> {
+  let last = (await canvasPixels(page)).png;
+  for (let i = 0; i < 10; i++) {
+    await page.waitForTimeout(500);
+    const next = (await canvasPixels(page)).png;
+    if ((await comparePixels(page, last, next)).changed === 0) return next;
+    last = next;
+  }
+  return last;
+}
+
+/** The next patient's images without a label map: a clinician's case, with nothing drawn over it but what it holds. */
+const unlabelled = () => caseFiles(SMALL_CASE).filter((f) => !f.endsWith('_seg.nii.gz'));
+
+test('another patient opened after a prediction shows nothing of the first: no overlay, no scores, no curve, no task', async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(caseFiles(TINY_CASE));
+  await waitForCase(page, 'synthetic-6');
+  await page.getByRole('button', { name: '3D', exact: true }).click();
+  await openStep(page, 'train');
+  // The default head reads no backbone: train, then predict the volume.
+  await page.getByLabel('Hidden layers').fill('16');
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 170_000 });
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  await expect(page.getByTestId('volume-scores')).toContainText('WT', { timeout: 60_000 });
+  await expect(page.getByTestId('location')).toContainText('predicted');
+
+  await page.getByTestId('file-input').setInputFiles(unlabelled());
+  await waitForCase(page, 'synthetic-5');
+  await expect(page.getByTestId('volume-scores')).toHaveCount(0);
+  await expect(page.getByTestId('training-status')).toHaveCount(0);
+  await expect(page.getByTestId('training-state')).toHaveText('idle');
+  await expect(page.getByTestId('location')).not.toContainText('predicted');
+  const after = await settledCanvas(page);
+
+  // The same case opened on a fresh page is the independent truth of what it looks like.
+  const fresh = await browser.newPage({ viewport: page.viewportSize()! });
+  await fresh.goto('/');
+  await fresh.getByTestId('file-input').setInputFiles(unlabelled());
+  await waitForCase(fresh, 'synthetic-5');
+  await fresh.getByRole('button', { name: '3D', exact: true }).click();
+  const clean = await settledCanvas(fresh);
+  const diff = await comparePixels(page, clean, after);
+  // A prediction overlay changes hundreds of pixels (the training test sees > 30 on a live slice).
+  expect(diff.changed, `pixels that differ from the case opened alone: ${diff.changed}`).toBeLessThan(30);
+  await fresh.close();
+});
