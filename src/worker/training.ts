@@ -59,7 +59,10 @@ export function currentHead(): { head: LinearHead; spec: TaskSpec } | null {
   return head && spec ? { head, spec } : null;
 }
 
+/** A head trained elsewhere (the scribble loop) becomes the head in use: a voxel head or adapter before it goes. */
 export function setHead(h: LinearHead, s: TaskSpec, settings: Record<string, unknown>): void {
+  dropVoxelHead();
+  dropAdapter();
   head = h;
   spec = s;
   trainedWith = settings;
