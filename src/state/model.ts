@@ -1,9 +1,8 @@
 /** The backbone: which checkpoint, where it came from, which backend runs it. */
 import { create } from 'zustand';
 import { DEFAULT_MODEL } from '../core/models/dinov2/catalog.ts';
-import type { BackendChoice } from '../worker/backend.ts';
 import { CancelledError, computeClient, onComputeNotice } from '../worker/client.ts';
-import type { ModelInfo, ModelSource, Progress } from '../worker/protocol.ts';
+import type { BackendChoice, ModelInfo, ModelSource, Progress } from '../worker/protocol.ts';
 import { report } from './messages.ts';
 
 interface ModelState {

@@ -16,7 +16,7 @@ import type { NamedBytes } from '../core/synthetic/files.ts';
 import { compareGrids, exportLikeSource } from '../core/volume.ts';
 import type { ClassScore } from '../core/scribbles/scores.ts';
 import { computeClient } from '../worker/client.ts';
-import type { ScribbleRoundSummary } from '../worker/scribbles.ts';
+import type { ScribbleRoundSummary } from '../worker/protocol.ts';
 import { useCase } from './case.ts';
 import { addExperiment } from './experiments.ts';
 import { useFeatures } from './features.ts';

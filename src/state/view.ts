@@ -1,6 +1,10 @@
 import { create } from 'zustand';
 import type { Modality } from '../core/case/roles.ts';
-import type { LabelStyle, ViewMode } from '../ui/niivue/adapter.ts';
+
+/** What the viewer shows: one plane, the three, or the 3D rendering. */
+export type ViewMode = 'axial' | 'coronal' | 'sagittal' | 'multiplanar' | 'render';
+/** The label map drawn filled, or as its outline so a filled prediction shows through. */
+export type LabelStyle = 'filled' | 'outline';
 
 interface ViewState {
   /** What the main area shows: the case, or the comparison of the selected experiments. */

@@ -24,8 +24,7 @@ import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts'
 import { fromF16Array } from '../core/weights/f16.ts';
 import { applyAdapter, currentModel, modelHash } from './backbone.ts';
 import { extractedFeatures, workerBackbone } from './features.ts';
-import type { ModelInfo, Progress } from './protocol.ts';
-import type { TrainingUpdate, TrainSettings } from './training.ts';
+import type { ModelInfo, Progress, TrainingUpdate, TrainSettings } from './protocol.ts';
 
 interface Adapted {
   adapter: Adapter;

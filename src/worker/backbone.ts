@@ -16,8 +16,8 @@ import { cachedDownload } from '../core/weights/cache.ts';
 import { download, DownloadError } from '../core/weights/download.ts';
 import { refusedHere } from '../security/pageOrigins.ts';
 import { storageRefused } from './notices.ts';
-import { type BackendChoice, type BackendInfo, type BackendName, chooseBackend } from './backend.ts';
-import type { ModelInfo, ModelSource, Progress } from './protocol.ts';
+import { chooseBackend } from './backend.ts';
+import type { BackendChoice, BackendInfo, BackendName, ModelInfo, ModelSource, Progress } from './protocol.ts';
 import { cacheStorageWeights } from './weightCache.ts';
 
 interface Loaded {

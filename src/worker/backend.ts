@@ -12,21 +12,11 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendChoice, BackendInfo, BackendName } from './protocol.ts';
 import type { HelperThread } from '../core/kernels/helperThread.ts';
 import { attachSimdKernels } from '../core/kernels/simdKernels.ts';
 import { SOFTWARE_RENDERER } from '../core/softwareRenderer.ts';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | BackendName;
-
-export interface BackendInfo {
-  name: BackendName;
-  /** Why this one: shown in the page. */
-  reason: string;
-  threads?: number;
-  /** What the GPU adapters turned out to be. */
-  adapters: { webgpu: string; webgl: string };
-}
 
 
 async function webgpuAdapter(): Promise<{ description: string; software: boolean } | null> {

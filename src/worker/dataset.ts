@@ -6,7 +6,6 @@
  * core's compareVariants, the same loop as the CLI's --dataset runs.
  */
 import { assembleCase, type CaseVolumes, caseVolumes, type LazyCase } from '../core/case/case.ts';
-import type { Modality } from '../core/case/roles.ts';
 import { readCaseFiles } from '../core/case/load.ts';
 import { compareVariants, type ComparisonSettings, type Variant } from '../core/experiments/compare.ts';
 import { prepareCase } from '../core/experiments/experiment.ts';
@@ -17,30 +16,9 @@ import type { Plane } from '../core/features/slices.ts';
 import { workerBackbone } from './features.ts';
 import { labelsTask } from '../core/dataset/task.ts';
 import { TASK_NAMES } from '../core/heads/tasks.ts';
-import type { Progress } from './protocol.ts';
+import type { DatasetCaseFiles, DatasetCaseUpdate, Progress } from './protocol.ts';
 
-export interface DatasetCaseFiles {
-  id: string;
-  files: File[];
-  /** What the file names say the case has, so a run checks every case before decoding any. */
-  modalities: Modality[];
-  hasLabels: boolean;
-}
 
-/** What the page hears about each case x mapping of an extraction queue. */
-export interface DatasetCaseUpdate {
-  kind: 'datasetCase';
-  id: string;
-  mapping: string;
-  plane: Plane;
-  state: 'extracting' | 'cached' | 'failed';
-  /** The feature-store key, once done, so the page can drop this case's cache. */
-  key?: string;
-  /** Slices read from the cache and slices computed, once done. */
-  fromCache?: number;
-  computed?: number;
-  error?: string;
-}
 
 export async function openDatasetCase(c: DatasetCaseFiles): Promise<CaseVolumes> {
   const named = await Promise.all(c.files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));

@@ -8,7 +8,6 @@ import type { Dims3 } from '../core/geometry/orientation.ts';
 import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
 import type { Preset } from '../core/models/dinov2/random.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
-import type { BackendChoice, BackendInfo } from './backend.ts';
 import type { ChannelMapping } from '../core/features/channels.ts';
 import type { ExtractionResult } from '../core/features/extract.ts';
 import type { Plane } from '../core/features/slices.ts';
@@ -17,9 +16,14 @@ import type { ComparisonSettings, Variant } from '../core/experiments/compare.ts
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import type { SlicePrediction } from '../core/heads/predict.ts';
-import type { scribbleExperiment, ScribbleRequest, ScribbleRoundSummary } from './scribbles.ts';
-import type { TrainSettings, TrainingUpdate } from './training.ts';
-import type { DatasetCaseFiles, DatasetCaseUpdate } from './dataset.ts';
+import type { HeldOutSettings } from '../core/experiments/heldOut.ts';
+import type { HeadSettings } from '../core/heads/headSettings.ts';
+import type { AdapterSettings } from '../core/adapters/create.ts';
+import type { Modality } from '../core/case/roles.ts';
+import type { ScribbleClass } from '../core/scribbles/classes.ts';
+import type { RoundResult } from '../core/scribbles/round.ts';
+import type { ClassScore } from '../core/scribbles/scores.ts';
+import type { ScribbleTrace } from '../core/experiments/record.ts';
 import type { CaseSplit } from '../core/dataset/split.ts';
 
 /** One progress type from the worker to the stores, after transformers.js's progress callback. */
@@ -27,6 +31,78 @@ export type Progress =
   | { status: 'initiate'; task: string }
   | { status: 'progress'; task: string; done: number; total: number; unit: string; rate?: number }
   | { status: 'done'; task: string };
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Why this one: shown in the page. */
+  reason: string;
+  threads?: number;
+  /** What the GPU adapters turned out to be. */
+  adapters: { webgpu: string; webgl: string };
+}
+
+/** viewPlane: the plane the user looks at, where a head cut on no plane (voxel inputs alone) shows its live slice. */
+export type TrainSettings = HeldOutSettings & Partial<HeadSettings> & { adapter?: AdapterSettings; viewPlane?: Plane; viewVoxel?: Dims3 };
+
+export interface TrainingUpdate {
+  step: number;
+  epoch: number;
+  loss: number;
+  validationDice: (number | null)[];
+  channels: string[];
+  /** Predicted labels of the slice in view, on the canonical grid's slice (rows x cols) of its plane, or null. */
+  slice: { index: number; plane: Plane; labels: Uint8Array } | null;
+  state: 'running' | 'paused' | 'done' | 'stopped';
+}
+
+export interface DatasetCaseFiles {
+  id: string;
+  files: File[];
+  /** What the file names say the case has, so a run checks every case before decoding any. */
+  modalities: Modality[];
+  hasLabels: boolean;
+}
+
+/** What the page hears about each case x mapping of an extraction queue. */
+export interface DatasetCaseUpdate {
+  kind: 'datasetCase';
+  id: string;
+  mapping: string;
+  plane: Plane;
+  state: 'extracting' | 'cached' | 'failed';
+  /** The feature-store key, once done, so the page can drop this case's cache. */
+  key?: string;
+  /** Slices read from the cache and slices computed, once done. */
+  fromCache?: number;
+  computed?: number;
+  error?: string;
+}
+
+export interface ScribbleRequest {
+  scribbles: Uint8Array;
+  classes: ScribbleClass[];
+  viewSlice: number | null;
+  /** Start from a fresh head rather than the last one (after the classes changed, or on request). */
+  restart?: boolean;
+}
+
+export type ScribbleRoundSummary = Omit<RoundResult, 'head'> & {
+  /** Against the case's label map when it has one; null when the round was superseded or there is none. */
+  scores: ClassScore[] | null;
+};
+
+/** A scribble run saved as an experiment. */
+export interface ScribbleExperimentRequest {
+  scribbles: Uint8Array;
+  classes: ScribbleClass[];
+  strokes: number;
+  curve: ScribbleTrace['curve'];
+  mapping: ChannelMapping;
+  seed: number;
+}
 
 /** Where backbone weights come from. */
 export type ModelSource = (
@@ -92,7 +168,7 @@ export interface RequestMap {
   /** The slice in view, predicted by the head in use. */
   predictSlice: { slice: number };
   /** The scribble head's run as an experiment record, scribbles inside. */
-  scribbleExperiment: Parameters<typeof scribbleExperiment>[0];
+  scribbleExperiment: ScribbleExperimentRequest;
   /** A workspace's extraction queue: every case x mapping x plane into the feature cache. */
   datasetExtract: { cases: DatasetCaseFiles[]; mappings: ChannelMapping[]; planes: Plane[]; size: number; layers: number };
   /** Forget cached features by key (one case's), in memory and in IndexedDB. */

@@ -4,30 +4,19 @@
  * running, so the newest strokes always win.
  */
 import type { CaseVolumes } from '../core/case/case.ts';
-import type { ExperimentRecord, ScribbleTrace } from '../core/experiments/record.ts';
-import type { ChannelMapping } from '../core/features/channels.ts';
+import type { ExperimentRecord } from '../core/experiments/record.ts';
 import { predictVolume, scoreVolume, type SlicePrediction } from '../core/heads/predict.ts';
 import { perSliceDice } from '../core/metrics/perSlice.ts';
-import { type ScribbleClass, scribbleCounts, scribbleTask } from '../core/scribbles/classes.ts';
+import { scribbleCounts, scribbleTask } from '../core/scribbles/classes.ts';
 import { scribbleRecord } from '../core/scribbles/record.ts';
-import { ROUND_DEFAULTS, type RoundResult, scribbleRound } from '../core/scribbles/round.ts';
+import { ROUND_DEFAULTS, scribbleRound } from '../core/scribbles/round.ts';
 import { type ClassScore, scribbleScores } from '../core/scribbles/scores.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { extractedFeatures, workerBackbone } from './features.ts';
 import { currentHead, setHead } from './training.ts';
+import type { ScribbleExperimentRequest, ScribbleRequest, ScribbleRoundSummary } from './protocol.ts';
 
-export interface ScribbleRequest {
-  scribbles: Uint8Array;
-  classes: ScribbleClass[];
-  viewSlice: number | null;
-  /** Start from a fresh head rather than the last one (after the classes changed, or on request). */
-  restart?: boolean;
-}
 
-export type ScribbleRoundSummary = Omit<RoundResult, 'head'> & {
-  /** Against the case's label map when it has one; null when the round was superseded or there is none. */
-  scores: ClassScore[] | null;
-};
 
 let generation = 0;
 
@@ -69,7 +58,7 @@ export async function scribbleTrain(req: ScribbleRequest, truth: Uint8Array | un
 
 /** The scribble head's run as an experiment: its prediction of the volume, scored when the case has a label map. */
 export async function scribbleExperiment(
-  req: { scribbles: Uint8Array; classes: ScribbleClass[]; strokes: number; curve: ScribbleTrace['curve']; mapping: ChannelMapping; seed: number },
+  req: ScribbleExperimentRequest,
   c: CaseVolumes,
   notice: (text: string) => void,
 ): Promise<{ record: ExperimentRecord; prediction: Uint8Array }> {

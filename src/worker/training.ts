@@ -6,35 +6,22 @@ import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
 import { mlpToJSON } from '../core/heads/mlpHead.ts';
 import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
 import { predictSliceLabels, predictSliceView, predictVolume, type SlicePrediction, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
-import { type HeldOutSettings, splitCase } from '../core/experiments/heldOut.ts';
+import { splitCase } from '../core/experiments/heldOut.ts';
 import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
 import { trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 
 import { extractedFeatures } from './features.ts';
-import type { Progress } from './protocol.ts';
+import type { Progress, TrainingUpdate, TrainSettings } from './protocol.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
-import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
+import { DEFAULT_HEAD, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
-import type { AdapterSettings } from '../core/adapters/create.ts';
 import { adaptedHead, dropAdapter, predictAdaptedSlice, predictAdaptedVolume, trainAdapted } from './adapterTraining.ts';
 import { normalAxis, type Plane } from '../core/features/slices.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 
 /** The interactive run splits and trains as the comparisons do; an adapter fine-tunes the backbone with the linear head. */
-/** viewPlane: the plane the user looks at, where a head cut on no plane (voxel inputs alone) shows its live slice. */
-export type TrainSettings = HeldOutSettings & Partial<HeadSettings> & { adapter?: AdapterSettings; viewPlane?: Plane; viewVoxel?: Dims3 };
 
-export interface TrainingUpdate {
-  step: number;
-  epoch: number;
-  loss: number;
-  validationDice: (number | null)[];
-  channels: string[];
-  /** Predicted labels of the slice in view, on the canonical grid's slice (rows x cols) of its plane, or null. */
-  slice: { index: number; plane: Plane; labels: Uint8Array } | null;
-  state: 'running' | 'paused' | 'done' | 'stopped';
-}
 
 let head: LinearHead | null = null;
 let spec: TaskSpec | null = null;

@@ -17,8 +17,7 @@ import { postprocess } from '../core/postprocess/postprocess.ts';
 import { computeVoxelFeatures } from '../core/voxels/voxelFeatures.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { extractedFeatures, planeFeatures } from './features.ts';
-import type { Progress } from './protocol.ts';
-import type { TrainingUpdate } from './training.ts';
+import type { Progress, TrainingUpdate } from './protocol.ts';
 
 export interface VoxelTrainSettings {
   task: TaskSpec['task'];

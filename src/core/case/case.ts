@@ -4,11 +4,8 @@ import { distinctValues, inferConvention, type LabelConvention, toStudioLabels }
 import { rankLabelMaps } from './labelCandidates.ts';
 import { caseNamingScheme, MODALITIES, type Modality, type Role, ROLE_LABELS, stripNiftiExtension } from './roles.ts';
 
-export interface CaseFile {
-  name: string;
-  role: Role;
-  volume: Volume;
-}
+import type { CaseFile } from './caseFile.ts';
+export type { CaseFile };
 
 export interface LabelMap {
   /** Studio convention (0, 1, 2, 4), canonical grid. */

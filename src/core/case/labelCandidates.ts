@@ -2,7 +2,7 @@
  * Case folders often hold several label maps: the expert's, a fusion of algorithms and each
  * algorithm's output. One is the truth the studio scores against; the rest stay at hand to switch to.
  */
-import type { CaseFile } from './case.ts';
+import type { CaseFile } from './caseFile.ts';
 import { detectRole, nameTokens, type Role } from './roles.ts';
 
 /** Who made a label map, as far as its name tells: experts first, then fusions, then single algorithms. */

@@ -3,100 +3,29 @@
  * them per BraTS region. The backbone comes in as an embed function, so the CLI, the worker and
  * the tests run the same loop.
  */
-import { type CaseInput, type CaseVolumes, modalitiesOf, openCase } from '../case/case.ts';
-import { perSliceDice, type SliceCurve } from '../metrics/perSlice.ts';
-import { MODALITIES, type Modality } from '../case/roles.ts';
-import { type ChannelMapping, checkMapping } from '../features/channels.ts';
-import { caseContentHash, type Embed, type ExtractionProgress, extractFeatures, normaliseCase } from '../features/extract.ts';
-import { sliceGeometry, type Plane, type SliceGeometry } from '../features/slices.ts';
+import { type CaseInput, openCase } from '../case/case.ts';
 import type { FeatureStore } from '../features/store.ts';
 import { createLinearHead, type LinearHead } from '../heads/linearHead.ts';
 import type { MlpHead } from '../heads/mlpHead.ts';
-import { predictVolume, type RegionScore, scoreVolume } from '../heads/predict.ts';
+import { predictVolume } from '../heads/predict.ts';
 import { trainingData } from '../heads/sliceTargets.ts';
-import { type Task, taskSpec } from '../heads/tasks.ts';
+import { taskSpec } from '../heads/tasks.ts';
 import { type TrainingSlice, trainHead } from '../heads/train.ts';
-import { type SamplingOptions, sliceHasTumour, trainingSchedule } from '../heads/split.ts';
+import { sliceHasTumour, trainingSchedule } from '../heads/split.ts';
 import { fromF16Array } from '../weights/f16.ts';
 import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, SEED_HEAD, usesBackbone, usesVoxelInputs } from '../heads/headSettings.ts';
 import { postprocess } from '../postprocess/postprocess.ts';
 import { runFineExperiment } from './fineExperiment.ts';
 import { type RunInputs, runInputs } from './inputs.ts';
+import { type Backbone, type CaseResult, type ExperimentSettings, type PreparedCase, prepareCase, sharedModalities, testResult } from './prepare.ts';
 import { meanSd, scoredMeanSd } from './stats.ts';
 
-export interface ExperimentSettings extends SamplingOptions, Partial<HeadSettings> {
-  mapping: ChannelMapping;
-  /** The modalities the run may read (inputs.ts); absent: every modality its training cases share. */
-  modalities?: Modality[];
-  /** Voxel inputs from these instead: a comparison holding them fixed across its arms. */
-  voxelModalities?: Modality[];
-  plane: Plane;
-  size: number;
-  task: Task;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-}
+// Defined in prepare.ts (which the voxel heads' runs share without this file); importers keep their paths.
+export { type Backbone, type CaseResult, type ExperimentSettings, type PreparedCase, prepareCase, sharedModalities, testResult };
+
 
 export const DEFAULT_SETTINGS: Omit<ExperimentSettings, 'mapping'> & HeadSettings = { plane: 'axial', size: 224, task: 'regions', epochs: 10, batchSize: 8, learningRate: 0.01, seed: 0, ...DEFAULT_HEAD };
 
-export interface CaseResult {
-  id: string;
-  scores: RegionScore[];
-  prediction: Uint8Array;
-  /** Slices predicted (those with features), on this geometry. */
-  slices: number[];
-  geometry: SliceGeometry;
-  /** Dice per predicted slice, when the case has a label map. */
-  perSlice?: SliceCurve;
-}
-
-export interface Backbone {
-  embed: Embed;
-  dim: number;
-  modelHash: string;
-  /** Tokens each slice gives beyond its patch grid (a frozen trunk's class and register tokens). */
-  extraTokens?: number;
-  /** What embed returns, as feature keys name it, when not the final patch tokens (a frozen trunk's tokens). */
-  outputs?: string;
-  /** The adapter it runs with, as feature keys name it. */
-  adapter?: string;
-}
-
-export interface PreparedCase {
-  c: CaseVolumes;
-  g: SliceGeometry;
-  key: string;
-  slices: number[];
-}
-
-/** Checks the mapping against the case and extracts (or finds cached) features for it. */
-export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'mapping' | 'plane' | 'size' | 'layers'>, backbone: Backbone, store: FeatureStore, onProgress?: (text: string, p?: ExtractionProgress) => void, signal?: AbortSignal): Promise<PreparedCase & { fromCache: number; computed: number }> {
-  try {
-    checkMapping(s.mapping, MODALITIES.filter((m) => c.volumes[m]));
-  } catch (e) {
-    throw new Error(`case ${c.id}: ${(e as Error).message}`);
-  }
-  const g = sliceGeometry(c.dims, c.spacing, s.plane, s.size);
-  const result = await extractFeatures({
-    norm: normaliseCase(c.volumes, s.mapping, c.brainmask),
-    mapping: s.mapping,
-    geometry: g,
-    caseHash: await caseContentHash(c.volumes, c.brainmask),
-    modelHash: backbone.modelHash,
-    dim: backbone.dim,
-    embed: backbone.embed,
-    layers: s.layers ?? 1,
-    extraTokens: backbone.extraTokens,
-    outputs: backbone.outputs,
-    adapter: backbone.adapter,
-    store,
-    onProgress: (p) => onProgress?.(`${c.id}: features ${p.done}/${p.total}`, p),
-    signal,
-  });
-  return { c, g, key: result.key, slices: result.slices, fromCache: result.fromCache, computed: result.computed };
-}
 
 /** Training slices of one case, chosen by the shared sampling policy (heads/split.ts). */
 export async function trainingSlices(p: PreparedCase, s: ExperimentSettings, store: FeatureStore): Promise<TrainingSlice[]> {
@@ -109,17 +38,6 @@ export async function trainingSlices(p: PreparedCase, s: ExperimentSettings, sto
   return trainingData(schedule, labels, p.g, taskSpec(s.task), async (k) => fromF16Array((await store.get(key, k))!));
 }
 
-/** What a run reports of a test case: its prediction scored, and per slice. */
-export function testResult(c: CaseVolumes, prediction: Uint8Array, slices: number[], geometry: SliceGeometry): CaseResult {
-  return {
-    id: c.id,
-    prediction,
-    slices,
-    geometry,
-    scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [],
-    ...(c.labels ? { perSlice: perSliceDice(prediction, c.labels, geometry, slices) } : {}),
-  };
-}
 
 export async function runExperiment(options: {
   train: CaseInput[];
@@ -159,8 +77,6 @@ export async function runExperiment(options: {
   return { head, cases, losses, inputs };
 }
 
-/** The modalities every one of these cases has. */
-export const sharedModalities = (cases: CaseInput[]): Modality[] => MODALITIES.filter((m) => cases.every((c) => modalitiesOf(c).includes(m)));
 
 /** The head settings of a run: what it names, else the seed's (records made before heads had settings). */
 export function headOf(s: Partial<HeadSettings>): HeadSettings {

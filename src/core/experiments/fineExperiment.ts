@@ -23,7 +23,7 @@ import { sliceHasTumour, splitSlices } from '../heads/split.ts';
 import { perSliceDice, restrictToSlices } from '../metrics/perSlice.ts';
 import type { HeldOutResult } from './heldOut.ts';
 import { fromF16Array } from '../weights/f16.ts';
-import { type Backbone, type CaseResult, type ExperimentSettings, prepareCase, testResult } from './experiment.ts';
+import { type Backbone, type CaseResult, type ExperimentSettings, prepareCase, testResult } from './prepare.ts';
 
 /** A case's patch features for a voxel head that reads them: one block per plane and mapping, read from the store. */
 async function featureBlocks(c: CaseVolumes, s: ExperimentSettings, h: HeadSettings, backbone: Backbone, store: FeatureStore, onProgress?: (text: string) => void): Promise<PatchBlock[]> {

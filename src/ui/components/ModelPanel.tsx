@@ -16,7 +16,7 @@ import {
   useModel,
 } from '../../state/model.ts';
 import { refusedHere } from '../../security/pageOrigins.ts';
-import type { BackendChoice } from '../../worker/backend.ts';
+import type { BackendChoice } from '../../worker/protocol.ts';
 import { readFiles } from '../files.ts';
 import { formatBytes } from '../format.ts';
 import { ProgressBar } from './ProgressBar.tsx';

@@ -4,7 +4,9 @@
  */
 import { Niivue, NVImage, SLICE_TYPE } from '@niivue/niivue';
 
-export type ViewMode = 'axial' | 'coronal' | 'sagittal' | 'multiplanar' | 'render';
+import type { LabelStyle, ViewMode } from '../../state/view.ts';
+
+export type { LabelStyle, ViewMode };
 
 const SLICE: Record<ViewMode, SLICE_TYPE> = {
   axial: SLICE_TYPE.AXIAL,
@@ -14,7 +16,6 @@ const SLICE: Record<ViewMode, SLICE_TYPE> = {
   render: SLICE_TYPE.RENDER,
 };
 
-export type LabelStyle = 'filled' | 'outline';
 
 export interface LabelColours {
   values: number[];
