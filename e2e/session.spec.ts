@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
-import { canvasPixels, caseFiles, comparePixels, openStep, waitForCase } from './helpers.ts';
+import { exportLikeSource, loadVolume } from '../src/core/volume.ts';
+import { canvasPixels, caseFiles, comparePixels, dropFiles, fileBytes, openStep, waitForCase } from './helpers.ts';
 import { SMALL_CASE, TINY_CASE } from './paths.ts';
 
 /** The viewer as it settles: two screenshots a moment apart that agree. */
@@ -52,4 +53,31 @@ test('another patient opened after a prediction shows nothing of the first: no o
   // A prediction overlay changes hundreds of pixels (the training test sees > 30 on a live slice).
   expect(diff.changed, `pixels that differ from the case opened alone: ${diff.changed}`).toBeLessThan(30);
   await fresh.close();
+});
+
+test('a lesion mask (one label) is trained, charted, scored and read out as a lesion, not as tumour regions', async ({ page }) => {
+  test.setTimeout(240_000);
+  // The synthetic case's label map as a 0/1 mask, as a multiple-sclerosis lesion mask comes.
+  const files = caseFiles(TINY_CASE).map((p) => fileBytes(p));
+  const seg = files.find((f) => f.name.endsWith('_seg.nii.gz'))!;
+  const truth = loadVolume(seg.bytes, seg.name);
+  const lesion = { name: seg.name, bytes: exportLikeSource(truth, truth.data.map((v) => (v ? 1 : 0)), { datatype: 2 }) };
+  await page.goto('/');
+  await dropFiles(page, [...files.filter((f) => f !== seg), lesion]);
+  await waitForCase(page, 'synthetic-6');
+  await openStep(page, 'train');
+  await expect(page.getByLabel('Task')).toHaveValue('binary');
+  await page.getByLabel('Hidden layers').fill('16');
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 170_000 });
+  await expect(page.getByTestId('training-status')).toContainText(/validation Dice lesion [\d.]+$/);
+  await expect(page.getByTestId('training-status')).not.toContainText('WT');
+  await page.getByRole('button', { name: 'Predict the volume' }).click();
+  const table = page.getByTestId('volume-scores');
+  await expect(table).toContainText('lesion', { timeout: 60_000 });
+  await expect(table).not.toContainText('WT');
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('location')).toContainText(/(label|predicted) lesion/);
+  await expect(page.getByTestId('location')).not.toContainText('Necrosis');
 });

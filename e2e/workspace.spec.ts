@@ -76,6 +76,8 @@ test('a dataset workspace: six cases opened as a folder, extraction queued, a re
   await expect(table).toBeVisible({ timeout: 300_000 });
   await expect(page.getByTestId('paired-table')).toBeVisible();
   await expect(page.getByTestId('paired-table').locator('tbody tr')).toHaveCount(3);
+  // The FLAIR-only arm read FLAIR alone, its voxel inputs included.
+  await expect(page.getByTestId('comparison-reads')).toHaveText('What each arm read: FLAIR / T1gd / T2 reads FLAIR, T1gd, T2; FLAIR only reads FLAIR.');
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, 'workspace.png') });
 

@@ -45,11 +45,16 @@ describe('studio CLI: experiment', () => {
     expect(studio('synth', '--out', dir, '--dims', '48,48,24', '--seed', '31').status).toBe(0);
     const seg = join(dir, 'synthetic-31_seg.nii.gz');
     const truth = loadVolume(new Uint8Array(readFileSync(seg)), seg);
-    writeFileSync(seg, writeNifti(truth.source.header, truth.data.map((v) => (v ? 1 : 0))));
-    const r = studio('experiment', '--train', dir, '--test', dir, '--weights', weights, '--epochs', '1', '--hidden', '8');
+    writeFileSync(seg, writeNifti(truth.source.header, truth.data.map((v) => (v ? 1 : 0)), { gzip: true }));
+    const out = join(tmp, 'lesion-pred');
+    const r = studio('experiment', '--train', dir, '--test', dir, '--weights', weights, '--epochs', '1', '--hidden', '8', '--out-dir', out);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('task binary, from the label values 0, 1');
-    expect(JSON.parse(r.stdout).settings.task).toBe('binary');
+    const result = JSON.parse(r.stdout);
+    expect(result.settings.task).toBe('binary');
+    // A lesion is scored as the lesion, not as tumour regions, and nibabel gives the same Dice from the files.
+    expect(Object.keys(result.cases[0].regions)).toEqual(['lesion']);
+    expect(diceByNibabel(join(out, 'lesion.nii.gz'), seg, '1,2,4')).toBeCloseTo(result.cases[0].regions.lesion.dice, 3);
   }, 120_000);
 
   it('on the real BraTS 2015 case: a missing modality is named; FLAIR + T1c runs and exports in the original geometry', () => {

@@ -16,7 +16,7 @@ import { prepareCase } from '../core/experiments/experiment.ts';
 import { splitCase } from '../core/experiments/heldOut.ts';
 import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
 import { predictSliceLabels, predictSliceView, predictVolume, type RegionScore, scoreVolume, type SlicePrediction } from '../core/heads/predict.ts';
-import { type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
+import { type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { type TrainingSlice, validationDice } from '../core/heads/train.ts';
 import type { Plane, SliceGeometry } from '../core/features/slices.ts';
 import type { DinoV2 } from '../core/models/dinov2/model.ts';
@@ -115,7 +115,7 @@ export async function predictAdaptedVolume(c: CaseVolumes, progress: (done: numb
   const uncertainty = new Uint8Array(a.g.dims[0] * a.g.dims[1] * a.g.dims[2]);
   const raw = await predictVolume(a.head, a.spec, a.g, a.slices, a.features, progress, uncertainty);
   const prediction = postprocess(raw, a.g.dims, a.settings.postprocess ?? NO_POSTPROCESS);
-  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, a.g.dims, c.spacing) : [] };
+  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, a.g.dims, c.spacing, taskRegions(a.spec.task)) : [] };
 }
 
 export async function predictAdaptedSlice(k: number): Promise<SlicePrediction | null> {

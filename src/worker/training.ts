@@ -7,7 +7,7 @@ import { mlpToJSON } from '../core/heads/mlpHead.ts';
 import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
 import { predictSliceLabels, predictSliceView, predictVolume, type SlicePrediction, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
 import { splitCase } from '../core/experiments/heldOut.ts';
-import { type Task, type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
+import { type Task, type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { trainHead, validationDice } from '../core/heads/train.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 
@@ -134,7 +134,7 @@ export async function predictWholeVolume(c: CaseVolumes, progress: (done: number
   const uncertainty = new Uint8Array(g.dims[0] * g.dims[1] * g.dims[2]);
   const raw = await predictVolume(head, spec, g, result.slices, async (k) => fromF16Array(await get(k)), progress, uncertainty);
   const prediction = postprocess(raw, g.dims, (trainedWith as TrainSettings | null)?.postprocess ?? NO_POSTPROCESS);
-  return { prediction, uncertainty, scores: labels ? scoreVolume(prediction, labels, g.dims, spacing) : [] };
+  return { prediction, uncertainty, scores: labels ? scoreVolume(prediction, labels, g.dims, spacing, taskRegions(spec.task)) : [] };
 }
 
 /** The head with the settings it was trained with, as a small JSON document. */

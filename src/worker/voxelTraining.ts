@@ -12,7 +12,7 @@ import { DEFAULT_HEAD, HEAD_NAMES, headPlanes, type HeadSettings, headSettingsOv
 import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHead.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { scoreVolume } from '../core/heads/predict.ts';
-import { type TaskSpec, taskSpec } from '../core/heads/tasks.ts';
+import { type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { postprocess } from '../core/postprocess/postprocess.ts';
 import { computeVoxelFeatures } from '../core/voxels/voxelFeatures.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
@@ -157,5 +157,5 @@ export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number
     const z = Math.floor(b / (v.size[0] * v.size[1]));
     uncertainty[v.origin[0] + x + nx * (v.origin[1] + y + ny * (v.origin[2] + z))] = Math.round(255 * worst);
   }
-  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [] };
+  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing, taskRegions(spec.task)) : [] };
 }

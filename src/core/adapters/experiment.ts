@@ -86,7 +86,7 @@ export async function runAdapterExperiment(train: CaseInput[], test: CaseInput[]
     const p = await prepareCase(c, settings, trunk, o.store, o.onProgress, o.signal);
     const read = route(o.model, adapter, p.g.grid, async (k) => fromF16Array((await o.store.get(p.key, k))!));
     const raw = await predictVolume(head, spec, p.g, p.slices, read.predictFeatures);
-    cases.push(testResult(c, postprocess(raw, c.dims, headOf(s).postprocess), p.slices, p.g));
+    cases.push(testResult(c, postprocess(raw, c.dims, headOf(s).postprocess), p.slices, p.g, s.task));
   }
   return { adapter, head, cases, losses };
 }

@@ -4,17 +4,19 @@ import type { Dims3 } from '../geometry/orientation.ts';
 import { type BratsCase, referenceVolume } from './case.ts';
 import { BRATS_CLASSES } from './labels.ts';
 import { MODALITIES, shortRoleLabel } from './roles.ts';
+import type { Task } from '../heads/tasks.ts';
 
 type Voxel = [number, number, number];
 
-const labelName = (v: number) => (v === 0 ? 'background' : (BRATS_CLASSES.find((c) => c.value === v)?.name ?? `label ${v}`));
+/** A label in the task's words: on a lesion task any labelled voxel is the lesion, not a BraTS class. */
+const labelName = (v: number, task?: Task) => (v === 0 ? 'background' : task === 'binary' ? 'lesion' : (BRATS_CLASSES.find((c) => c.value === v)?.name ?? `label ${v}`));
 const intensity = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toPrecision(3));
 
 /**
  * "voxel 64, 70, 41 · 12.0, -30.5, 8.0 mm · FLAIR 412, T1gd 300 · label Oedema · predicted Oedema":
  * the crosshair in the words a reader of scans uses (world mm, each modality, the label's name).
  */
-export function describeVoxel(c: BratsCase, voxel: Voxel, prediction?: Uint8Array): string {
+export function describeVoxel(c: BratsCase, voxel: Voxel, prediction?: Uint8Array, task?: Task): string {
   const ref = referenceVolume(c);
   const [X, Y] = ref.dims;
   const inside = voxel.every((v, a) => v >= 0 && v < ref.dims[a]);
@@ -22,8 +24,8 @@ export function describeVoxel(c: BratsCase, voxel: Voxel, prediction?: Uint8Arra
   if (!inside) return parts.join(' · ');
   const i = voxel[0] + X * (voxel[1] + Y * voxel[2]);
   parts.push(MODALITIES.filter((m) => c.modalities[m]).map((m) => `${shortRoleLabel(m)} ${intensity(c.modalities[m]!.data[i])}`).join(', '));
-  if (c.labels) parts.push(`label ${labelName(c.labels.data[i])}`);
-  if (prediction) parts.push(`predicted ${labelName(prediction[i])}`);
+  if (c.labels) parts.push(`label ${labelName(c.labels.data[i], task)}`);
+  if (prediction) parts.push(`predicted ${labelName(prediction[i], task)}`);
   return parts.join(' · ');
 }
 

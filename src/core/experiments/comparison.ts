@@ -4,6 +4,12 @@
  * difficulty from the spread).
  */
 import { REGIONS, type Region } from '../metrics/regions.ts';
+
+/** The regions the experiments were scored on, in the order first met: the BraTS regions, or the lesion. */
+export function scoredRegions(experiments: ExperimentRecord[]): Region[] {
+  const found = [...new Set(experiments.flatMap((e) => e.cases.flatMap((c) => c.scores.map((s) => s.region))))];
+  return found.length ? found : REGIONS.map((r) => r.id);
+}
 import { type PairedDifference, pairedDifference } from './paired.ts';
 import type { ExperimentRecord } from './record.ts';
 import { type MeanSd, meanSd, median, scoredMeanSd } from './stats.ts';
@@ -25,7 +31,6 @@ export interface ComparisonTable {
   differences: { experiment: ExperimentRecord; versus: ExperimentRecord; dice: Record<Region, MeanSd>; paired: Record<Region, PairedDifference> }[];
 }
 
-const byRegion = <T>(f: (r: Region) => T) => Object.fromEntries(REGIONS.map(({ id }) => [id, f(id)])) as Record<Region, T>;
 
 function score(e: ExperimentRecord, caseId: string, region: Region) {
   return e.cases.find((c) => c.id === caseId)?.scores.find((s) => s.region === region);
@@ -34,6 +39,8 @@ function score(e: ExperimentRecord, caseId: string, region: Region) {
 export function compareExperiments(experiments: ExperimentRecord[]): ComparisonTable {
   if (experiments.length < 2) throw new Error('choose two or more experiments to compare');
   const cases = [...new Set(experiments.flatMap((e) => e.cases.map((c) => c.id)))];
+  const regions = scoredRegions(experiments);
+  const byRegion = <T>(f: (r: Region) => T) => Object.fromEntries(regions.map((id) => [id, f(id)])) as Record<Region, T>;
   const rows = experiments.map((e) => ({
     experiment: e,
     // A case may lack a region's score (a scribble run without a label map): it is left out, not counted as 0.
@@ -52,6 +59,6 @@ export function compareExperiments(experiments: ExperimentRecord[]): ComparisonT
     }),
     paired: byRegion((r) => pairedDifference(cases.map((id) => score(first, id, r)?.dice ?? null), cases.map((id) => score(e, id, r)?.dice ?? null))),
   }));
-  return { regions: REGIONS.map((r) => r.id), cases, rows, differences };
+  return { regions, cases, rows, differences };
 }
 

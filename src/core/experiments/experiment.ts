@@ -72,7 +72,7 @@ export async function runExperiment(options: {
     const c = await openCase(ref);
     const p = await prepareCase(c, s, backbone, store, options.onProgress);
     const raw = await predictVolume(head, spec, p.g, p.slices, async (k) => fromF16Array((await store.get(p.key, k))!));
-    cases.push(testResult(c, postprocess(raw, c.dims, h.postprocess), p.slices, p.g));
+    cases.push(testResult(c, postprocess(raw, c.dims, h.postprocess), p.slices, p.g, s.task));
   }
   return { head, cases, losses, inputs };
 }

@@ -15,7 +15,7 @@ import { headPlanes, type HeadSettings, samplesPerCase, usesBackbone, usesVoxelI
 import type { MlpHead } from '../heads/mlpHead.ts';
 import { fitPatchProjection, projectBlock } from '../heads/patchProjection.ts';
 import { scoreVolume } from '../heads/predict.ts';
-import { taskSpec, type TaskSpec } from '../heads/tasks.ts';
+import { taskRegions, taskSpec, type TaskSpec } from '../heads/tasks.ts';
 import { postprocess } from '../postprocess/postprocess.ts';
 import { caseBrain, computeVoxelFeatures } from '../voxels/voxelFeatures.ts';
 import { extractSlice } from '../features/slices.ts';
@@ -141,7 +141,7 @@ export async function runFineExperiment(o: {
     const prediction = await predictFineCase(head, fc, spec, h);
     const geometry = fc.blocks[0]?.g ?? sliceGeometry(scored.dims, scored.spacing, s.plane, s.size);
     const slices = fc.slices.length ? fc.slices : Array.from({ length: geometry.count }, (_, k) => k);
-    cases.push(testResult(scored, prediction, slices, geometry));
+    cases.push(testResult(scored, prediction, slices, geometry, s.task));
   }
   return { head, cases, losses, voxelColumns };
 }
@@ -182,7 +182,8 @@ export async function heldOutFineRun(o: {
     if ((await o.onStep?.(step, head, fc)) === 'stop') break;
   }
   const prediction = await predictFineCase(head, fc, spec, h);
-  const scores = scoreVolume(restrictToSlices(prediction, g, split.validation), restrictToSlices(c.labels, g, split.validation), c.dims, c.spacing);
+  const regions = taskRegions(s.task);
+  const scores = scoreVolume(restrictToSlices(prediction, g, split.validation), restrictToSlices(c.labels, g, split.validation), c.dims, c.spacing, regions);
   const trainSlices = slices.filter(split.mayTrain);
-  return { caseId: c.id, trainSlices, heldOut: split.validation, scores, perSlice: perSliceDice(prediction, c.labels, g, split.validation), prediction, losses, head, fc };
+  return { caseId: c.id, trainSlices, heldOut: split.validation, scores, perSlice: perSliceDice(prediction, c.labels, g, split.validation, regions), prediction, losses, head, fc };
 }

@@ -13,7 +13,7 @@ import { NO_POSTPROCESS, postprocess, type PostprocessSettings } from '../postpr
 import { predictVolume, type RegionScore, scoreVolume } from '../heads/predict.ts';
 import { trainingData } from '../heads/sliceTargets.ts';
 import { type SamplingOptions, sliceHasTumour, splitSlices, trainingSchedule } from '../heads/split.ts';
-import { type Task, taskSpec } from '../heads/tasks.ts';
+import { type Task, taskRegions, taskSpec } from '../heads/tasks.ts';
 import { type TrainingSlice, type TrainOptions, type TrainStep, trainHead } from '../heads/train.ts';
 import { perSliceDice, restrictToSlices, type SliceCurve } from '../metrics/perSlice.ts';
 
@@ -99,6 +99,7 @@ export async function heldOutRun(c: CaseFeatures, s: HeldOutSettings, onStep?: (
     await onStep?.(step);
   }
   const prediction = postprocess(await predictVolume(head, spec, g, c.slices, route?.predictFeatures ?? c.features), g.dims, s.postprocess ?? NO_POSTPROCESS);
-  const scores = scoreVolume(restrictToSlices(prediction, g, split.heldOut), restrictToSlices(c.labels, g, split.heldOut), g.dims, c.spacing);
-  return { caseId: c.id, trainSlices: split.trainSlices, heldOut: split.heldOut, scores, perSlice: perSliceDice(prediction, c.labels, g, split.heldOut), prediction, losses, head };
+  const regions = taskRegions(s.task);
+  const scores = scoreVolume(restrictToSlices(prediction, g, split.heldOut), restrictToSlices(c.labels, g, split.heldOut), g.dims, c.spacing, regions);
+  return { caseId: c.id, trainSlices: split.trainSlices, heldOut: split.heldOut, scores, perSlice: perSliceDice(prediction, c.labels, g, split.heldOut, regions), prediction, losses, head };
 }

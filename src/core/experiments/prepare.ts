@@ -11,7 +11,7 @@ import type { FeatureStore } from '../features/store.ts';
 import type { HeadSettings } from '../heads/headSettings.ts';
 import { type RegionScore, scoreVolume } from '../heads/predict.ts';
 import type { SamplingOptions } from '../heads/split.ts';
-import type { Task } from '../heads/tasks.ts';
+import { type Task, taskRegions } from '../heads/tasks.ts';
 import { perSliceDice, type SliceCurve } from '../metrics/perSlice.ts';
 
 export interface ExperimentSettings extends SamplingOptions, Partial<HeadSettings> {
@@ -87,14 +87,15 @@ export async function prepareCase(c: CaseVolumes, s: Pick<ExperimentSettings, 'm
 }
 
 /** What a run reports of a test case: its prediction scored, and per slice. */
-export function testResult(c: CaseVolumes, prediction: Uint8Array, slices: number[], geometry: SliceGeometry): CaseResult {
+export function testResult(c: CaseVolumes, prediction: Uint8Array, slices: number[], geometry: SliceGeometry, task: Task): CaseResult {
+  const regions = taskRegions(task);
   return {
     id: c.id,
     prediction,
     slices,
     geometry,
-    scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing) : [],
-    ...(c.labels ? { perSlice: perSliceDice(prediction, c.labels, geometry, slices) } : {}),
+    scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing, regions) : [],
+    ...(c.labels ? { perSlice: perSliceDice(prediction, c.labels, geometry, slices, regions) } : {}),
   };
 }
 

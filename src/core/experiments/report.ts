@@ -4,12 +4,12 @@
  * Markdown summary that says what was run, on which weights, and what came out.
  */
 import { describeMapping, parseMapping } from '../features/channels.ts';
-import { REGIONS } from '../metrics/regions.ts';
+import { regionName } from '../metrics/regions.ts';
 import { describeHead, differingSettings } from '../heads/headSettings.ts';
 import { describeAdapter } from '../adapters/create.ts';
 import { describeInputs } from './inputs.ts';
 import { headOf } from './experiment.ts';
-import { compareExperiments, type ComparisonTable } from './comparison.ts';
+import { compareExperiments, type ComparisonTable, scoredRegions } from './comparison.ts';
 import type { CaseOutcome, ExperimentRecord } from './record.ts';
 import type { PairedDifference } from './paired.ts';
 import type { MeanSd } from './stats.ts';
@@ -104,7 +104,9 @@ export function curvesAxis(experiments: ExperimentRecord[], caseId: string) {
 export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string): string {
   const { width: W, height: H, pad } = CURVE_PANEL;
   const { lo, hi, x } = curvesAxis(experiments, caseId);
-  const panels = REGIONS.map(({ id, name }, p) => {
+  const regions = scoredRegions(experiments);
+  const panels = regions.map((id, p) => {
+    const name = regionName(id);
     const curves = experiments.map((e) => e.cases.find((c) => c.id === caseId)?.perSlice);
     const y = (d: number) => H - pad + 8 - d * (H - pad - 16);
     const lines = curves.map((curve, i) => {
@@ -113,12 +115,12 @@ export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string):
       let path = '';
       let pen = false;
       curve.slices.forEach((k, j) => {
-        const d = curve.dice[id][j];
+        const d = curve.dice[id]?.[j] ?? null;
         if (d === null) return void (pen = false);
         path += `${pen ? 'L' : 'M'}${x(k).toFixed(1)},${y(d).toFixed(1)}`;
         pen = true;
       });
-      const dots = curve.slices.map((k, j) => (curve.dice[id][j] === null ? '' : `<circle cx="${x(k).toFixed(1)}" cy="${y(curve.dice[id][j]!).toFixed(1)}" r="1.8"/>`)).join('');
+      const dots = curve.slices.map((k, j) => { const d = curve.dice[id]?.[j] ?? null; return d === null ? '' : `<circle cx="${x(k).toFixed(1)}" cy="${y(d).toFixed(1)}" r="1.8"/>`; }).join('');
       return `<g stroke="${SERIES_COLOURS[i % SERIES_COLOURS.length]}" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}"><path d="${path}" fill="none" stroke-width="1.6"/>${dots}</g>`;
     });
     const axes = `<path d="M${pad},8V${H - pad + 8}H${W - 8}" stroke="#888" fill="none"/>` +
@@ -129,7 +131,7 @@ export function sliceCurvesSvg(experiments: ExperimentRecord[], caseId: string):
   const legend = experiments
     .map((e, i) => `<g transform="translate(${8 + i * 230},${H + 8})"><rect width="12" height="12" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}"/><text x="16" y="10">${escapeXml(e.name)}</text></g>`)
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * REGIONS.length}" height="${H + 28}" font-family="sans-serif" font-size="11" style="background:#fff"><title>Per-slice Dice, case ${escapeXml(caseId)}</title>${panels.join('')}${legend}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * regions.length}" height="${H + 28}" font-family="sans-serif" font-size="11" style="background:#fff"><title>Per-slice Dice, case ${escapeXml(caseId)}</title>${panels.join('')}${legend}</svg>`;
 }
 
 /**
@@ -144,7 +146,9 @@ export function pairedCasesSvg(experiments: ExperimentRecord[]): string {
   const cases = [...new Set(experiments.flatMap((e) => e.cases.map((c) => c.id)))];
   const x = (i: number) => pad + 20 + (i * (W - pad - 50)) / Math.max(experiments.length - 1, 1);
   const y = (d: number) => H - pad - d * (H - pad - 24);
-  const panels = REGIONS.map(({ id, name }, p) => {
+  const regions = scoredRegions(experiments);
+  const panels = regions.map((id, p) => {
+    const name = regionName(id);
     const dice = (e: ExperimentRecord, c: string) => e.cases.find((k) => k.id === c)?.scores.find((s) => s.region === id)?.dice ?? null;
     const lines = cases.map((c) => {
       const pts = experiments.map((e, i) => [i, dice(e, c)] as const).filter(([, d]) => d !== null);
@@ -158,7 +162,7 @@ export function pairedCasesSvg(experiments: ExperimentRecord[]): string {
     return `<g transform="translate(${p * W},0)"><text x="${W / 2}" y="12" text-anchor="middle" font-weight="bold">${escapeXml(name)} (${id}) Dice per case</text>${axes}${lines.join('')}</g>`;
   });
   const legend = experiments.map((e, i) => `<g transform="translate(${8 + i * 230},${H + 4})"><rect width="12" height="12" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}"/><text x="16" y="10">${i + 1}: ${escapeXml(e.name)}</text></g>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * REGIONS.length}" height="${H + 24}" font-family="sans-serif" font-size="11" style="background:#fff"><title>Dice per case, paired across experiments</title>${panels.join('')}${legend}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * regions.length}" height="${H + 24}" font-family="sans-serif" font-size="11" style="background:#fff"><title>Dice per case, paired across experiments</title>${panels.join('')}${legend}</svg>`;
 }
 
 /**
@@ -214,7 +218,7 @@ function tableRows(t: ComparisonTable): { head: string[]; rows: string[][] } {
 }
 
 function perCaseRows(experiments: ExperimentRecord[]): string[][] {
-  return experiments.flatMap((e) => e.cases.map((c) => [e.name, c.id, evaluationText(c), ...REGIONS.map(({ id }) => {
+  return experiments.flatMap((e) => e.cases.map((c) => [e.name, c.id, evaluationText(c), ...scoredRegions(experiments).map((id) => {
     const s = c.scores.find((x) => x.region === id);
     return s ? formatDice(s.dice) : '';
   })]));
@@ -236,7 +240,7 @@ export function comparisonMarkdown(experiments: ExperimentRecord[]): string {
     ...(pairedRows(t).length ? ['## Paired by case', '', PAIRED_CAPTION, '', md(pairedTable(t).head, pairedTable(t).rows), ''] : []),
     '## Per case',
     '',
-    md(['Experiment', 'Case', 'Evaluated on', ...REGIONS.map((r) => `Dice ${r.id}`)], perCaseRows(experiments)),
+    md(['Experiment', 'Case', 'Evaluated on', ...scoredRegions(experiments).map((r) => `Dice ${r}`)], perCaseRows(experiments)),
     '',
   ].join('\n');
 }
@@ -259,7 +263,7 @@ ${pairedRows(t).length ? `<h2>Paired by case</h2><p>${esc(PAIRED_CAPTION)}</p>${
 <h2>Per-slice Dice</h2>
 ${t.cases.map((id) => `<h3>${esc(id)}</h3>${sliceCurvesSvg(experiments, id)}`).join('\n')}
 <h2>Per case</h2>
-${table(['Experiment', 'Case', 'Evaluated on', ...REGIONS.map((r) => `Dice ${r.id}`)], perCaseRows(experiments))}
+${table(['Experiment', 'Case', 'Evaluated on', ...scoredRegions(experiments).map((r) => `Dice ${r}`)], perCaseRows(experiments))}
 <p>Made by DINOv2 Segmentation Studio on ${esc(new Date().toISOString().slice(0, 10))}; the data never left the machine it ran on.</p>
 </body></html>
 `;

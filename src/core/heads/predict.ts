@@ -3,7 +3,7 @@ import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
 import { type Plane, type SliceGeometry, voxelCentreInInput, voxelIndex } from '../features/slices.ts';
 import { diceScore } from '../metrics/dice.ts';
 import { hausdorff95 } from '../metrics/hausdorff.ts';
-import { REGIONS, type Region, regionMask } from '../metrics/regions.ts';
+import { REGIONS, type Region, type RegionDefinition, regionMask } from '../metrics/regions.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { LinearHead } from './linearHead.ts';
 import { softmaxLabels, type TaskSpec } from './tasks.ts';
@@ -126,8 +126,8 @@ export interface RegionScore {
 }
 
 /** 3-D Dice and HD95 per BraTS region (or for the lesion, for a binary head). */
-export function scoreVolume(prediction: Uint8Array, truth: Uint8Array, dims: Dims3, spacing: Dims3): RegionScore[] {
-  return REGIONS.map(({ id }) => {
+export function scoreVolume(prediction: Uint8Array, truth: Uint8Array, dims: Dims3, spacing: Dims3, regions: RegionDefinition[] = REGIONS): RegionScore[] {
+  return regions.map(({ id }) => {
     const p = regionMask(prediction, id);
     const t = regionMask(truth, id);
     return { region: id, dice: diceScore(p, t), hd95: hausdorff95(p, t, dims, spacing) };

@@ -1,6 +1,6 @@
 /** What the head predicts, and the per-pixel targets for it. */
 import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
-import { REGIONS } from '../metrics/regions.ts';
+import { LESION, REGIONS, type RegionDefinition } from '../metrics/regions.ts';
 
 export type Task = 'regions' | 'binary' | 'labels';
 
@@ -12,6 +12,9 @@ export interface TaskSpec {
   /** Softmax only: the studio label each output stands for (scribble classes name their own). */
   labels?: number[];
 }
+
+/** What a task's predictions are scored on: the lesion for a lesion task, else the BraTS regions. */
+export const taskRegions = (task: Task): RegionDefinition[] => (task === 'binary' ? [LESION] : REGIONS);
 
 /** What each task predicts, in words: one naming for the Train step, the messages and the reports. */
 export const TASK_NAMES: Record<Task, string> = {

@@ -18,10 +18,10 @@ it('gives Dice per slice per region, and null where both masks are empty', () =>
   truth[at(2, 2, 1)] = 2;
   // z = 2: nothing anywhere.
   const curve = perSliceDice(pred, truth, g, [0, 1, 2]);
-  expect(curve.dice.ET[0]).toBeCloseTo(2 / 3);
-  expect(curve.dice.WT).toEqual([curve.dice.ET[0], 0, null]);
-  expect(curve.dice.TC[1]).toBeNull();
-  expect(curve.dice.ET[2]).toBeNull();
+  expect(curve.dice.ET![0]).toBeCloseTo(2 / 3);
+  expect(curve.dice.WT).toEqual([curve.dice.ET![0], 0, null]);
+  expect(curve.dice.TC![1]).toBeNull();
+  expect(curve.dice.ET![2]).toBeNull();
 });
 
 it('keeps only the chosen slices', () => {

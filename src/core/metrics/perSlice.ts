@@ -4,16 +4,17 @@
  */
 import { extractSlice, type SliceGeometry, voxelIndex } from '../features/slices.ts';
 import { diceScore } from './dice.ts';
-import { REGIONS, type Region, regionMask } from './regions.ts';
+import { REGIONS, type Region, type RegionDefinition, regionMask } from './regions.ts';
 
 export interface SliceCurve {
   slices: number[];
-  dice: Record<Region, (number | null)[]>;
+  /** Per region scored (the BraTS regions, or the lesion). */
+  dice: Partial<Record<Region, (number | null)[]>>;
 }
 
-export function perSliceDice(prediction: Uint8Array, truth: Uint8Array, g: SliceGeometry, slices: number[]): SliceCurve {
-  const dice = {} as SliceCurve['dice'];
-  for (const { id } of REGIONS) {
+export function perSliceDice(prediction: Uint8Array, truth: Uint8Array, g: SliceGeometry, slices: number[], regions: RegionDefinition[] = REGIONS): SliceCurve {
+  const dice: SliceCurve['dice'] = {};
+  for (const { id } of regions) {
     const p = regionMask(prediction, id);
     const t = regionMask(truth, id);
     dice[id] = slices.map((k) => {

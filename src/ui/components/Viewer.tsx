@@ -27,6 +27,7 @@ export function Viewer() {
   const liveSlice = useTraining((s) => s.slice);
   const volume = useTraining((s) => s.volume);
   const colours = useTraining((s) => s.colours);
+  const task = useTraining((s) => s.task);
   const overlay = useView((s) => s.overlay);
   const pen = useScribbles(useShallow((s) => ({ drawing: s.drawing, tool: s.tool, penSize: s.penSize, classes: s.classes })));
   const revision = useScribbles((s) => s.revision);
@@ -102,7 +103,7 @@ export function Viewer() {
     <main className="viewer">
       <canvas ref={canvas} data-testid="viewer-canvas" />
       <div className="location" data-testid="location">
-        {voxel && current ? describeVoxel(current, voxel, volume?.prediction) : location}
+        {voxel && current ? describeVoxel(current, voxel, volume?.prediction, task) : location}
       </div>
     </main>
   );
