@@ -61,3 +61,22 @@ it('3 modalities vs FLAIR only on real BraTS 2018 patients: without T1gd the FLA
   // The whole tumour is bright on FLAIR: FLAIR alone finds it nearly as well.
   expect(Math.abs(three.dice.WT.mean - flair.dice.WT.mean)).toBeLessThan(0.1);
 }, 600_000);
+
+it('--voxel-inputs holds the voxel inputs fixed across the arms, and the output says so', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'compare-fixed-'));
+  const weights = join(tmp, 'probe.safetensors');
+  expect(studio('make-checkpoint', '--preset', 'probe', '--out', weights).status).toBe(0);
+  expect(studio('synth', '--out', tmp, '--dims', '48,48,32', '--seed', '41', '--count', '2').status).toBe(0);
+  const run = (...more: string[]) => studio('compare', '--train', join(tmp, 'synthetic-41'), '--test', join(tmp, 'synthetic-42'), '--mappings', 'flair,t1ce,t2', 'flair,flair,flair', '--weights', weights, '--epochs', '1', '--hidden', '8', '--csv', join(tmp, 'c.csv'), ...more);
+  const r = run('--voxel-inputs', 'flair,t1,t1ce,t2');
+  expect(r.status, r.stderr).toBe(0);
+  const flair = JSON.parse(r.stdout).experiments[1];
+  expect(flair.voxelInputsFixed).toBe(true);
+  expect(flair.modalities).toEqual(['flair', 't1', 't1ce', 't2']);
+  expect(flair.voxelColumns.filter((c: string) => c.startsWith('t1ce:')).length).toBeGreaterThan(0);
+  expect(readFileSync(join(tmp, 'c.csv'), 'utf8')).toContain('flair t1 t1ce t2 (voxel inputs held fixed)');
+  // A misspelled modality is refused by name, before any work.
+  const bad = run('--voxel-inputs', 'flair,t1c');
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toContain('--voxel-inputs: unknown modality "t1c"');
+}, 300_000);
