@@ -14,10 +14,11 @@ import { fromF16Array } from '../core/weights/f16.ts';
 import { extractedFeatures } from './features.ts';
 import type { Progress, TrainingUpdate, TrainSettings } from './protocol.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
-import { DEFAULT_HEAD, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
+import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
 import { adaptedHead, dropAdapter, predictAdaptedSlice, predictAdaptedVolume, trainAdapted } from './adapterTraining.ts';
 import { normalAxis, type Plane } from '../core/features/slices.ts';
+import { parseHeadFile, VOXEL_HEAD_FORMAT } from '../core/heads/headFile.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 
 /** The interactive run splits and trains as the comparisons do; an adapter fine-tunes the backbone with the linear head. */
@@ -153,20 +154,20 @@ export function dropHeads(): void {
 }
 
 export function importHead(json: string, c: CaseVolumes | null): { task: Task; dim: number } {
-  const doc = JSON.parse(json);
-  dropAdapter();
-  if (doc.format === 'dino-seg-studio/voxel-head@1') {
+  const doc = parseHeadFile(json);
+  if (doc.format === VOXEL_HEAD_FORMAT) {
+    dropAdapter();
     if (!c) throw new Error('load the case to apply the voxel head to first');
-    bindVoxelHead(c, doc);
-    [head, spec, trainedWith] = [null, null, doc.settings];
+    bindVoxelHead(c, { ...doc, settings: (doc.settings ?? {}) as Partial<HeadSettings> });
+    [head, spec, trainedWith] = [null, null, doc.settings ?? null];
     return { task: doc.task, dim: doc.inputs.length };
   }
-  if (doc.format !== 'dino-seg-studio/linear-head@1') throw new Error('not a head saved by the studio');
+  dropAdapter();
   dropVoxelHead();
   // A head over named classes (scribbles) carries its outputs' labels; the built-in tasks do not need to.
   spec = doc.labels && doc.task === 'labels' ? { task: 'labels', channels: doc.channels, activation: 'softmax', labels: doc.labels } : taskSpec(doc.task);
   head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
-  trainedWith = doc.settings;
+  trainedWith = doc.settings ?? null;
   return { task: doc.task, dim: doc.head.dim };
 }
 
