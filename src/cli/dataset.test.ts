@@ -63,7 +63,8 @@ it('a split by case through the CLI: compare two mappings on the test cases with
   // Two pairs of non-zero, untied differences: the exact Wilcoxon p is 0.5 (same signs) or 1.
   expect([0.5, 1]).toContain(out.differences[0].paired.WT.wilcoxonP);
 
-  const again = studio('experiment', '--dataset', dataset, '--split', splitFile, '--mapping', 'flair,t1ce,t2', '--head', 'fine', ...common);
+  // The comparison's arm read the modalities its mapping names; the single run reads those too when told.
+  const again = studio('experiment', '--dataset', dataset, '--split', splitFile, '--mapping', 'flair,t1ce,t2', '--modalities', 'flair,t1ce,t2', '--head', 'fine', ...common);
   expect(again.status, again.stderr).toBe(0);
   const e = JSON.parse(again.stdout);
   expect(e.cases.map((c: { case: string }) => c.case)).toEqual(split.test);

@@ -9,7 +9,7 @@ import { type NodeBackend, useNodeBackend } from '../tfNode.ts';
 
 export const embedHelp =
   'embed --weights W.safetensors [--weights more.safetensors] --input X.bin --height H --width W --out Y.bin [--interpolation authors|hf|antialias] [--backend wasm|cpu]';
-export const convertHelp = 'convert --weights W.safetensors [--config config.json] --out OUT.safetensors   (writes OUT.safetensors, F16, and OUT.json)';
+export const convertHelp = 'convert --weights W.safetensors [--config config.json] [--interpolation authors|hf|antialias] --out OUT.safetensors   (writes OUT.safetensors, F16, and OUT.json)';
 export const checkpointHelp = `make-checkpoint --preset ${Object.keys(PRESETS).join('|')} --out W.safetensors [--seed N] [--naming orig|hf] [--dtype F32|F16]   random weights for tests`;
 
 function interpolationFlag(args: ParsedArgs): PosInterpolation | undefined {
