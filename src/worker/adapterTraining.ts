@@ -24,6 +24,7 @@ import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts'
 import { fromF16Array } from '../core/weights/f16.ts';
 import { applyAdapter, currentModel, modelHash } from './backbone.ts';
 import { extractedFeatures, workerBackbone } from './features.ts';
+import { LINEAR_HEAD_FORMAT, parseHeadFile } from '../core/heads/headFile.ts';
 import type { ModelInfo, Progress, TrainingUpdate, TrainSettings } from './protocol.ts';
 
 interface Adapted {
@@ -132,15 +133,17 @@ export async function loadAdapted(files: Record<string, Uint8Array>, c: CaseVolu
   const loaded = currentModel();
   if (!loaded) throw new Error('load the backbone the adapter was trained on first');
   if (!files['head.json']) throw new Error('give the head (head.json) with the adapter\'s files: the adapter changes the features, so a head trained on the frozen ones does not fit');
-  const doc = JSON.parse(new TextDecoder().decode(files['head.json']));
-  if (doc.format !== 'dino-seg-studio/linear-head@1' || !doc.settings?.adapter) throw new Error('head.json is not a head trained with an adapter');
+  const doc = parseHeadFile(new TextDecoder().decode(files['head.json']));
+  const trainedWith = (doc.settings?.adapter ?? null) as { kind?: string } | null;
+  if (doc.format !== LINEAR_HEAD_FORMAT || !trainedWith?.kind) throw new Error('head.json is not a head trained with an adapter');
   const adapter = readAdapterFiles(files, loaded.model.config);
-  if (adapter.kind !== doc.settings.adapter.kind) throw new Error(`head.json was trained with ${doc.settings.adapter.kind}, the files are ${adapter.kind}`);
+  if (adapter.kind !== trainedWith.kind) throw new Error(`head.json was trained with ${trainedWith.kind}, the files are ${adapter.kind}`);
   const head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
   if (head.dim !== loaded.model.config.dim) throw new Error(`the head reads ${head.dim} features a patch; this backbone gives ${loaded.model.config.dim}`);
   const { p, features } = await trunkTokens(c, loaded.model, adapter, progress);
   dropAdapter();
-  adapted = { adapter, head, spec: taskSpec(doc.task), g: p.g, slices: p.slices, settings: doc.settings, features };
+  // The settings the studio wrote beside the head (checked as an object): kept for records and export, not computed on.
+  adapted = { adapter, head, spec: taskSpec(doc.task), g: p.g, slices: p.slices, settings: doc.settings as unknown as Adapted['settings'], features };
   return { kind: adapter.kind, task: doc.task };
 }
 

@@ -9,6 +9,7 @@ import { parseSafetensors, toFloat32, writeSafetensors } from '../weights/safete
 import type { Adapter } from './adapter.ts';
 import type { LoraAdapter } from './lora.ts';
 import { loraFromPeft, loraToPeft } from './peft.ts';
+import { parseReinConfig } from './configFiles.ts';
 import { reinFromParts, type ReinAdapter } from './rein.ts';
 
 export const REIN_FILES = { model: 'rein_model.safetensors', config: 'rein_config.json' } as const;
@@ -62,7 +63,7 @@ export function readAdapterFiles(files: AdapterFiles, c: DinoV2Config): Adapter 
     return loraFromPeft({ 'adapter_config.json': decode(files['adapter_config.json']), 'adapter_model.safetensors': files['adapter_model.safetensors'] }, c);
   }
   if (!files[REIN_FILES.config] || !files[REIN_FILES.model]) throw new Error(`an adapter is adapter_config.json with adapter_model.safetensors (LoRA, PEFT's layout) or ${REIN_FILES.config} with ${REIN_FILES.model} (Rein); got ${Object.keys(files).join(', ') || 'no files'}`);
-  const config = JSON.parse(decode(files[REIN_FILES.config]));
+  const config = parseReinConfig(decode(files[REIN_FILES.config]));
   const { tensors } = parseSafetensors(files[REIN_FILES.model]);
   const D = c.dim;
   if (config.embed_dims !== D) throw new Error(`this Rein adapter was trained on a ${config.embed_dims}-wide backbone; the loaded one is ${D} wide`);

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BlockLinear } from '../models/dinov2/model.ts';
 import type { DinoV2Config } from '../models/dinov2/types.ts';
 import { parseSafetensors, toFloat32, writeSafetensors, type TensorToWrite } from '../weights/safetensors.ts';
+import { parsePeftConfig } from './configFiles.ts';
 import { type LoraAdapter, loraFromPairs, type LoraPair, layerShape } from './lora.ts';
 
 export const PEFT_PREFIX = 'base_model.model.';
@@ -70,7 +71,7 @@ export function loraToPeft(adapter: LoraAdapter, c: DinoV2Config, baseModel: str
 
 /** A PEFT LoRA adapter read back onto this backbone; anything it cannot place is refused by name. */
 export function loraFromPeft(files: PeftFiles, c: DinoV2Config): LoraAdapter {
-  const config = JSON.parse(files['adapter_config.json']);
+  const config = parsePeftConfig(files['adapter_config.json']);
   if (config.peft_type !== 'LORA') throw new Error(`adapter_config.json is a ${config.peft_type} adapter, not LORA`);
   const { tensors } = parseSafetensors(files['adapter_model.safetensors']);
   const layers: BlockLinear[] = ['qkv', 'proj', 'fc1', 'fc2'];
