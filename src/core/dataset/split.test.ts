@@ -49,6 +49,8 @@ describe('splits by case', () => {
     expect(() => parseSplit({ train: 'a' })).toThrow(/"train" .* must be a list/);
     expect(() => parseSplit({ test: ['a'] })).toThrow(/no training case/);
     expect(() => parseSplit([])).toThrow(/JSON object/);
+    expect(() => parseSplit({ train: ['a'], seed: 'five' })).toThrow('the split file\'s "seed" is not what a split holds');
+    expect(() => parseSplit({ train: ['a', 3] })).toThrow('"train" in the split file must be a list of case ids (strings)');
   });
 
   it('a split naming cases the dataset lacks is refused with their names', () => {

@@ -3,6 +3,7 @@
  * alike and a held-out slice flatters every method. Seeded, so the app and the CLI make the same
  * split from the same cases; stored as JSON so a split made in one can be used in the other.
  */
+import * as v from 'valibot';
 import { mulberry32 } from '../synthetic/random.ts';
 
 export const SPLIT_FORMAT = 'dino-seg-studio/split@1';
@@ -72,25 +73,39 @@ export function splitJson(split: CaseSplit): string {
   return `${JSON.stringify({ format: SPLIT_FORMAT, ...split }, null, 2)}\n`;
 }
 
-/** Reads a split file: {"train": [...], "validation": [...], "test": [...]}, validation optional. */
+const caseIds = v.optional(v.array(v.string()), []);
+const splitFile = v.object({
+  format: v.optional(v.string()),
+  train: caseIds,
+  validation: caseIds,
+  test: caseIds,
+  seed: v.optional(v.number()),
+  testFraction: v.optional(v.number()),
+  validationFraction: v.optional(v.number()),
+});
+
+/** Reads a split file: {"train": [...], "validation": [...], "test": [...]}, validation optional; checked by schema (valibot), the field named. */
 export function parseSplit(json: unknown): CaseSplit {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('a split file is a JSON object with "train", "validation" and "test" lists of case ids');
-  const o = json as Record<string, unknown>;
-  if (typeof o.format === 'string' && o.format !== SPLIT_FORMAT) throw new Error(`this split file is ${o.format}; the studio reads ${SPLIT_FORMAT}`);
-  const split: CaseSplit = { train: [], validation: [], test: [] };
+  const r = v.safeParse(splitFile, json);
+  if (!r.success) {
+    const path = v.getDotPath(r.issues[0]) ?? 'document';
+    const part = SPLIT_PARTS.find((p) => path === p || path.startsWith(`${p}.`));
+    throw new Error(part ? `"${part}" in the split file must be a list of case ids (strings)` : `the split file's "${path}" is not what a split holds: ${r.issues[0].message}`);
+  }
+  const o = r.output;
+  if (o.format !== undefined && o.format !== SPLIT_FORMAT) throw new Error(`this split file is ${o.format}; the studio reads ${SPLIT_FORMAT}`);
   const owner = new Map<string, SplitPart>();
   for (const part of SPLIT_PARTS) {
-    const ids = o[part] ?? [];
-    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new Error(`"${part}" in the split file must be a list of case ids (strings)`);
-    for (const id of ids as string[]) {
+    for (const id of o[part]) {
       const before = owner.get(id);
       if (before) throw new Error(`case ${id} is in both "${before}" and "${part}" of the split file`);
       owner.set(id, part);
     }
-    split[part] = [...(ids as string[])];
   }
-  if (!split.train.length) throw new Error('the split file has no training case');
-  for (const k of ['seed', 'testFraction', 'validationFraction'] as const) if (typeof o[k] === 'number') split[k] = o[k] as number;
+  if (!o.train.length) throw new Error('the split file has no training case');
+  const split: CaseSplit = { train: [...o.train], validation: [...o.validation], test: [...o.test] };
+  for (const k of ['seed', 'testFraction', 'validationFraction'] as const) if (o[k] !== undefined) split[k] = o[k];
   return split;
 }
 

@@ -3,6 +3,7 @@
  * and training settings, split, seed) and what came of it, as plain JSON for IndexedDB, export
  * and import. Predictions are kept beside it, not in it: they are volumes.
  */
+import * as v from 'valibot';
 import type { Plane } from '../features/slices.ts';
 import type { RegionScore } from '../heads/predict.ts';
 import type { Region } from '../metrics/regions.ts';
@@ -70,6 +71,25 @@ export function scoreRecords(scores: RegionScore[]): CaseOutcome['scores'] {
   return scores.map((s) => ({ region: s.region, dice: s.dice, hd95: Number.isFinite(s.hd95) ? s.hd95 : null }));
 }
 
+/** What an imported experiment must hold for the studio to list, compare and report it (other keys pass through). */
+const score = v.nullable(v.number());
+const experimentFile = v.looseObject({
+  id: v.string(),
+  name: v.string(),
+  mapping: v.string(),
+  model: v.looseObject({ name: v.string(), randomWeights: v.boolean(), dim: v.number() }),
+  input: v.looseObject({ plane: v.picklist(['axial', 'coronal', 'sagittal']), size: v.number() }),
+  settings: v.looseObject({}),
+  cases: v.array(
+    v.looseObject({
+      id: v.string(),
+      evaluation: v.looseObject({ kind: v.picklist(['held-out slices', 'test case', 'scribbles']) }),
+      scores: v.array(v.looseObject({ region: v.string(), dice: score, hd95: score })),
+      perSlice: v.looseObject({ slices: v.array(v.number()), dice: v.record(v.string(), v.array(score)) }),
+    }),
+  ),
+});
+
 /** Checks a parsed JSON document (an import) and names what is wrong. */
 export function parseExperiments(json: unknown): ExperimentRecord[] {
   const list = Array.isArray(json) ? json : (json as { experiments?: unknown })?.experiments;
@@ -81,7 +101,13 @@ export function parseExperiments(json: unknown): ExperimentRecord[] {
       if (version && Number(version) > 1) throw new Error(`experiment ${i + 1} was written by a newer version of the studio (experiment@${version}); this one reads experiment@1: open it in the newer studio, or update this one`);
       throw new Error(`experiment ${i + 1} is not in the studio's format (${EXPERIMENT_FORMAT})`);
     }
-    for (const key of ['id', 'name', 'mapping', 'model', 'input', 'settings', 'cases'] as const) if (r[key] === undefined) throw new Error(`experiment ${i + 1} (${r.name ?? r.id ?? '?'}) lacks "${key}"`);
+    const checked = v.safeParse(experimentFile, r);
+    if (!checked.success) {
+      const issue = checked.issues[0];
+      const path = v.getDotPath(issue) ?? 'document';
+      const what = issue.input === undefined ? `lacks "${path}"` : `has a "${path}" that is not what an experiment holds (${issue.message})`;
+      throw new Error(`experiment ${i + 1} (${r.name ?? r.id ?? '?'}) ${what}`);
+    }
     return r as ExperimentRecord;
   });
 }

@@ -119,6 +119,8 @@ it('imports what it exports and names what is wrong in a bad file', () => {
   expect(() => parseExperiments([{ ...a, format: 'dino-seg-studio/experiment@2' }])).toThrow('experiment 1 was written by a newer version of the studio (experiment@2)');
   const { cases: _, ...noCases } = a;
   expect(() => parseExperiments([noCases])).toThrow('experiment 1 (FLAIR / T1gd / T2) lacks "cases"');
+  const badScore = { ...a, cases: [{ ...a.cases[0], scores: [{ region: 'WT', dice: '0.9', hd95: 4 }] }] };
+  expect(() => parseExperiments([badScore])).toThrow('experiment 1 (FLAIR / T1gd / T2) has a "cases.0.scores.0.dice" that is not what an experiment holds');
 });
 
 it('a region absent from both masks is not scored: left out of means, counted, written as absent', () => {
