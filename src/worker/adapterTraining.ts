@@ -24,7 +24,7 @@ import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts'
 import { fromF16Array } from '../core/weights/f16.ts';
 import { applyAdapter, currentModel, modelHash } from './backbone.ts';
 import { extractedFeatures, workerBackbone } from './features.ts';
-import { LINEAR_HEAD_FORMAT, parseHeadFile } from '../core/heads/headFile.ts';
+import { LINEAR_HEAD_FORMAT, parseHeadFile, postprocessOf } from '../core/heads/headFile.ts';
 import type { ModelInfo, Progress, TrainingUpdate, TrainSettings } from './protocol.ts';
 
 interface Adapted {
@@ -74,7 +74,7 @@ export async function trainAdapted(
   const { model } = loaded;
   const adapter = createAdapter(model.config, settings.adapter);
   const { p, tokens, features } = await trunkTokens(c, model, adapter, progress);
-  const spec = taskSpec(settings.task);
+  const spec = taskSpec(settings.task, { hierarchy: settings.postprocess?.hierarchy });
   const split = await splitCase({ id: c.id, labels: c.labels, geometry: p.g, slices: p.slices, features: tokens }, settings);
   const head = createLinearHead(model.config.dim, spec.channels.length, settings.seed);
   const o = { spec, grid: p.g.grid, size: p.g.size };
@@ -143,7 +143,7 @@ export async function loadAdapted(files: Record<string, Uint8Array>, c: CaseVolu
   const { p, features } = await trunkTokens(c, loaded.model, adapter, progress);
   dropAdapter();
   // The settings the studio wrote beside the head (checked as an object): kept for records and export, not computed on.
-  adapted = { adapter, head, spec: taskSpec(doc.task), g: p.g, slices: p.slices, settings: doc.settings as unknown as Adapted['settings'], features };
+  adapted = { adapter, head, spec: taskSpec(doc.task, { hierarchy: postprocessOf(doc.settings)?.hierarchy }), g: p.g, slices: p.slices, settings: doc.settings as unknown as Adapted['settings'], features };
   return { kind: adapter.kind, task: doc.task };
 }
 

@@ -18,7 +18,7 @@ import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, usesBackbone } from 
 import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
 import { adaptedHead, dropAdapter, predictAdaptedSlice, predictAdaptedVolume, trainAdapted } from './adapterTraining.ts';
 import { normalAxis, type Plane } from '../core/features/slices.ts';
-import { parseHeadFile, VOXEL_HEAD_FORMAT } from '../core/heads/headFile.ts';
+import { parseHeadFile, postprocessOf, VOXEL_HEAD_FORMAT } from '../core/heads/headFile.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 
 /** The interactive run splits and trains as the comparisons do; an adapter fine-tunes the backbone with the linear head. */
@@ -92,7 +92,7 @@ export async function train(request: TrainSettings, c: CaseVolumes, update: (u: 
   }
   dropVoxelHead();
   const { result, geometry: g, get } = extractedFeatures();
-  spec = taskSpec(settings.task);
+  spec = taskSpec(settings.task, { hierarchy: settings.postprocess?.hierarchy });
   const split = await splitCase({ id: 'this case', labels, geometry: g, slices: result.slices, features: async (k) => fromF16Array(await get(k)) }, settings);
   const [trainData, valData] = [split.train, split.validation];
   head = createLinearHead(result.dim, spec.channels.length, settings.seed);
@@ -165,7 +165,7 @@ export function importHead(json: string, c: CaseVolumes | null): { task: Task; d
   dropAdapter();
   dropVoxelHead();
   // A head over named classes (scribbles) carries its outputs' labels; the built-in tasks do not need to.
-  spec = doc.labels && doc.task === 'labels' ? { task: 'labels', channels: doc.channels, activation: 'softmax', labels: doc.labels } : taskSpec(doc.task);
+  spec = doc.labels && doc.task === 'labels' ? { task: 'labels', channels: doc.channels, activation: 'softmax', labels: doc.labels } : taskSpec(doc.task, { hierarchy: postprocessOf(doc.settings)?.hierarchy });
   head = createLinearHead(doc.head.dim, doc.head.channels, 0, doc.head);
   trainedWith = doc.settings ?? null;
   return { task: doc.task, dim: doc.head.dim };

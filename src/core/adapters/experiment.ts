@@ -65,7 +65,7 @@ export async function heldOutAdapterRun(c: CaseVolumes, s: ExperimentSettings & 
 
 /** Training cases against test cases: one adapter and one head trained on every training case's slices. */
 export async function runAdapterExperiment(train: CaseInput[], test: CaseInput[], s: ExperimentSettings, o: AdapterRunOptions): Promise<{ adapter: Adapter; head: LinearHead; cases: CaseResult[]; losses: number[] }> {
-  const spec = taskSpec(s.task);
+  const spec = taskSpec(s.task, { hierarchy: headOf(s).postprocess.hierarchy });
   const adapter = createAdapter(o.model.config, o.adapter);
   const trunk = frozenTrunk(o.model, o.modelHash, adapter.first);
   const settings = { ...s, layers: 1 };

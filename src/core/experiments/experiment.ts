@@ -55,7 +55,7 @@ export async function runExperiment(options: {
     const { voxelColumns, ...run } = await runFineExperiment({ ...options, head: h, inputs });
     return { ...run, inputs: { ...inputs, voxelColumns } };
   }
-  const spec = taskSpec(s.task);
+  const spec = taskSpec(s.task, { hierarchy: h.postprocess.hierarchy });
   const trainData: TrainingSlice[] = [];
   for (const c of options.train) trainData.push(...(await trainingSlices(await prepareCase(await openCase(c), s, backbone, store, options.onProgress), s, store)));
   const head = createLinearHead(backbone.dim * h.layers, spec.channels.length, s.seed);

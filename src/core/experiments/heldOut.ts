@@ -87,7 +87,7 @@ export interface HeadRoute {
 }
 
 export async function heldOutRun(c: CaseFeatures, s: HeldOutSettings, onStep?: (step: TrainStep) => Promise<void> | void, route?: HeadRoute): Promise<HeldOutResult> {
-  const spec = taskSpec(s.task);
+  const spec = taskSpec(s.task, { hierarchy: s.postprocess?.hierarchy });
   const split = await splitCase(c, s);
   const head = createLinearHead(c.dim, spec.channels.length, s.seed);
   const losses: number[] = [];

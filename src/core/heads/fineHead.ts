@@ -9,7 +9,6 @@
  */
 import type { SliceGeometry } from '../features/slices.ts';
 import { sliceCoordinates, voxelIndex } from '../features/slices.ts';
-import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import { mulberry32 } from '../synthetic/random.ts';
 import { halfTable } from '../weights/f16.ts';
@@ -19,7 +18,7 @@ import { DEFAULT_LOSS, type LossWeights, weightedSegmentationLoss } from './loss
 import { createMlpHead, fitStandardisation, type MlpHead, mlpBackward, mlpForward } from './mlpHead.ts';
 import { voxelPixel } from './predict.ts';
 import { sampleBilinear } from './resize.ts';
-import { softmaxLabels, targets as taskTargets, type TaskSpec } from './tasks.ts';
+import { regionsLabel, softmaxLabels, targets as taskTargets, type TaskSpec } from './tasks.ts';
 
 /** One mapping's cached patch features on one plane. */
 export interface PatchBlock {
@@ -436,8 +435,7 @@ export function labelsFromProbabilities(spec: TaskSpec, probs: Float32Array, v: 
         const o = b * C;
         let label = 0;
         if (spec.task === 'regions') {
-          const [wt, tc, et] = [probs[o] > 0.5, probs[o + 1] > 0.5, probs[o + 2] > 0.5];
-          label = hierarchy ? (wt ? (tc ? (et ? LABEL_ET : LABEL_NCR) : LABEL_ED) : 0) : et ? LABEL_ET : tc ? LABEL_NCR : wt ? LABEL_ED : 0;
+          label = regionsLabel(probs[o] > 0.5, probs[o + 1] > 0.5, probs[o + 2] > 0.5, hierarchy);
         } else if (spec.task === 'binary') label = probs[o] > 0.5 ? 1 : 0;
         else {
           let best = 0;

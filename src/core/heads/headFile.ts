@@ -42,6 +42,12 @@ const voxelHeadFile = v.object({
 export type LinearHeadFile = v.InferOutput<typeof linearHeadFile>;
 export type VoxelHeadFile = v.InferOutput<typeof voxelHeadFile>;
 
+/** The post-processing a saved head was trained with, as it says: its labels are made the same way when loaded. */
+export function postprocessOf(settings: Record<string, unknown> | null | undefined): { hierarchy?: boolean } | undefined {
+  const p = settings?.postprocess;
+  return p && typeof p === 'object' ? { hierarchy: (p as { hierarchy?: unknown }).hierarchy === true } : undefined;
+}
+
 /** Reads a saved head: its format first (a newer one is named as such), then every field. */
 export function parseHeadFile(text: string): LinearHeadFile | VoxelHeadFile {
   let doc: unknown;

@@ -1,19 +1,17 @@
 /** From a trained head to a label volume on the case's canonical grid, and its 3-D scores. */
-import { LABEL_ED, LABEL_ET, LABEL_NCR } from '../case/labels.ts';
 import { type Plane, type SliceGeometry, voxelCentreInInput, voxelIndex } from '../features/slices.ts';
 import { diceScore } from '../metrics/dice.ts';
 import { hausdorff95 } from '../metrics/hausdorff.ts';
 import { REGIONS, type Region, type RegionDefinition, regionMask } from '../metrics/regions.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { LinearHead } from './linearHead.ts';
-import { softmaxLabels, type TaskSpec } from './tasks.ts';
+import { regionsLabel, softmaxLabels, type TaskSpec } from './tasks.ts';
 import { pixelLogits } from './train.ts';
 
 /** Studio label of one pixel's outputs: nested regions (ET inside TC inside WT), a lesion, or the arg-max label. */
 function labelOf(spec: TaskSpec, logits: Float32Array, o: number): number {
   if (spec.task === 'regions') {
-    const [wt, tc, et] = [logits[o] > 0, logits[o + 1] > 0, logits[o + 2] > 0];
-    return et ? LABEL_ET : tc ? LABEL_NCR : wt ? LABEL_ED : 0;
+    return regionsLabel(logits[o] > 0, logits[o + 1] > 0, logits[o + 2] > 0, !!spec.hierarchy);
   }
   if (spec.task === 'binary') return logits[o] > 0 ? 1 : 0;
   let best = 0;

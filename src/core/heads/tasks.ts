@@ -11,6 +11,8 @@ export interface TaskSpec {
   activation: 'sigmoid' | 'softmax';
   /** Softmax only: the studio label each output stands for (scribble classes name their own). */
   labels?: number[];
+  /** Regions only: labels made through the region hierarchy (regionsLabel), as the post-processing settings say. */
+  hierarchy?: boolean;
 }
 
 /** What a task's predictions are scored on: the lesion for a lesion task, else the BraTS regions. */
@@ -26,10 +28,20 @@ export const TASK_NAMES: Record<Task, string> = {
 const SOFTMAX_LABELS = [0, LABEL_NCR, LABEL_ED, LABEL_ET];
 
 /** BraTS regions as three overlapping sigmoid outputs (MONAI's BraTS recipe); a lesion; or a softmax over labels. */
-export function taskSpec(task: Task): TaskSpec {
-  if (task === 'regions') return { task, channels: REGIONS.map((r) => r.id), activation: 'sigmoid' };
+export function taskSpec(task: Task, o: { hierarchy?: boolean } = {}): TaskSpec {
+  if (task === 'regions') return { task, channels: REGIONS.map((r) => r.id), activation: 'sigmoid', ...(o.hierarchy ? { hierarchy: true } : {}) };
   if (task === 'binary') return { task, channels: ['lesion'], activation: 'sigmoid' };
   return { task, channels: ['background', 'NCR', 'ED', 'ET'], activation: 'softmax', labels: SOFTMAX_LABELS };
+}
+
+/**
+ * The one rule from the three region outputs to a studio label, for every head. With the
+ * hierarchy (BraTS's nesting), ET counts only inside TC and TC only inside WT; without, the
+ * innermost region on wins.
+ */
+export function regionsLabel(wt: boolean, tc: boolean, et: boolean, hierarchy: boolean): number {
+  if (hierarchy) return wt ? (tc ? (et ? LABEL_ET : LABEL_NCR) : LABEL_ED) : 0;
+  return et ? LABEL_ET : tc ? LABEL_NCR : wt ? LABEL_ED : 0;
 }
 
 /** The studio label a softmax output stands for. */
