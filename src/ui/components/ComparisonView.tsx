@@ -38,6 +38,14 @@ async function chartsPng(svgs: string[]): Promise<Uint8Array> {
   return new Uint8Array(await blob.arrayBuffer());
 }
 
+/** What the per-slice curves run along: the held-out block of one case, or each test case's slices. */
+function perSliceTitle(chosen: { cases: { evaluation: { kind: string } }[] }[]): string {
+  const kinds = new Set(chosen.flatMap((e) => e.cases.map((c) => c.evaluation.kind)));
+  if (kinds.size === 1 && kinds.has('held-out slices')) return 'Per-slice Dice along the held-out slices';
+  if (kinds.size === 1 && kinds.has('test case')) return 'Per-slice Dice along each test case';
+  return 'Per-slice Dice along the slices scored';
+}
+
 export function ComparisonView() {
   const { experiments, selected } = useExperiments();
   const chosen = selected.map((id) => experiments.find((e) => e.id === id)!).filter(Boolean);
@@ -127,7 +135,7 @@ export function ComparisonView() {
           <img className="curves" data-testid="paired-plot" alt="Dice per case, paired across experiments" src={svgUrl(pairedCasesSvg(chosen))} />
         </>
       )}
-      <h3>Per-slice Dice along the held-out slices</h3>
+      <h3>{perSliceTitle(chosen)}</h3>
       <p className="hint">Click a slice on a chart to show it side by side below.</p>
       {svgs.map((svg, i) => (
         <img
