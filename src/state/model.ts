@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import { DEFAULT_MODEL } from '../core/models/dinov2/catalog.ts';
 import { CancelledError, computeClient, onComputeNotice } from '../worker/client.ts';
 import type { BackendChoice, ModelInfo, ModelSource, Progress } from '../worker/protocol.ts';
-import { report } from './messages.ts';
+import { report, settle } from './messages.ts';
 
 interface ModelState {
   selected: string;
@@ -68,14 +68,16 @@ async function load(source: ModelSource): Promise<void> {
       { onProgress: (progress) => useModel.setState({ progress }), signal: controller.signal, transfer: source.kind === 'file' ? [source.bytes.buffer as ArrayBuffer] : [] },
     );
     useModel.setState({ info, restorable: source.kind === 'file' ? { kind: 'kept', name: source.name, interpolation: source.interpolation } : source });
+    // A model is loaded now: what an earlier failure said ("no model is loaded yet") no longer holds.
+    settle('model-load');
     await refreshCache();
   } catch (e) {
     const before = useModel.getState().info;
     const kept = before ? `${before.label}, loaded before, is kept` : 'no model is loaded yet';
-    if (e instanceof CancelledError) report('info', `Download cancelled; ${kept}.`);
+    if (e instanceof CancelledError) report('info', `Download cancelled; ${kept}.`, 'model-load');
     else {
       const message = (e as Error).message;
-      report('error', `The model could not be loaded: ${message}. ${kept[0].toUpperCase()}${kept.slice(1)}.`);
+      report('error', `The model could not be loaded: ${message}. ${kept[0].toUpperCase()}${kept.slice(1)}.`, 'model-load');
       // A download that never reached the server is a network problem: offer what needs none.
       if (source.kind !== 'file') useModel.setState({ failure: message });
     }
