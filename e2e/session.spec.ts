@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { exportLikeSource, loadVolume } from '../src/core/volume.ts';
-import { canvasPixels, caseFiles, comparePixels, dropFiles, fileBytes, openStep, waitForCase } from './helpers.ts';
-import { SMALL_CASE, TINY_CASE } from './paths.ts';
+import { canvasPixels, caseFiles, comparePixels, dropFiles, fileBytes, openCaseWithFeatures, openStep, waitForCase } from './helpers.ts';
+import { SMALL_CASE, TINY_CASE, TINY_WEIGHTS } from './paths.ts';
 
 /** The viewer as it settles: two screenshots a moment apart that agree. */
 async function settledCanvas(page: Page): Promise<string> {
@@ -80,4 +80,33 @@ test('a lesion mask (one label) is trained, charted, scored and read out as a le
   await expect(table.locator('tbody tr')).toHaveCount(1);
   await expect(page.getByTestId('location')).toContainText(/(label|predicted) lesion/);
   await expect(page.getByTestId('location')).not.toContainText('Necrosis');
+});
+
+test('scribbles after the default head: the volume predicted is the scribble head\'s, not the voxel head trained before', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openCaseWithFeatures(page, TINY_CASE, 'synthetic-6', TINY_WEIGHTS);
+  await openStep(page, 'train');
+  await expect(page.getByLabel('Head')).toHaveValue('voxels');
+  await page.getByLabel('Hidden layers').fill('16');
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('training-state')).toHaveText('done', { timeout: 170_000 });
+
+  // Scribbles from the label map, every fifth voxel (class i is value i + 1: background, NCR, oedema, ET).
+  const segPath = caseFiles(TINY_CASE).find((f) => f.endsWith('_seg.nii.gz'))!;
+  const flairPath = caseFiles(TINY_CASE).find((f) => f.endsWith('_flair.nii.gz'))!;
+  const seg = loadVolume(fileBytes(segPath).bytes, segPath);
+  const flair = loadVolume(fileBytes(flairPath).bytes, flairPath);
+  const value: Record<number, number> = { 1: 2, 2: 3, 4: 4 };
+  const scribbles = seg.data.map((l, i) => (i % 5 ? 0 : l ? value[l] : flair.data[i] > 0 ? 1 : 0));
+  await page.getByTestId('scribbles-input').setInputFiles({ name: 'scribbles.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(exportLikeSource(seg, scribbles, { datatype: 2 })) });
+  await page.getByRole('button', { name: 'Train on scribbles' }).click();
+  await expect(page.getByTestId('scribble-status')).toContainText(/Trained on \d+ scribbled voxels/, { timeout: 120_000 });
+  const scribbleWt = (await page.getByTestId('dice-strokes').locator('tbody tr').last().locator('td').nth(1).textContent())!;
+
+  // The whole volume from the head in use: the scribble head's Dice, which its own round measured.
+  await page.getByRole('button', { name: 'Predict the whole volume' }).click();
+  const table = page.getByTestId('volume-scores');
+  await expect(table).toContainText('WT', { timeout: 60_000 });
+  await expect(table.locator('tbody tr').first().locator('td').nth(1)).toHaveText(scribbleWt);
 });
