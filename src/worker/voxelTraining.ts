@@ -10,8 +10,7 @@ import { extractSlice, type Plane, sliceGeometry } from '../core/features/slices
 import { type FineCase, labelsFromProbabilities, type PatchBlock, predictFineProbabilities } from '../core/heads/fineHead.ts';
 import { DEFAULT_HEAD, HEAD_NAMES, headPlanes, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHead.ts';
-import type { RegionScore } from '../core/heads/predict.ts';
-import { scoreVolume } from '../core/heads/predict.ts';
+import { type RegionScore, scoreVolume, uncertaintyOfProbabilities } from '../core/heads/predict.ts';
 import { type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { postprocess } from '../core/postprocess/postprocess.ts';
 import { computeVoxelFeatures } from '../core/voxels/voxelFeatures.ts';
@@ -134,7 +133,7 @@ export async function trainVoxelHead(
   return { steps, validationDice: dice, train: r.trainSlices, validation: r.heldOut, scores: r.scores };
 }
 
-/** The whole volume from the voxel head, cleaned up, with each voxel's uncertainty (largest binary entropy, 0..255). */
+/** The whole volume from the voxel head, cleaned up, with each voxel's uncertainty (predict.ts's one rule, 0..255). */
 export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
   if (!trained) throw new Error('train a head first');
   bindVoxelHead(c);
@@ -147,11 +146,7 @@ export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number
   const [nx, ny] = c.dims;
   for (let b = 0; b < v.brain.length; b++) {
     if (!v.brain[b]) continue;
-    let worst = 0;
-    for (let ch = 0; ch < C; ch++) {
-      const p = Math.min(1 - 1e-7, Math.max(1e-7, probs[b * C + ch]));
-      worst = Math.max(worst, -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p)));
-    }
+    const worst = uncertaintyOfProbabilities(spec, probs, b * C);
     const x = b % v.size[0];
     const y = Math.floor(b / v.size[0]) % v.size[1];
     const z = Math.floor(b / (v.size[0] * v.size[1]));

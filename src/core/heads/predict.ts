@@ -20,33 +20,45 @@ function labelOf(spec: TaskSpec, logits: Float32Array, o: number): number {
 }
 
 /**
- * How unsure the head is at one pixel, 0..1: the softmax's entropy over log C, or for sigmoid
- * outputs the largest binary entropy among the channels. 1 is a coin toss: where a stroke helps most.
+ * How unsure a head is at one voxel, 0..1, from its output probabilities: the softmax's entropy
+ * over log C, or for sigmoid outputs the largest binary entropy among the channels. 1 is a coin
+ * toss: where a stroke helps most. The one uncertainty rule every head's overlay uses.
  */
-export function uncertaintyOf(spec: TaskSpec, logits: Float32Array, o: number): number {
+export function uncertaintyOfProbabilities(spec: TaskSpec, probs: ArrayLike<number>, o: number): number {
   const C = spec.channels.length;
   if (spec.activation === 'sigmoid') {
     let worst = 0;
     for (let c = 0; c < C; c++) {
-      const p = 1 / (1 + Math.exp(-logits[o + c]));
+      const p = probs[o + c];
       const h = p <= 0 || p >= 1 ? 0 : -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p));
       worst = Math.max(worst, h);
     }
     return worst;
   }
-  // H = log Z - sum_c q_c x_c (logits shifted by their max): one exp per output.
-  let max = -Infinity;
-  for (let c = 0; c < C; c++) max = Math.max(max, logits[o + c]);
-  let z = 0;
-  let zx = 0;
+  let h = 0;
   for (let c = 0; c < C; c++) {
-    const x = logits[o + c] - max;
-    const e = Math.exp(x);
-    z += e;
-    zx += e * x;
+    const p = probs[o + c];
+    if (p > 0) h -= p * Math.log(p);
   }
-  const h = Math.log(z) - zx / z;
   return C > 1 ? h / Math.log(C) : 0;
+}
+
+let scratch = new Float64Array(8);
+
+/** The same rule on a linear head's logits: their probabilities first (a stable softmax). */
+export function uncertaintyOf(spec: TaskSpec, logits: Float32Array, o: number): number {
+  const C = spec.channels.length;
+  if (scratch.length < C) scratch = new Float64Array(C);
+  if (spec.activation === 'sigmoid') {
+    for (let c = 0; c < C; c++) scratch[c] = 1 / (1 + Math.exp(-logits[o + c]));
+  } else {
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, logits[o + c]);
+    let z = 0;
+    for (let c = 0; c < C; c++) z += scratch[c] = Math.exp(logits[o + c] - max);
+    for (let c = 0; c < C; c++) scratch[c] /= z;
+  }
+  return uncertaintyOfProbabilities(spec, scratch, 0);
 }
 
 /**
