@@ -5,6 +5,7 @@
 import { Niivue, NVImage, SLICE_TYPE } from '@niivue/niivue';
 
 import type { LabelStyle, ViewMode } from '../../state/view.ts';
+import { paced } from '../paced.ts';
 
 export type { LabelStyle, ViewMode };
 
@@ -74,8 +75,9 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     dragAndDropEnabled: false, // the studio handles drops itself: roles, validation, errors
     isResizeCanvas: true,
     multiplanarForceRender: false,
-    // Shown while no case is open: "loading ..." would read as a page that hangs.
-    loadingText: 'No case open: drop a case folder, or Load sample case',
+    // Niivue writes "loading ..." on an empty canvas, which reads as a page that hangs; the page
+    // says what to do in text that wraps (a long canvas line is cut off on a narrow window).
+    loadingText: '',
   });
   await nv.attachToCanvas(canvas);
   let opacity = 0.5;
@@ -102,16 +104,39 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     nv.refreshDrawing(true);
   };
   /**
+   * The overlays (truth, prediction, heat map) composited again and the scene drawn, paced: Niivue's
+   * updateGLVolume would also re-upload the background and rebuild the 3D view's gradients, and
+   * every drawScene waits for the renderer (gl.finish), so each extra call is main-thread time.
+   */
+  const refreshOverlays = paced(() => {
+    if (nv.volumes.length === 0) return;
+    nv.volumes.forEach((v, i) => i > 0 && v.toRAS && nv.refreshLayers(v, i));
+    nv.drawScene();
+  });
+  /**
    * Niivue outlines volumes whose intent is NIFTI_INTENT_LABEL (1002) when atlasOutline > 0:
    * border voxels get that alpha, the rest keep the volume's opacity. So the outline is the
    * truth marked as a label with a near-zero opacity, and the prediction (intent 0) stays filled.
    */
-  const applyOverlay = () => {
+  const styleTruth = () => {
     if (!truth) return;
     const outline = style === 'outline';
     truth.hdr!.intent_code = outline ? 1002 : 0;
-    nv.setAtlasOutline(outline && visible ? 1 : 0);
-    nv.setOpacity(1, !visible ? 0 : outline ? 1 / 255 : opacity);
+    nv.opts.atlasOutline = outline && visible ? 1 : 0;
+    truth.opacity = !visible ? 0 : outline ? 1 / 255 : opacity;
+  };
+  const applyOverlay = () => {
+    styleTruth();
+    refreshOverlays();
+  };
+  /**
+   * Replaces the layers in one step: Niivue's addVolume and removeVolume each re-upload every
+   * layer and draw, six full refreshes for one case.
+   */
+  const setLayers = (images: NVImage[]) => {
+    nv.volumes = images;
+    nv.back = images[0] ?? null;
+    nv.overlays = images.slice(1);
   };
   return {
     async show(background, labels, rgba) {
@@ -130,20 +155,22 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       // Keep the crosshair where the user left it when the same grid is shown again (not on another patient's).
       const sameGrid = nv.volumes.length > 0 && gridKey(nv.volumes[0]) === gridKey(images[0]);
       const crosshair = sameGrid ? [...nv.scene.crosshairPos] : null;
-      while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[nv.volumes.length - 1]);
       prediction = null;
       heatmap = null;
-      for (const img of images) nv.addVolume(img);
-      applyDrawing();
+      setLayers(images);
+      styleTruth();
       // Another grid (another patient) starts at its centre, as it would on a fresh page.
       nv.scene.crosshairPos = (crosshair ?? [0.5, 0.5, 0.5]) as typeof nv.scene.crosshairPos;
-      nv.drawScene();
-      applyOverlay();
+      nv.updateGLVolume();
+      applyDrawing();
     },
     async setPrediction(labels, encode, colours, predictionOpacity) {
       const call = ++latest.prediction;
       if (!labels) {
-        if (prediction) nv.removeVolume(prediction);
+        if (prediction) {
+          setLayers(nv.volumes.filter((v) => v !== prediction));
+          refreshOverlays();
+        }
         prediction = null;
         return;
       }
@@ -152,33 +179,38 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
         if (call !== latest.prediction) return;
         image.setColormapLabel(labelLut(colours));
         image.hdr!.intent_code = 0; // filled even while the truth is outlined
-        if (prediction) nv.removeVolume(prediction);
+        image.opacity = predictionOpacity;
+        setLayers([...nv.volumes.filter((v) => v !== prediction), image]);
         prediction = image;
-        nv.addVolume(prediction);
+        refreshOverlays();
       } else {
         (prediction.img as Uint8Array).set(labels);
-        nv.updateGLVolume();
+        prediction.opacity = predictionOpacity;
+        refreshOverlays();
       }
-      nv.setOpacity(nv.volumes.indexOf(prediction), predictionOpacity);
     },
     async setHeatmap(values, encode, heatOpacity) {
       const call = ++latest.heatmap;
       if (!values) {
-        if (heatmap) nv.removeVolume(heatmap);
+        if (heatmap) {
+          setLayers(nv.volumes.filter((v) => v !== heatmap));
+          refreshOverlays();
+        }
         heatmap = null;
         return;
       }
       if (!heatmap) {
         const image = await NVImage.loadFromUrl({ url: 'uncertainty.nii', name: 'uncertainty.nii', buffer: copyBuffer(encode()), colormap: 'warm', cal_min: 20, cal_max: 255 });
         if (call !== latest.heatmap) return;
-        if (heatmap) nv.removeVolume(heatmap);
+        image.opacity = heatOpacity;
+        setLayers([...nv.volumes.filter((v) => v !== heatmap), image]);
         heatmap = image;
-        nv.addVolume(heatmap);
+        refreshOverlays();
       } else {
         (heatmap.img as Uint8Array).set(values);
-        nv.updateGLVolume();
+        heatmap.opacity = heatOpacity;
+        refreshOverlays();
       }
-      nv.setOpacity(nv.volumes.indexOf(heatmap), heatOpacity);
     },
     setPen({ enabled, value, size, colours }) {
       // Pen value i + 1 paints class i. Niivue types the argument as a colormap name, but its
@@ -237,7 +269,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     dispose() {
       nv.onLocationChange = () => {};
       nv.onDrawingChanged = () => {};
-      while (nv.volumes.length > 0) nv.removeVolume(nv.volumes[0]);
+      setLayers([]);
     },
   };
 }
