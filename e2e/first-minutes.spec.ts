@@ -40,7 +40,7 @@ test('the first five minutes at 1280x800: the steps lead from an empty page to a
   await expect(page.getByTestId('step-state-train')).toHaveText('ready: train a head');
 
   // A label-map role change, and a click right behind it: how long until the page answers.
-  const seg = page.getByLabel(`Role of ${id}_seg.nii.gz`);
+  const seg = page.getByLabel(`Role of ${id}_seg.nii`);
   await seg.selectOption('ignore');
   // Without a label map there is nothing to train on: the step says what scribbling needs.
   await expect(page.getByTestId('step-state-train')).toHaveText('needs: no label map: features to scribble on');
