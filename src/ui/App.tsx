@@ -13,10 +13,10 @@ export function App() {
   return (
     <DropZone>
       <Toolbar />
-      <Messages />
       <div className="workspace">
         <Steps />
         <div className="main">
+          <Messages />
           <nav className="tabs" role="tablist">
             <button type="button" role="tab" aria-selected={main === 'viewer'} onClick={() => setMainView('viewer')}>
               Viewer

@@ -1,12 +1,16 @@
 import { dismiss, useMessages } from '../../state/messages.ts';
 
+const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 export function Messages() {
   const messages = useMessages((s) => s.messages);
   if (messages.length === 0) return null;
   return (
-    <div className="messages">
-      {messages.map((m) => (
+    // Floats over the viewer's corner, newest first: a message never pushes the viewer down.
+    <div className="messages" aria-label="Messages">
+      {[...messages].reverse().map((m) => (
         <div key={m.id} className={`message ${m.level}`} role={m.level === 'error' ? 'alert' : 'status'} data-testid={`message-${m.level}`}>
+          <time dateTime={new Date(m.time).toISOString()}>{clock(m.time)}</time>
           <span>{m.text}</span>
           {m.action && (
             <button
