@@ -46,6 +46,9 @@ export async function restoreModel(): Promise<boolean> {
   return useModel.getState().info !== null;
 }
 
+/** The model list's entry for a checkpoint the user gave as a file: it names the file, not a catalogue model. */
+export const LOCAL_FILE = 'file';
+
 /** The catalogue's offline demo: random weights in the ViT-S/14 shape, made on the device. */
 export const DEMO_MODEL = 'random-vits14';
 
@@ -67,7 +70,13 @@ async function load(source: ModelSource): Promise<void> {
       { source, backend: useModel.getState().backend },
       { onProgress: (progress) => useModel.setState({ progress }), signal: controller.signal, transfer: source.kind === 'file' ? [source.bytes.buffer as ArrayBuffer] : [] },
     );
-    useModel.setState({ info, restorable: source.kind === 'file' ? { kind: 'kept', name: source.name, interpolation: source.interpolation } : source });
+    const local = source.kind === 'file' || source.kind === 'kept';
+    useModel.setState({
+      info,
+      restorable: source.kind === 'file' ? { kind: 'kept', name: source.name, interpolation: source.interpolation } : source,
+      // The model list names what is loaded: a local file's name, not the catalogue entry chosen before it.
+      ...(local ? { selected: LOCAL_FILE } : {}),
+    });
     // A model is loaded now: what an earlier failure said ("no model is loaded yet") no longer holds.
     settle('model-load');
     await refreshCache();
@@ -92,7 +101,8 @@ export function loadDemoModel(): Promise<void> {
 }
 
 export function loadSelectedModel(): Promise<void> {
-  const { selected, customUrl } = useModel.getState();
+  const { selected, customUrl, restorable } = useModel.getState();
+  if (selected === LOCAL_FILE) return restorable?.kind === 'kept' ? load(restorable) : Promise.resolve();
   if (selected === 'url') {
     if (!/^https?:\/\//.test(customUrl)) {
       report('error', 'Give an http(s) URL of a .safetensors checkpoint.');

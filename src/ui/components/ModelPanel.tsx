@@ -5,6 +5,7 @@ import {
   clearCache,
   forgetWeights,
   loadDemoModel,
+  LOCAL_FILE,
   loadKeptModel,
   loadModelFile,
   loadSelectedModel,
@@ -22,7 +23,7 @@ import { formatBytes } from '../format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 
 export function ModelPanel() {
-  const { selected, customUrl, backend, info, progress, busy, speed, cached, failure } = useModel();
+  const { selected, customUrl, backend, info, progress, busy, speed, cached, failure, restorable } = useModel();
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => void refreshCache().catch(() => undefined), []);
   const cachedBytes = cached.reduce((a, c) => a + c.bytes, 0);
@@ -40,6 +41,7 @@ export function ModelPanel() {
             </option>
           ))}
           <option value="url">From a URL (self-hosted)…</option>
+          {restorable?.kind === 'kept' && <option value={LOCAL_FILE}>Local file: {restorable.name}</option>}
         </select>
       </label>
       {selected === 'url' && (
