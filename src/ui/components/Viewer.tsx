@@ -102,6 +102,11 @@ export function Viewer() {
   return (
     <main className="viewer">
       <canvas ref={canvas} data-testid="viewer-canvas" />
+      {!current && (
+        <p className="viewer-empty" data-testid="viewer-empty">
+          No case open: drop a case folder or its files here, or use Load sample case above.
+        </p>
+      )}
       <div className="location" data-testid="location">
         {voxel && current ? describeVoxel(current, voxel, volume?.prediction, task) : location}
       </div>
