@@ -7,7 +7,7 @@ import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '..
 import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
 import { LABEL_SOURCE_TEXT, labelSource, withRole } from '../core/case/labelCandidates.ts';
-import { isNiftiName, loadNotes } from '../core/case/load.ts';
+import { type FileFailure, isNiftiName, loadNotes } from '../core/case/load.ts';
 import { MODALITIES, type Role } from '../core/case/roles.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 import { computeClient } from '../worker/client.ts';
@@ -65,35 +65,43 @@ export async function openFiles(files: NamedBytes[], caseId?: string, downsample
   if (nifti.length === 0) return report('error', `Nothing to open: ${others.join(', ')} ${others.length > 1 ? 'are not NIfTI files' : 'is not a NIfTI file'} (.nii or .nii.gz).`);
   if (others.length) report('info', `Skipped ${others.length > 1 ? `${others.length} files that are not NIfTI images` : 'a file that is not a NIfTI image'}: ${others.join(', ')}.`);
   try {
-    const { loaded, failed } = await computeClient().request('readFiles', { files: nifti, downsample }, { onProgress: setProgress });
-    const factor = Math.max(0, ...failed.map((f) => f.downsample ?? 0));
-    if (factor) {
-      // Every volume of a case on one grid: the whole drop is opened again at the coarser one.
-      const large = failed.filter((f) => f.downsample);
-      report('error', `${large.map((f) => f.name).join(', ')}: ${large[0].error}.`, 'too-large', { label: `Open downsampled ×${factor}`, run: () => void openFiles(files, caseId, factor) });
-      return;
-    }
-    for (const f of failed) report('error', `${f.name}: ${f.error}`);
-    for (const note of loadNotes(loaded)) report('info', note);
-    if (loaded.length === 0) return;
-    const hasImage = loaded.some((f) => (MODALITIES as readonly string[]).includes(f.role));
-    const { current, files: existing } = useCase.getState();
-    // A label map or mask dropped alone joins the current case: it replaces a mask, and the label
-    // map it replaces stays as an alternative to switch back to.
-    const replaced = new Set(loaded.map((f) => f.role));
-    const names = new Set(loaded.map((f) => f.name));
-    const kept = existing.filter((f) => !names.has(f.name) && (f.role === 'seg' || !replaced.has(f.role))).map((f): CaseFile => (f.role === 'seg' && replaced.has('seg') ? { ...f, role: 'altseg' } : f));
-    const candidate = hasImage || !current ? loaded : [...kept, ...loaded];
-    if (tryAssemble(candidate, hasImage ? undefined : useCase.getState().convention, hasImage ? caseId : current?.id)) {
-      if (hasImage) setBackground(null);
-      reportAlternatives();
-      roleless = new Set(loaded.filter((f) => f.role === 'ignore').map((f) => f.name));
-      reportRoleless();
-    }
+    const read = await computeClient().request('readFiles', { files: nifti, downsample }, { onProgress: setProgress });
+    openRead(read, caseId, (factor) => void openFiles(files, caseId, factor));
   } catch (e) {
     report('error', (e as Error).message);
   } finally {
     setProgress(null);
+  }
+}
+
+/**
+ * Files read by the worker become the case: a set with images starts a new one; a lone label map
+ * joins the current one. `downsampled` opens the same files again at a coarser grid.
+ */
+function openRead({ loaded, failed }: { loaded: CaseFile[]; failed: FileFailure[] }, caseId: string | undefined, downsampled: (factor: number) => void): void {
+  const factor = Math.max(0, ...failed.map((f) => f.downsample ?? 0));
+  if (factor) {
+    // Every volume of a case on one grid: the whole drop is opened again at the coarser one.
+    const large = failed.filter((f) => f.downsample);
+    report('error', `${large.map((f) => f.name).join(', ')}: ${large[0].error}.`, 'too-large', { label: `Open downsampled ×${factor}`, run: () => downsampled(factor) });
+    return;
+  }
+  for (const f of failed) report('error', `${f.name}: ${f.error}`);
+  for (const note of loadNotes(loaded)) report('info', note);
+  if (loaded.length === 0) return;
+  const hasImage = loaded.some((f) => (MODALITIES as readonly string[]).includes(f.role));
+  const { current, files: existing } = useCase.getState();
+  // A label map or mask dropped alone joins the current case: it replaces a mask, and the label
+  // map it replaces stays as an alternative to switch back to.
+  const replaced = new Set(loaded.map((f) => f.role));
+  const names = new Set(loaded.map((f) => f.name));
+  const kept = existing.filter((f) => !names.has(f.name) && (f.role === 'seg' || !replaced.has(f.role))).map((f): CaseFile => (f.role === 'seg' && replaced.has('seg') ? { ...f, role: 'altseg' } : f));
+  const candidate = hasImage || !current ? loaded : [...kept, ...loaded];
+  if (tryAssemble(candidate, hasImage ? undefined : useCase.getState().convention, hasImage ? caseId : current?.id)) {
+    if (hasImage) setBackground(null);
+    reportAlternatives();
+    roleless = new Set(loaded.filter((f) => f.role === 'ignore').map((f) => f.name));
+    reportRoleless();
   }
 }
 
@@ -119,11 +127,13 @@ export function setConvention(convention: LabelConvention): void {
 }
 
 export async function loadSampleCase(seed: number, dims?: [number, number, number]): Promise<void> {
+  clearMessages();
   try {
-    const { files } = await computeClient().request('synthesize', { seed, dims }, { onProgress: setProgress });
-    await openFiles(files);
+    const read = await computeClient().request('synthesize', { seed, dims }, { onProgress: setProgress });
+    openRead(read, undefined, () => report('error', 'The sample case is too large for this browser.'));
   } catch (e) {
     report('error', (e as Error).message);
+  } finally {
     setProgress(null);
   }
 }

@@ -9,6 +9,7 @@ import { compare } from './compare.ts';
 import { compareDataset, extractDataset } from './dataset.ts';
 import { clearFeatureCache, dropFeatures, exportFeatureFile, extract, featureCacheUsage, importFeatureFile, pcaOverlay, preview } from './features.ts';
 import type { Progress, RequestMap, ResultMap, WorkerRequest, WorkerResponse, WorkerUpdate } from './protocol.ts';
+import { assembleKept, keepRead } from './keptFiles.ts';
 import { setNoticeSink } from './notices.ts';
 import { scribbleExperiment, scribbleTrain } from './scribbles.ts';
 import { dropHeads, exportHead, importHead, predictViewSlice, predictWholeVolume, setTrainingControl, train } from './training.ts';
@@ -52,13 +53,17 @@ type Handler<K extends keyof RequestMap> = (p: RequestMap[K], ctx: Context) => P
 const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   readFiles({ files, downsample }, { progress }) {
     const { loaded, failed } = readCaseFiles(files, (done) => progress({ status: 'progress', task: 'Reading files', done, total: files.length, unit: 'files' }), { downsample });
-    return [{ loaded, failed }, buffersOf(loaded.map((f) => f.volume.data))];
+    const copies = keepRead(loaded);
+    return [{ loaded: copies.files, failed }, copies.transfer];
   },
   synthesize({ seed, dims }, { progress }) {
     progress({ status: 'initiate', task: 'Generating a synthetic case' });
-    // Uncompressed: gzip here and gunzip in readFiles cost ~8 s and save nothing in memory.
+    // Its files, uncompressed (gzip and gunzip cost ~8 s), read by the one reader dropped files go
+    // through, here: only the decoded volumes cross to the page, moved, not copied.
     const files = syntheticCaseFiles(generateSyntheticCase({ seed, dims }), { gzip: false });
-    return [{ files }, buffersOf(files.map((f) => f.bytes))];
+    const { loaded, failed } = readCaseFiles(files, (done) => progress({ status: 'progress', task: 'Reading the synthetic case', done, total: files.length, unit: 'files' }));
+    const copies = keepRead(loaded);
+    return [{ loaded: copies.files, failed }, copies.transfer];
   },
   async loadModel({ source, backend }, { progress, signal }) {
     return [await loadModel(source, backend, progress, signal), []];
@@ -85,6 +90,11 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   setCase(c) {
     currentCase = c;
     return [{}, []];
+  },
+  setKeptCase(c) {
+    const volumes = assembleKept(c);
+    if (volumes) currentCase = volumes;
+    return [{ set: volumes !== null }, []];
   },
   async extractFeatures({ mapping, plane, size, layers }, { progress, notice, signal }) {
     return [await extract(theCase(), mapping, { plane, size, layers }, progress, notice, signal), []];

@@ -4,6 +4,7 @@
  */
 import type { CaseFile } from '../core/case/case.ts';
 import type { FileFailure } from '../core/case/load.ts';
+import type { KeptCase } from './keptFiles.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
 import type { Preset } from '../core/models/dinov2/random.ts';
@@ -141,6 +142,8 @@ export interface RequestMap {
   simulateBackendFailure: Record<string, never>;
   /** The case's volumes, sent once per case; later requests refer to it. */
   setCase: CaseVolumes;
+  /** The case by the handles of files this worker read (keptFiles.ts): no voxels cross. */
+  setKeptCase: KeptCase;
   extractFeatures: { mapping: ChannelMapping; plane: Plane; size: number; layers: number };
   previewSlice: { mapping: ChannelMapping; plane: Plane; size: number; slice: number };
   pcaOverlay: { scope: 'slice' | 'volume'; slice: number };
@@ -179,7 +182,8 @@ export interface RequestMap {
 
 export interface ResultMap {
   readFiles: { loaded: CaseFile[]; failed: FileFailure[] };
-  synthesize: { files: NamedBytes[] };
+  /** The sample case, read in the worker as dropped files are: its volumes, never its file bytes, cross to the page. */
+  synthesize: { loaded: CaseFile[]; failed: FileFailure[] };
   loadModel: ModelInfo;
   measureSpeed: { medianMs: number; backend: string };
   /** kept: the file name of a local checkpoint kept in the browser (absent for downloads). */
@@ -188,6 +192,8 @@ export interface ResultMap {
   forgetWeights: Record<string, never>;
   simulateBackendFailure: Record<string, never>;
   setCase: Record<string, never>;
+  /** False when a file is no longer kept here: the page sends the volumes instead. */
+  setKeptCase: { set: boolean };
   extractFeatures: ExtractionResult;
   previewSlice: { rgb: Uint8Array; size: number };
   pcaOverlay: { rgba: Uint8Array; dims: Dims3 };

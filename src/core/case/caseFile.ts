@@ -6,4 +6,6 @@ export interface CaseFile {
   name: string;
   role: Role;
   volume: Volume;
+  /** The compute worker's handle on its own copy of the volume, when the worker read the file. */
+  kept?: string;
 }
