@@ -13,7 +13,7 @@ export interface Message {
 }
 
 /** The latest few are kept; older ones go, so messages never pile up over the viewer. */
-export const KEPT_MESSAGES = 4;
+export const KEPT_MESSAGES = 6;
 
 interface MessagesState {
   messages: Message[];

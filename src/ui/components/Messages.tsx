@@ -6,9 +6,10 @@ export function Messages() {
   const messages = useMessages((s) => s.messages);
   if (messages.length === 0) return null;
   return (
-    // Floats over the viewer's corner, newest first: a message never pushes the viewer down.
+    // Floats over the viewer's corner, newest on top (column-reverse; the page reads them in the
+    // order they came): a message never pushes the viewer down.
     <div className="messages" aria-label="Messages">
-      {[...messages].reverse().map((m) => (
+      {messages.map((m) => (
         <div key={m.id} className={`message ${m.level}`} role={m.level === 'error' ? 'alert' : 'status'} data-testid={`message-${m.level}`}>
           <time dateTime={new Date(m.time).toISOString()}>{clock(m.time)}</time>
           <span>{m.text}</span>
