@@ -100,6 +100,10 @@ test('a dataset workspace: six cases opened as a folder, extraction queued, a re
 
   // One case's cache dropped: that case says missing, the others keep theirs.
   await openStep(page, 'dataset');
+  // The per-case Dice can be read where the table is: the sidebar widens, the column is not cut off.
+  const row = page.locator(`[data-testid=workspace-case][data-case="${testIds[0]}"]`);
+  const overflow = await row.locator('[data-testid=dice-ET]').last().evaluate((cell) => cell.getBoundingClientRect().right - cell.closest('.table-scroll')!.getBoundingClientRect().right);
+  expect(overflow, "the last run's ET column's overflow past the sidebar (px)").toBeLessThanOrEqual(0);
   await page.getByRole('button', { name: `Drop the features of ${IDS[0]}` }).click();
   await expect(page.locator(`[data-testid=workspace-case][data-case="${IDS[0]}"] [data-testid=case-features]`)).toContainText('missing');
   expect(await cachedCases(page)).toBe(5);

@@ -48,7 +48,9 @@ export function Steps() {
     void document.getElementById(`step-header-${open}`)?.scrollIntoView({ block: 'nearest' });
   }, [open]);
   return (
-    <aside className="panel steps" aria-label="Workflow">
+    // The dataset step's table has a column per case property and per run and region: the sidebar
+    // widens while it is open, so the per-case Dice can be read, not cut off at two columns.
+    <aside className={`panel steps${open === 'dataset' ? ' wide' : ''}`} aria-label="Workflow">
       {STEPS.map((step, i) => {
         const status = stepStatus(step.id, work);
         const isOpen = open === step.id;
