@@ -6,8 +6,8 @@ export function Messages() {
   const messages = useMessages((s) => s.messages);
   if (messages.length === 0) return null;
   return (
-    // Floats over the viewer's corner, newest on top (column-reverse; the page reads them in the
-    // order they came): a message never pushes the viewer down.
+    // Floats in the main area's lower corner, the newest nearest it: a message never pushes the
+    // viewer down or covers a comparison's table.
     <div className="messages" aria-label="Messages">
       {messages.map((m) => (
         <div key={m.id} className={`message ${m.level}`} role={m.level === 'error' ? 'alert' : 'status'} data-testid={`message-${m.level}`}>
