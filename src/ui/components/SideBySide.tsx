@@ -36,10 +36,11 @@ function Pane({ experiment, voxel, onMove }: { experiment: ExperimentRecord; vox
       if (!prediction || prediction.length !== vol.data.length) return report('error', `No prediction of ${experiment.name} for this case is stored.`);
       const bg = { name: 'background.nii', bytes: writeNifti(headerFor(vol.dims, vol.affine, 16), vol.data) };
       const labels = current.labels && { name: 'labels.nii', bytes: writeNifti(headerFor(vol.dims, vol.affine, 2), current.labels.data), colours: COLOURS };
+      // Axial before the volumes arrive: Niivue's default layout would render the 3D view first.
+      viewer.setViewMode('axial');
       await viewer.show(bg, labels ?? undefined);
       viewer.setLabelStyle('outline');
-      viewer.setViewMode('axial');
-      await viewer.setPrediction(prediction, () => writeNifti(headerFor(vol.dims, vol.affine, 2), prediction), COLOURS, 0.6);
+      await viewer.setPrediction(prediction, COLOURS, 0.6);
       if (!stale && latest.current) viewer.setCrosshair(latest.current);
     })().catch((e) => report('error', `${experiment.name} could not be shown: ${(e as Error).message}`));
     return () => {

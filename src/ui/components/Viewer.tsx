@@ -74,10 +74,9 @@ export function Viewer() {
     const uncertain = overlay === 'uncertainty';
     const labels = uncertain ? null : onGrid(volume?.prediction, liveSlice?.labels);
     const heat = uncertain ? onGrid(volume?.uncertainty, liveSlice?.uncertainty) : null;
-    const encode = (data: Uint8Array | null) => () => writeNifti(headerFor(vol.dims, vol.affine, 2), data!);
     const failed = (e: Error) => report('error', `The prediction could not be shown: ${e.message}`);
-    viewer.setPrediction(labels, encode(labels), colours ?? COLOURS, 0.6).catch(failed);
-    viewer.setHeatmap(heat, encode(heat), 0.7).catch(failed);
+    viewer.setPrediction(labels, colours ?? COLOURS, 0.6).catch(failed);
+    viewer.setHeatmap(heat, 0.7).catch(failed);
   }, [viewer, current, liveSlice, volume, plane, size, overlay, colours]);
 
   // Drawing: Niivue draws; the store keeps a copy after each stroke and says which pen is up.

@@ -43,10 +43,10 @@ export interface ViewerAdapter {
    * A prediction overlay on the background's grid, updated in place (no reload) so live training
    * can refresh it every second; null removes it.
    */
-  setPrediction(labels: Uint8Array | null, encode: () => Uint8Array, colours: LabelColours, opacity: number): Promise<void>;
+  setPrediction(labels: Uint8Array | null, colours: LabelColours, opacity: number): Promise<void>;
   setLabelOpacity(opacity: number): void;
   /** A 0..255 heat map on the background's grid (the head's uncertainty), updated in place; null removes it. */
-  setHeatmap(values: Uint8Array | null, encode: () => Uint8Array, opacity: number): Promise<void>;
+  setHeatmap(values: Uint8Array | null, opacity: number): Promise<void>;
   /** Drawing with the mouse: on or off, the pen's value (0 erases), its size in voxels, and the pens' colours. */
   setPen(pen: { enabled: boolean; value: number; size: number; colours: (readonly [number, number, number])[] }): void;
   /** Replaces the drawing (on the background's grid); its undo history starts here. */
@@ -118,6 +118,18 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
    * border voxels get that alpha, the rest keep the volume's opacity. So the outline is the
    * truth marked as a label with a near-zero opacity, and the prediction (intent 0) stays filled.
    */
+  /**
+   * A new layer on the background's grid: the truth layer's header and voxel order (it is always
+   * there, uint8) with these values, with no NIfTI written and parsed again.
+   */
+  const layerOnGrid = (values: Uint8Array): NVImage | null => {
+    if (!truth || (truth.img as Uint8Array).length !== values.length) return null;
+    const image = truth.clone();
+    (image.img as Uint8Array).set(values);
+    image.hdr!.intent_code = 0;
+    image.calMinMax();
+    return image;
+  };
   const styleTruth = () => {
     if (!truth) return;
     const outline = style === 'outline';
@@ -164,7 +176,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       nv.updateGLVolume();
       applyDrawing();
     },
-    async setPrediction(labels, encode, colours, predictionOpacity) {
+    async setPrediction(labels, colours, predictionOpacity) {
       const call = ++latest.prediction;
       if (!labels) {
         if (prediction) {
@@ -175,8 +187,8 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
         return;
       }
       if (!prediction) {
-        const image = await NVImage.loadFromUrl({ url: 'prediction.nii', name: 'prediction.nii', buffer: copyBuffer(encode()), colormap: 'gray' });
-        if (call !== latest.prediction) return;
+        const image = layerOnGrid(labels);
+        if (!image || call !== latest.prediction) return;
         image.setColormapLabel(labelLut(colours));
         image.hdr!.intent_code = 0; // filled even while the truth is outlined
         image.opacity = predictionOpacity;
@@ -189,7 +201,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
         refreshOverlays();
       }
     },
-    async setHeatmap(values, encode, heatOpacity) {
+    async setHeatmap(values, heatOpacity) {
       const call = ++latest.heatmap;
       if (!values) {
         if (heatmap) {
@@ -200,8 +212,11 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
         return;
       }
       if (!heatmap) {
-        const image = await NVImage.loadFromUrl({ url: 'uncertainty.nii', name: 'uncertainty.nii', buffer: copyBuffer(encode()), colormap: 'warm', cal_min: 20, cal_max: 255 });
-        if (call !== latest.heatmap) return;
+        const image = layerOnGrid(values);
+        if (!image || call !== latest.heatmap) return;
+        image.colormap = 'warm';
+        image.cal_min = 20;
+        image.cal_max = 255;
         image.opacity = heatOpacity;
         setLayers([...nv.volumes.filter((v) => v !== heatmap), image]);
         heatmap = image;
