@@ -12,11 +12,13 @@ import { TINY_WEIGHTS } from '../e2e/paths.ts';
 import { describePhase, instrument, type PhaseFigures, walk } from '../e2e/walk.ts';
 import { assembleCase, caseVolumes } from '../src/core/case/case.ts';
 import { readCaseFiles } from '../src/core/case/load.ts';
+import { MODALITIES } from '../src/core/case/roles.ts';
+import { heldOutFineRun } from '../src/core/experiments/fineExperiment.ts';
+import { computeVoxelFeatures } from '../src/core/voxels/voxelFeatures.ts';
 import { DEFAULT_HEAD } from '../src/core/heads/headSettings.ts';
 import { generateSyntheticCase } from '../src/core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../src/core/synthetic/files.ts';
 import { useTraining } from '../src/state/training.ts';
-import { trainVoxelHead } from '../src/worker/voxelTraining.ts';
 import { checkFlags, flag, intFlag, parseArgs } from '../src/cli/args.ts';
 
 const USAGE = 'bench:ui [--runs N] [--layout axial|multiplanar] [--epochs N] [--no-compare] [--profile]';
@@ -35,21 +37,28 @@ const browser = await chromium.launch({
 const all: PhaseFigures[][] = [];
 
 /**
- * The same training outside the browser: the worker's own trainVoxelHead in Node on a sample case
- * of the app's size, the app's defaults (task, epochs, learning rate, seed, validation), no viewer.
+ * The same training outside the browser, as the worker runs it for the default head (its filter
+ * bank, then the core's held-out run) on a sample case of the app's size with the app's defaults.
  */
 async function nodeStepsPerSecond(): Promise<number> {
   const { loaded } = readCaseFiles(syntheticCaseFiles(generateSyntheticCase({ seed: 7 }), { gzip: false }), () => undefined);
   const c = caseVolumes(assembleCase(loaded));
   const t = useTraining.getState();
   const t0 = performance.now();
-  const r = await trainVoxelHead(
+  const voxels = computeVoxelFeatures(c, { modalities: MODALITIES.filter((m) => c.volumes[m]) });
+  let steps = 0;
+  await heldOutFineRun({
     c,
-    { task: t.task, epochs: epochs ?? t.epochs, learningRate: t.learningRate, seed: t.seed, validation: 0.2, head: DEFAULT_HEAD },
-    { wanted: () => 'run', viewSlice: () => Math.floor(c.dims[2] / 2), viewPlane: 'axial' },
-    () => undefined,
-  );
-  return (r.steps + 1) / ((performance.now() - t0) / 1000);
+    fc: { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [], slices: [] },
+    settings: { task: t.task, epochs: epochs ?? t.epochs, learningRate: t.learningRate, seed: t.seed, validation: 0.2, plane: 'axial', size: 224 },
+    head: DEFAULT_HEAD,
+    onStep: async (step) => {
+      steps = step.step;
+      await new Promise((res) => setTimeout(res, 0)); // as the worker yields between steps
+      return undefined;
+    },
+  });
+  return (steps + 1) / ((performance.now() - t0) / 1000);
 }
 
 interface ProfileNode {
