@@ -9,20 +9,20 @@ describe('paced redraws', () => {
   it('collapses the calls made while one waits into one run, which sees the latest state', async () => {
     let state = 0;
     const seen: number[] = [];
-    const refresh = paced(() => seen.push(state), frame);
+    const refresh = paced(() => seen.push(state), { frame });
     for (state = 1; state <= 5; state++) refresh();
     state = 5;
     await vi.advanceTimersByTimeAsync(100);
     expect(seen).toEqual([5]);
   });
 
-  it('waits twice as long as the last run took before the next, and never drops the last call', async () => {
+  it('rests as many times as long as the last run took before the next, and never drops the last call', async () => {
     const runs: number[] = [];
     // Each run blocks for 300 ms of (fake) time, as a software renderer's refresh does.
     const refresh = paced(() => {
       runs.push(performance.now());
       vi.advanceTimersByTime(300);
-    }, frame);
+    }, { frame, rest: 2 });
     refresh();
     await vi.advanceTimersByTimeAsync(20);
     expect(runs).toHaveLength(1);

@@ -1,10 +1,13 @@
 /**
  * Calls made while one is waiting collapse into one, run after the browser has painted and paced
- * to the renderer: a software renderer (SwiftShader) takes a second or more per refresh, so the
- * next one waits twice as long as the last took. A stream of live updates draws the latest, never
- * a queue of stale ones; input, painting and the compute worker get the time in between.
+ * to the renderer: the next run waits `rest` times as long as the last one took. A software
+ * renderer (SwiftShader) takes a second or more per refresh and shares the CPU with the compute
+ * worker, so with the default (5) drawing holds it at most a sixth of the time; on a GPU a refresh
+ * takes milliseconds and the pacing is not seen. A stream of live updates draws the latest, never
+ * a queue of stale ones; input, painting and the worker get the time in between.
  */
-export function paced(run: () => void, frame: (f: () => void) => void = requestAnimationFrame): () => void {
+export function paced(run: () => void, options: { rest?: number; frame?: (f: () => void) => void } = {}): () => void {
+  const { rest = 5, frame = requestAnimationFrame } = options;
   let pending = false;
   let readyAt = 0;
   const attempt = () =>
@@ -15,7 +18,7 @@ export function paced(run: () => void, frame: (f: () => void) => void = requestA
         pending = false;
         const start = performance.now();
         run();
-        readyAt = performance.now() + 2 * (performance.now() - start);
+        readyAt = performance.now() + rest * (performance.now() - start);
       }, 0),
     );
   return () => {

@@ -108,11 +108,15 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
    * updateGLVolume would also re-upload the background and rebuild the 3D view's gradients, and
    * every drawScene waits for the renderer (gl.finish), so each extra call is main-thread time.
    */
-  const refreshOverlays = paced(() => {
+  const composite = () => {
     if (nv.volumes.length === 0) return;
     nv.volumes.forEach((v, i) => i > 0 && v.toRAS && nv.refreshLayers(v, i));
     nv.drawScene();
-  });
+  };
+  /** The user's own changes (labels shown, outlined, opacity): the next frame. */
+  const refreshOverlays = paced(composite, { rest: 0 });
+  /** Predictions and heat maps, which stream in while work runs: paced so the worker keeps the CPU. */
+  const refreshPrediction = paced(composite);
   /**
    * Niivue outlines volumes whose intent is NIFTI_INTENT_LABEL (1002) when atlasOutline > 0:
    * border voxels get that alpha, the rest keep the volume's opacity. So the outline is the
@@ -181,7 +185,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       if (!labels) {
         if (prediction) {
           setLayers(nv.volumes.filter((v) => v !== prediction));
-          refreshOverlays();
+          refreshPrediction();
         }
         prediction = null;
         return;
@@ -194,11 +198,11 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
         image.opacity = predictionOpacity;
         setLayers([...nv.volumes.filter((v) => v !== prediction), image]);
         prediction = image;
-        refreshOverlays();
+        refreshPrediction();
       } else {
         (prediction.img as Uint8Array).set(labels);
         prediction.opacity = predictionOpacity;
-        refreshOverlays();
+        refreshPrediction();
       }
     },
     async setHeatmap(values, heatOpacity) {
@@ -206,7 +210,7 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       if (!values) {
         if (heatmap) {
           setLayers(nv.volumes.filter((v) => v !== heatmap));
-          refreshOverlays();
+          refreshPrediction();
         }
         heatmap = null;
         return;
@@ -220,11 +224,11 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
         image.opacity = heatOpacity;
         setLayers([...nv.volumes.filter((v) => v !== heatmap), image]);
         heatmap = image;
-        refreshOverlays();
+        refreshPrediction();
       } else {
         (heatmap.img as Uint8Array).set(values);
         heatmap.opacity = heatOpacity;
-        refreshOverlays();
+        refreshPrediction();
       }
     },
     setPen({ enabled, value, size, colours }) {
