@@ -19,6 +19,7 @@ test('the page keeps answering while the sample case loads, the default head tra
     expect(p.frameDelays.length, `${p.phase}: the page was probed`).toBeGreaterThan(2);
     expect(Math.max(0, ...p.longTasks), `${p.phase}: worst main-thread long task (ms)`).toBeLessThan(12_000);
     expect(Math.max(...p.frameDelays), `${p.phase}: worst wait for a frame (ms)`).toBeLessThan(20_000);
+    expect(Math.max(0, ...p.clickWaits), `${p.phase}: worst click on the page (ms)`).toBeLessThan(20_000);
   }
   // The live view may not starve the training: the worker kept stepping while the page drew.
   expect(phases[1].stepsPerSecond).toBeGreaterThan(0.3);

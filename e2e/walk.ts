@@ -15,6 +15,8 @@ export interface PhaseFigures {
   inputDelays: number[];
   /** Milliseconds from asking for a frame to getting it, sampled about every 0.5 s while the phase ran. */
   frameDelays: number[];
+  /** Milliseconds a click on the page's title took to go through, about every 2 s (120000: never answered). */
+  clickWaits: number[];
   /** Training only: optimiser steps per second. */
   stepsPerSecond?: number;
 }
@@ -41,6 +43,7 @@ async function phase(page: Page, name: string, work: () => Promise<unknown>, ext
   const start = await now(page);
   const t0 = Date.now();
   const frameDelays: number[] = [];
+  const clickWaits: number[] = [];
   let running = true;
   const probing = (async () => {
     let n = 0;
@@ -48,8 +51,13 @@ async function phase(page: Page, name: string, work: () => Promise<unknown>, ext
       const asked = Date.now();
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
       frameDelays.push(Date.now() - asked);
-      // The page's title: clicking it starts nothing, but it is an input the page must paint after.
-      if (++n % 4 === 0) await page.locator('h1').first().click({ timeout: 120_000 });
+      // The page's title: clicking it starts nothing, but it is an input the page must answer.
+      // A page that does not answer in 2 minutes is recorded as such, and the walk goes on.
+      if (++n % 4 === 0) {
+        const clicked = Date.now();
+        await page.locator('h1').first().click({ timeout: 120_000 }).catch(() => undefined);
+        clickWaits.push(Date.now() - clicked);
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
@@ -72,7 +80,7 @@ async function phase(page: Page, name: string, work: () => Promise<unknown>, ext
     },
     [start, end] as const,
   );
-  return { phase: name, seconds, frameDelays, ...figures, ...(await extra()) };
+  return { phase: name, seconds, frameDelays, clickWaits, ...figures, ...(await extra()) };
 }
 
 export interface WalkOptions {
@@ -151,6 +159,7 @@ export function describePhase(p: PhaseFigures): string {
     `long tasks ${p.longTasks.length} (median ${median(p.longTasks).toFixed(0)} ms, worst ${worst(p.longTasks).toFixed(0)} ms)`,
     `input-to-paint worst ${worst(p.inputDelays).toFixed(0)} ms over ${p.inputDelays.length} slow inputs`,
     `frame wait median ${median(p.frameDelays).toFixed(0)} ms, worst ${worst(p.frameDelays).toFixed(0)} ms (${p.frameDelays.length} samples)`,
+    `click worst ${worst(p.clickWaits).toFixed(0)} ms`,
     p.stepsPerSecond !== undefined ? `${p.stepsPerSecond.toFixed(2)} steps/s` : '',
   ]
     .filter(Boolean)
