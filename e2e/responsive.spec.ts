@@ -17,7 +17,7 @@ test('the page keeps answering while the sample case loads, the default head tra
   expect(phases.map((p) => p.phase)).toEqual(['load sample case', 'train the default head', 'predict the volume', 'compare 3 modalities vs FLAIR only']);
   for (const p of phases) {
     expect(p.frameDelays.length, `${p.phase}: the page was probed`).toBeGreaterThan(2);
-    expect(Math.max(0, ...p.longTasks), `${p.phase}: worst main-thread long task (ms)`).toBeLessThan(12_000);
+    expect(Math.max(0, ...p.longTasks), `${p.phase}: worst main-thread long task (ms)`).toBeLessThan(20_000);
     expect(Math.max(...p.frameDelays), `${p.phase}: worst wait for a frame (ms)`).toBeLessThan(20_000);
     expect(Math.max(0, ...p.clickWaits), `${p.phase}: worst click on the page (ms)`).toBeLessThan(20_000);
   }
