@@ -2,15 +2,17 @@
  * `npm run bench:ui`: the newcomer's walk (e2e/walk.ts) in Debian's Chromium on SwiftShader, the
  * way a machine without a GPU runs it, printing per phase the long tasks, input-to-paint delays,
  * frame waits and training speed. Build first (`npm run build`); --runs N repeats the walk,
- * --layout axial|multiplanar picks the view, --epochs N shortens training, --no-compare skips the comparison, --profile prints where the page's main thread spent its time
+ * --layout axial|multiplanar picks the view, --epochs N shortens training, --no-compare skips the comparison, --case DIR only opens that case folder's files
+ * (e.g. a 240x240x155 BraTS case from ../shared/real-cases), --profile prints where the page's main thread spent its time
  * in each phase (V8's sampling profiler: self time per function).
  */
 import { chromium, type Page } from '@playwright/test';
 import { preview } from 'vite';
 import globalSetup from '../e2e/global-setup.ts';
 import { TINY_WEIGHTS } from '../e2e/paths.ts';
-import { describePhase, instrument, type PhaseFigures, walk } from '../e2e/walk.ts';
-import { assembleCase, caseVolumes } from '../src/core/case/case.ts';
+import { caseFiles } from '../e2e/helpers.ts';
+import { describePhase, instrument, openFilesWalk, type PhaseFigures, walk } from '../e2e/walk.ts';
+import { assembleCase, caseIdOf, caseVolumes } from '../src/core/case/case.ts';
 import { readCaseFiles } from '../src/core/case/load.ts';
 import { MODALITIES } from '../src/core/case/roles.ts';
 import { heldOutFineRun } from '../src/core/experiments/fineExperiment.ts';
@@ -21,7 +23,7 @@ import { syntheticCaseFiles } from '../src/core/synthetic/files.ts';
 import { useTraining } from '../src/state/training.ts';
 import { checkFlags, flag, intFlag, parseArgs } from '../src/cli/args.ts';
 
-const USAGE = 'bench:ui [--runs N] [--layout axial|multiplanar] [--epochs N] [--no-compare] [--profile]';
+const USAGE = 'bench:ui [--runs N] [--layout axial|multiplanar] [--epochs N] [--no-compare] [--case DIR] [--profile]';
 const args = parseArgs(process.argv.slice(2));
 checkFlags(args, USAGE);
 const runs = intFlag(args, 'runs', 1);
@@ -94,7 +96,10 @@ try {
     const page = await context.newPage();
     await instrument(page);
     const hooks = args.flags.has('profile') ? await profiler(page) : undefined;
-    const phases = await walk(page, { weights: args.flags.has('no-compare') ? undefined : TINY_WEIGHTS, epochs, layout, hooks });
+    const caseDir = args.flags.has('case') ? flag(args, 'case') : undefined;
+    const phases = caseDir
+      ? [await openFilesWalk(page, caseFiles(caseDir), caseIdOf(caseFiles(caseDir).map((f) => f.split('/').pop()!)))]
+      : await walk(page, { weights: args.flags.has('no-compare') ? undefined : TINY_WEIGHTS, epochs, layout, hooks });
     all.push(phases);
     console.log(`run ${r + 1}/${runs}`);
     for (const p of phases) console.log(`  ${describePhase(p)}`);
@@ -104,7 +109,7 @@ try {
   await browser.close();
   await new Promise<void>((res) => server.httpServer.close(() => res()));
 }
-console.log(`the same training in Node (the worker's code, no page): ${(await nodeStepsPerSecond()).toFixed(2)} steps/s`);
+if (!args.flags.has('case')) console.log(`the same training in Node (the worker's code, no page): ${(await nodeStepsPerSecond()).toFixed(2)} steps/s`);
 if (runs > 1) {
   console.log('over all runs, per phase: median (min-max) of the worst long task and of the seconds');
   for (let i = 0; i < all[0].length; i++) {

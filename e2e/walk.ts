@@ -83,6 +83,16 @@ async function phase(page: Page, name: string, work: () => Promise<unknown>, ext
   return { phase: name, seconds, frameDelays, clickWaits, ...figures, ...(await extra()) };
 }
 
+/** A case opened from its files, as a user picks them: from the click until its id shows. */
+export async function openFilesWalk(page: Page, files: string[], caseId: string): Promise<PhaseFigures> {
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Load sample case' })).toBeEnabled();
+  return phase(page, 'open a case from files', async () => {
+    await page.getByTestId('file-input').setInputFiles(files);
+    await expect(page.getByTestId('case-id')).toHaveText(caseId, { timeout: 300_000 });
+  });
+}
+
 export interface WalkOptions {
   /** A checkpoint for the comparison's backbone (it needs features); none skips the comparison. */
   weights?: string;
