@@ -86,12 +86,8 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   let truth: NVImage | null = null;
   let prediction: NVImage | null = null;
   let heatmap: NVImage | null = null;
-  /**
-   * Volumes load asynchronously: only the latest call of each kind may land. A new case clears
-   * the prediction (a call with null), so a prediction still loading for the case before never
-   * lands over this one.
-   */
-  const latest = { show: 0, prediction: 0, heatmap: 0 };
+  /** A case's volumes load asynchronously: only the latest show() may land. */
+  let latestShow = 0;
   /** The drawing, re-applied when show() replaces the volumes under it. */
   let drawing: Uint8Array | null = null;
   const applyDrawing = () => {
@@ -118,11 +114,6 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   /** Predictions and heat maps, which stream in while work runs: paced so the worker keeps the CPU. */
   const refreshPrediction = paced(composite);
   /**
-   * Niivue outlines volumes whose intent is NIFTI_INTENT_LABEL (1002) when atlasOutline > 0:
-   * border voxels get that alpha, the rest keep the volume's opacity. So the outline is the
-   * truth marked as a label with a near-zero opacity, and the prediction (intent 0) stays filled.
-   */
-  /**
    * A new layer on the background's grid: the truth layer's header and voxel order (it is always
    * there, uint8) with these values, with no NIfTI written and parsed again.
    */
@@ -134,6 +125,34 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
     image.calMinMax();
     return image;
   };
+  /**
+   * A layer that streams in (prediction, heat map): made once on the truth's grid, then updated in
+   * place; null values remove it. Returns the layer now shown.
+   */
+  const putLayer = (layer: NVImage | null, values: Uint8Array | null, layerOpacity: number, dress: (image: NVImage) => void): NVImage | null => {
+    if (!values) {
+      if (layer) {
+        setLayers(nv.volumes.filter((v) => v !== layer));
+        refreshPrediction();
+      }
+      return null;
+    }
+    const image = layer ?? layerOnGrid(values);
+    if (!image) return null;
+    if (layer) (layer.img as Uint8Array).set(values);
+    else {
+      dress(image);
+      setLayers([...nv.volumes, image]);
+    }
+    image.opacity = layerOpacity;
+    refreshPrediction();
+    return image;
+  };
+  /**
+   * Niivue outlines volumes whose intent is NIFTI_INTENT_LABEL (1002) when atlasOutline > 0:
+   * border voxels get that alpha, the rest keep the volume's opacity. So the outline is the
+   * truth marked as a label with a near-zero opacity, and the prediction (intent 0) stays filled.
+   */
   const styleTruth = () => {
     if (!truth) return;
     const outline = style === 'outline';
@@ -156,21 +175,22 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
   };
   return {
     async show(background, labels, rgba) {
-      const call = ++latest.show;
+      const call = ++latestShow;
       const images: NVImage[] = [
         await NVImage.loadFromUrl({ url: background.name, name: background.name, buffer: copyBuffer(background.bytes), colormap: 'gray' }),
       ];
-      truth = null;
       // Niivue rebuilds its overlay texture only when an overlay layer is drawn: a case without a
       // label map gets an empty one, or the 3D view goes on showing the previous case's overlays.
-      truth = labels ? await NVImage.loadFromUrl({ url: labels.name, name: labels.name, buffer: copyBuffer(labels.bytes), colormap: 'gray' }) : NVImage.zerosLike(images[0], 'uint8');
-      truth.setColormapLabel(labelLut(labels?.colours ?? NO_LABELS));
-      images.push(truth);
+      const newTruth = labels ? await NVImage.loadFromUrl({ url: labels.name, name: labels.name, buffer: copyBuffer(labels.bytes), colormap: 'gray' }) : NVImage.zerosLike(images[0], 'uint8');
+      newTruth.setColormapLabel(labelLut(labels?.colours ?? NO_LABELS));
+      images.push(newTruth);
       if (rgba) images.push(await NVImage.loadFromUrl({ url: rgba.name, name: rgba.name, buffer: copyBuffer(rgba.bytes), opacity: 0.7 }));
-      if (call !== latest.show) return; // a later show() replaces this one
+      if (call !== latestShow) return; // a later show() replaces this one
       // Keep the crosshair where the user left it when the same grid is shown again (not on another patient's).
       const sameGrid = nv.volumes.length > 0 && gridKey(nv.volumes[0]) === gridKey(images[0]);
       const crosshair = sameGrid ? [...nv.scene.crosshairPos] : null;
+      // The truth changes with the layers, so predictions made meanwhile took the grid in view.
+      truth = newTruth;
       prediction = null;
       heatmap = null;
       setLayers(images);
@@ -181,55 +201,14 @@ export async function createViewer(canvas: HTMLCanvasElement): Promise<ViewerAda
       applyDrawing();
     },
     async setPrediction(labels, colours, predictionOpacity) {
-      const call = ++latest.prediction;
-      if (!labels) {
-        if (prediction) {
-          setLayers(nv.volumes.filter((v) => v !== prediction));
-          refreshPrediction();
-        }
-        prediction = null;
-        return;
-      }
-      if (!prediction) {
-        const image = layerOnGrid(labels);
-        if (!image || call !== latest.prediction) return;
-        image.setColormapLabel(labelLut(colours));
-        image.hdr!.intent_code = 0; // filled even while the truth is outlined
-        image.opacity = predictionOpacity;
-        setLayers([...nv.volumes.filter((v) => v !== prediction), image]);
-        prediction = image;
-        refreshPrediction();
-      } else {
-        (prediction.img as Uint8Array).set(labels);
-        prediction.opacity = predictionOpacity;
-        refreshPrediction();
-      }
+      prediction = putLayer(prediction, labels, predictionOpacity, (image) => image.setColormapLabel(labelLut(colours)));
     },
     async setHeatmap(values, heatOpacity) {
-      const call = ++latest.heatmap;
-      if (!values) {
-        if (heatmap) {
-          setLayers(nv.volumes.filter((v) => v !== heatmap));
-          refreshPrediction();
-        }
-        heatmap = null;
-        return;
-      }
-      if (!heatmap) {
-        const image = layerOnGrid(values);
-        if (!image || call !== latest.heatmap) return;
+      heatmap = putLayer(heatmap, values, heatOpacity, (image) => {
         image.colormap = 'warm';
         image.cal_min = 20;
         image.cal_max = 255;
-        image.opacity = heatOpacity;
-        setLayers([...nv.volumes.filter((v) => v !== heatmap), image]);
-        heatmap = image;
-        refreshPrediction();
-      } else {
-        (heatmap.img as Uint8Array).set(values);
-        heatmap.opacity = heatOpacity;
-        refreshPrediction();
-      }
+      });
     },
     setPen({ enabled, value, size, colours }) {
       // Pen value i + 1 paints class i. Niivue types the argument as a colormap name, but its
