@@ -23,15 +23,26 @@ describe('assembleCase', () => {
     expect(c.labels?.convention).toBe('brats2021');
     expect(Array.from(c.labels!.data.slice(0, 4))).toEqual([0, 1, 2, 4]);
   });
-  it('names the file whose shape differs, and how', () => {
-    expect(() => assembleCase([volumeFile('p1_flair.nii', d, () => 1), volumeFile('p1_t2.nii', [4, 3, 3], () => 1)])).toThrow(
-      'p1_t2.nii: dimensions 4x3x3 differ from 4x3x2 of p1_flair.nii',
-    );
+  it('puts a sequence on another grid onto the FLAIR grid through world coordinates, and says so', () => {
+    // T2 shifted 2.5 mm along x, value = its x index: FLAIR voxel x sits at T2 x - 2.5, so x = 3 reads
+    // 0.5 (halfway between T2's first two voxels), x = 2 is on T2's border (its edge value, 0) and
+    // x = 0, 1 lie outside T2's field of view (0, no data).
+    const c = assembleCase([volumeFile('p1_flair.nii', d, () => 1), volumeFile('p1_t2.nii', d, (i) => i % 4, 2.5)]);
+    expect(c.grid).toEqual({ reference: 'FLAIR', resampled: ['p1_t2.nii'] });
+    expect(c.modalities.t2!.dims).toEqual(d);
+    expect(Array.from(c.modalities.t2!.data.slice(0, 4))).toEqual([0, 0, 0, 0.5]);
+    // The file keeps its own grid, for the viewer and exports.
+    expect(c.files[1].volume.affine[3]).toBe(2.5);
   });
-  it('names the file whose position in space differs', () => {
-    expect(() => assembleCase([volumeFile('p1_flair.nii', d, () => 1), volumeFile('p1_t2.nii', d, () => 1, 2.5)])).toThrow(
-      /p1_t2.nii: voxel-to-world transform differs by up to 2.500 mm/,
-    );
+  it('takes the grid the user chooses: a sequence, or an isotropic grid over the FLAIR', () => {
+    const files = [volumeFile('p1_flair.nii', d, () => 1), volumeFile('p1_t2.nii', [4, 3, 3], () => 2)];
+    const onT2 = assembleCase(files, { reference: { role: 't2' } });
+    expect(onT2.grid).toEqual({ reference: 'T2', resampled: ['p1_flair.nii'] });
+    expect(onT2.modalities.flair!.dims).toEqual([4, 3, 3]);
+    const iso = assembleCase(files, { reference: { isotropic: 0.5 } });
+    expect(iso.modalities.flair!.dims).toEqual([8, 6, 4]);
+    expect(iso.grid.reference).toBe('0.5 mm isotropic over FLAIR');
+    expect(() => assembleCase(files, { reference: { role: 't1' } })).toThrow(/reference T1 is not in the case/);
   });
   it('refuses two files with one role, and a case without images', () => {
     expect(() => assembleCase([volumeFile('a_flair.nii', d, () => 1), volumeFile('b_flair.nii', d, () => 1)])).toThrow(/two files have the role FLAIR/);

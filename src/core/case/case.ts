@@ -1,7 +1,8 @@
 import type { Dims3 } from '../geometry/orientation.ts';
-import { compareGrids, type Volume } from '../volume.ts';
+import type { Volume } from '../volume.ts';
 import { distinctValues, inferConvention, type LabelConvention, toStudioLabels } from './labels.ts';
 import { rankLabelMaps } from './labelCandidates.ts';
+import { onReferenceGrid, type ReferenceChoice, referenceGrid, ReferenceError } from './referenceGrid.ts';
 import { caseNamingScheme, MODALITIES, type Modality, type Role, ROLE_LABELS, stripNiftiExtension } from './roles.ts';
 
 import type { CaseFile } from './caseFile.ts';
@@ -25,6 +26,8 @@ export interface BratsCase {
   /** Other label maps of the case (role 'altseg'), best first, to switch to. */
   labelAlternatives: string[];
   brainmask?: Uint8Array;
+  /** The grid the case is computed on, and the files resampled onto it (their own grids stay in `files`). */
+  grid: { reference: string; resampled: string[] };
 }
 
 export class CaseError extends Error {
@@ -58,10 +61,11 @@ export function nameWithinCase(name: string, names: string[]): string {
 }
 
 /**
- * Puts files together as one case: one file per role, every volume on the first image's grid
- * (dims and affine), and the label map in the studio's convention.
+ * Puts files together as one case: one file per role, every volume on one reference grid (files
+ * on other grids resampled onto it through world coordinates), and the label map in the studio's
+ * convention.
  */
-export function assembleCase(files: CaseFile[], options: { id?: string; convention?: LabelConvention } = {}): BratsCase {
+export function assembleCase(files: CaseFile[], options: { id?: string; convention?: LabelConvention; reference?: ReferenceChoice } = {}): BratsCase {
   // Alternatives are checked when chosen: a stray one on another grid must not refuse the case.
   const used = files.filter((f) => f.role !== 'ignore' && f.role !== 'altseg');
   const labelAlternatives = rankLabelMaps(files.filter((f) => f.role === 'altseg').map((f) => f.name));
@@ -73,14 +77,23 @@ export function assembleCase(files: CaseFile[], options: { id?: string; conventi
   }
   const images = MODALITIES.map((m) => byRole.get(m)).filter((f): f is CaseFile => !!f);
   if (images.length === 0) throw new CaseError('no image volume: give at least one of FLAIR, T1, T1gd or T2');
-  const reference = images[0];
-  for (const f of used) {
-    const mismatch = compareGrids(reference.volume, f.volume);
-    if (mismatch) throw new CaseError(`${f.name}: ${mismatch.detail} of ${reference.name}; all volumes of a case must share one grid`);
+  const onGrid = new Map<Role, Volume>();
+  const resampled: string[] = [];
+  let grid;
+  try {
+    grid = referenceGrid(images, options.reference);
+    for (const f of used) {
+      const r = onReferenceGrid(f, grid);
+      onGrid.set(f.role, r.volume);
+      if (r.resampled) resampled.push(f.name);
+    }
+  } catch (e) {
+    if (e instanceof ReferenceError) throw new CaseError(e.message);
+    throw e;
   }
   const modalities: BratsCase['modalities'] = {};
-  for (const f of images) modalities[f.role as Modality] = f.volume;
-  const seg = byRole.get('seg');
+  for (const f of images) modalities[f.role as Modality] = onGrid.get(f.role);
+  const seg = byRole.get('seg') && { name: byRole.get('seg')!.name, volume: onGrid.get('seg')! };
   let labels: LabelMap | undefined;
   if (seg) {
     const fileValues = distinctValues(seg.volume.data);
@@ -91,13 +104,14 @@ export function assembleCase(files: CaseFile[], options: { id?: string; conventi
       throw new CaseError(`${seg.name}: ${(e as Error).message}`);
     }
   }
-  const mask = byRole.get('brainmask');
+  const mask = onGrid.get('brainmask');
   let brainmask: Uint8Array | undefined;
   if (mask) {
-    brainmask = new Uint8Array(mask.volume.data.length);
-    for (let i = 0; i < brainmask.length; i++) brainmask[i] = mask.volume.data[i] > 0.5 ? 1 : 0;
+    brainmask = new Uint8Array(mask.data.length);
+    for (let i = 0; i < brainmask.length; i++) brainmask[i] = mask.data[i] > 0.5 ? 1 : 0;
   }
-  return { id: options.id ?? caseIdOf(used.map((f) => f.name)), files: used, modalities, labels, labelAlternatives, brainmask };
+  const id = options.id ?? caseIdOf(used.map((f) => f.name));
+  return { id, files: used, modalities, labels, labelAlternatives, brainmask, grid: { reference: grid.label, resampled } };
 }
 
 /** The arrays of a case that computing needs (no headers, no file names): what the worker holds. */

@@ -62,11 +62,20 @@ describe('geometries a case comes in', () => {
     expect(labelled).toBe(bright);
   });
 
-  it('a label map on another grid (shifted 1 mm) is refused by name, the image alone still loads', () => {
+  it('a label map on another grid (shifted 1 mm) is resampled onto the image grid: the label lands at its world point', () => {
     const a = affineFromRows([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]);
     const shifted = affineFromRows([[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]]);
-    const read = pair([4, 4, 4], a, shifted, [1, 1, 1], [1, 1, 1]);
-    expect(() => assembleCase(read.loaded, { id: 'c' })).toThrow(/c_seg\.nii\.gz: .*all volumes of a case must share one grid/);
+    // Label voxel (1, 1, 1) of the shifted grid is world (2, 1, 1): image voxel (2, 1, 1).
+    const { c, bright, labelled } = assembled(pair([4, 4, 4], a, shifted, [2, 1, 1], [1, 1, 1]));
+    expect(labelled).toBe(bright);
+    expect(c.grid).toEqual({ reference: 'FLAIR', resampled: ['c_seg.nii.gz'] });
+  });
+
+  it('a label map that lies elsewhere in the world (another patient, a broken header) is refused by name', () => {
+    const a = affineFromRows([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]);
+    const far = affineFromRows([[1, 0, 0, 400], [0, 1, 0, 0], [0, 0, 1, 0]]);
+    const read = pair([4, 4, 4], a, far, [1, 1, 1], [1, 1, 1]);
+    expect(() => assembleCase(read.loaded, { id: 'c' })).toThrow(/c_seg\.nii\.gz lies outside the FLAIR grid's field of view/);
     expect(assembleCase(read.loaded.filter((f) => f.role !== 'seg'), { id: 'c' }).modalities.flair).toBeDefined();
   });
 });

@@ -71,11 +71,13 @@ describe('a case with several label maps', () => {
     expect(Array.from(c.labels!.data)).toEqual(Array.from(algo.volume.data));
     expect(c.labelAlternatives).toEqual(['fusion_mav.nii']);
   });
-  it('an alternative on another grid does not refuse the case; choosing it says why it cannot be used', () => {
+  it('an alternative on another grid is kept; choosing it resamples it onto the case grid', () => {
     const other = file('seg_other.nii', () => 0, [3, 2, 3]);
     const files = chooseLabelMap([flair, fused, other]);
     expect(assembleCase(files).labelAlternatives).toEqual(['seg_other.nii']);
-    expect(() => assembleCase(withRole(files, 'seg_other.nii', 'seg'))).toThrow(/seg_other.nii: dimensions 3x2x3 differ/);
+    const chosen = assembleCase(withRole(files, 'seg_other.nii', 'seg'));
+    expect(chosen.grid.resampled).toEqual(['seg_other.nii']);
+    expect(chosen.labels!.data.length).toBe(flair.volume.data.length);
   });
   it('the reader applies the same choice to files straight from bytes', () => {
     const bytes = (f: CaseFile) => ({ name: f.name, bytes: writeNifti(f.volume.source.header, f.volume.data) });

@@ -106,3 +106,17 @@ export function affineDistance(a: Affine, b: Affine): number {
   for (let i = 0; i < 12; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/** The inverse of an affine (world to voxel), by cofactors of its 3x3 part. */
+export function invertAffine(a: Affine): Affine {
+  const d = det3(a);
+  if (!(Math.abs(d) > 0)) throw new Error('the voxel-to-world transform is singular');
+  const [m00, m01, m02, , m10, m11, m12, , m20, m21, m22] = a;
+  const r = [
+    [m11 * m22 - m12 * m21, m02 * m21 - m01 * m22, m01 * m12 - m02 * m11],
+    [m12 * m20 - m10 * m22, m00 * m22 - m02 * m20, m02 * m10 - m00 * m12],
+    [m10 * m21 - m11 * m20, m01 * m20 - m00 * m21, m00 * m11 - m01 * m10],
+  ].map((row) => row.map((v) => v / d));
+  const t = [a[3], a[7], a[11]];
+  return affineFromRows(r.map((row) => [...row, -(row[0] * t[0] + row[1] * t[1] + row[2] * t[2])]));
+}
