@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /usr/bin/python3 -c 'import nibabel' 2>/dev/null || need+=(python3-nibabel)
+# scipy's map_coordinates is the independent reference for resampling sequences onto one grid.
+/usr/bin/python3 -c 'import scipy.ndimage' 2>/dev/null || need+=(python3-scipy)
 # clang and lld rebuild the fused SIMD kernels to check the committed bytes; wabt checks they use no shadow stack.
 command -v clang > /dev/null || need+=(clang)
 command -v wasm-ld > /dev/null || need+=(lld)

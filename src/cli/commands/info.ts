@@ -1,4 +1,5 @@
 import { assembleCase, referenceVolume } from '../../core/case/case.ts';
+import { orientationCode } from '../../core/geometry/orientation.ts';
 import { labelSource } from '../../core/case/labelCandidates.ts';
 import { loadNotes, readCaseFiles } from '../../core/case/load.ts';
 import { applyRoleOverrides } from '../../core/case/roleOverrides.ts';
@@ -20,7 +21,7 @@ export function info(args: ParsedArgs): unknown {
   const { files: loaded, unmatched } = applyRoleOverrides(read.loaded, roleOverrides(args));
   if (unmatched.length) throw new UsageError(`--role pattern ${unmatched.map((p) => `"${p}"`).join(', ')} matches no file`);
   const convention = args.flags.get('convention')?.[0] as LabelConvention | undefined;
-  const c = assembleCase(loaded, { convention, id: caseIdOfInputs(args.positionals) });
+  const c = assembleCase(loaded, { convention, id: caseIdOfInputs(args.positionals), reference: readOptions(args).reference });
   const counts: Record<string, number> = {};
   c.labels?.data.forEach((v) => (counts[v] = (counts[v] ?? 0) + 1));
   const ref = referenceVolume(c);
@@ -28,9 +29,13 @@ export function info(args: ParsedArgs): unknown {
     id: c.id,
     dims: ref.dims,
     spacing: ref.spacing.map((s) => +s.toFixed(4)),
+    reference: { grid: c.grid.reference, resampled: c.grid.resampled },
     files: loaded.map((f) => ({
       name: f.name,
       role: f.role,
+      dims: f.volume.source.reorientation.storedDims,
+      spacing: f.volume.source.reorientation.axis.map((_, stored) => +f.volume.spacing[f.volume.source.reorientation.axis.indexOf(stored)].toFixed(4)),
+      orientation: orientationCode(f.volume.source.reorientation),
       datatype: f.volume.source.header.datatype,
       nonFiniteVoxels: f.volume.nonFinite ?? 0,
       storedOrientation: f.volume.source.reorientation,

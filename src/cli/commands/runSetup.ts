@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleCase, type BratsCase, type CaseFile, caseVolumes, type LazyCase } from '../../core/case/case.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
+import { describeResampling, parseReference } from '../../core/case/referenceGrid.ts';
 import { LABEL_SOURCE_TEXT, labelSource } from '../../core/case/labelCandidates.ts';
 import { type FileFailure, loadNotes, type ReadCaseOptions, readCaseFiles } from '../../core/case/load.ts';
 import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../core/case/roleOverrides.ts';
@@ -30,7 +31,7 @@ import { HEAD_FLAGS, headFlags } from '../headFlags.ts';
 import { BACKEND_FLAG, chooseNodeBackend, type NodeBackendChoice, useNodeBackend } from '../tfNode.ts';
 import { progressReporter } from '../progress.ts';
 
-export const ROLE_FLAG = `[--role 'PATTERN=ROLE' ...] [--downsample N]`;
+export const ROLE_FLAG = `[--role 'PATTERN=ROLE' ...] [--downsample N] [--reference flair|t1|t1ce|t2|iso:MM]`;
 export const TRAINING_FLAGS = `${ROLE_FLAG} ${BACKEND_FLAG} --weights W.safetensors [--features STORE] --epochs N --seed S [--size 224] [--lr 0.01] [--batch 8] [--task regions|binary|labels] ${HEAD_FLAGS}`;
 
 /** `--role 'GOLD_STANDARD*=seg'`: roles by hand, for names the reader does not recognise. */
@@ -44,12 +45,25 @@ export function roleOverrides(args: ParsedArgs): RoleOverride[] {
   });
 }
 
-/** `--downsample N`: read every volume in blocks of N^3 voxels, for volumes too large to hold. */
+/**
+ * `--downsample N`: read every volume in blocks of N^3 voxels, for volumes too large to hold.
+ * `--reference R`: the grid sequences on other grids are resampled onto.
+ */
 export function readOptions(args: ParsedArgs): ReadCaseOptions {
-  if (!args.flags.has('downsample')) return {};
-  const f = Number(flag(args, 'downsample'));
-  if (!Number.isInteger(f) || f < 1 || f > 8) throw new UsageError('--downsample takes a whole factor from 1 to 8');
-  return { downsample: f };
+  const options: ReadCaseOptions = {};
+  if (args.flags.has('downsample')) {
+    const f = Number(flag(args, 'downsample'));
+    if (!Number.isInteger(f) || f < 1 || f > 8) throw new UsageError('--downsample takes a whole factor from 1 to 8');
+    options.downsample = f;
+  }
+  if (args.flags.has('reference')) {
+    try {
+      options.reference = parseReference(flag(args, 'reference'));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  return options;
 }
 
 /** The files that failed, each with its reason; a volume too large says which --downsample opens it. */
@@ -78,7 +92,8 @@ export function readCaseAt(paths: string[], id: string, overrides: RoleOverride[
   for (const note of loadNotes(loaded)) write(`${dir}: ${note}\n`);
   const { files, unmatched } = applyRoleOverrides(loaded, overrides);
   for (const p of unmatched) write(`${dir}: --role pattern "${p}" matches no file\n`);
-  const c = assembleCase(files, { id });
+  const c = assembleCase(files, { id, reference: options.reference });
+  if (c.grid.resampled.length) write(`${dir}: ${describeResampling(c)}\n`);
   if (c.labels && c.labelAlternatives.length) {
     write(`${dir}: scoring against ${c.labels.fileName} (${LABEL_SOURCE_TEXT[labelSource(c.labels.fileName)]}); other label maps: ${c.labelAlternatives.join(', ')} (choose one with --role 'NAME=seg')\n`);
   }

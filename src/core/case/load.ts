@@ -3,6 +3,7 @@ import { VolumeTooLargeError } from '../nifti/read.ts';
 import { loadVolume } from '../volume.ts';
 import type { CaseFile } from './case.ts';
 import { chooseLabelMap } from './labelCandidates.ts';
+import type { ReferenceChoice } from './referenceGrid.ts';
 import { detectRole, MODALITIES, type Modality } from './roles.ts';
 
 export interface FileFailure {
@@ -22,6 +23,8 @@ export interface ReadCaseOptions {
   maxVoxels?: number;
   /** Read every volume of the case downsampled by this factor (one grid for all of them). */
   downsample?: number;
+  /** The grid the case is computed on (default: the FLAIR's, else the finest in plane). */
+  reference?: ReferenceChoice;
 }
 
 export function isNiftiName(name: string): boolean {

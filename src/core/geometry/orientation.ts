@@ -85,3 +85,15 @@ export function fromCanonical<T extends Float32Array | Uint8Array>(canonical: T,
   forEachVoxel(r, (c, s) => (out[s] = canonical[c]));
   return out;
 }
+
+/**
+ * The stored grid's axis codes as radiologists and nibabel write them ("LPS": voxel x grows
+ * towards the patient's left, y posterior, z superior), from the nearest canonical axes.
+ */
+export function orientationCode(r: Reorientation): string {
+  const letters = [['R', 'L'], ['A', 'P'], ['S', 'I']];
+  return [0, 1, 2].map((stored) => {
+    const canonical = r.axis.indexOf(stored);
+    return letters[canonical][r.flip[canonical] ? 1 : 0];
+  }).join('');
+}

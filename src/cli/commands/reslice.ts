@@ -1,0 +1,41 @@
+/** `reslice`: a case whose sequences sit on several grids, written as NIfTI on its one reference grid. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODALITIES } from '../../core/case/roles.ts';
+import { formatReference } from '../../core/case/referenceGrid.ts';
+import { exportLikeSource } from '../../core/volume.ts';
+import { flag, type ParsedArgs, UsageError } from '../args.ts';
+import { caseIdOfInputs } from '../files.ts';
+import { readCaseAt, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
+
+export const resliceHelp = `reslice PATH... --out DIR ${ROLE_FLAG}   write every sequence (and the label map) on the case's reference grid as DIR/flair.nii.gz, ... with DIR/case.json`;
+
+export function reslice(args: ParsedArgs): unknown {
+  if (args.positionals.length === 0) throw new UsageError('reslice needs a case folder or files');
+  const out = flag(args, 'out');
+  const options = readOptions(args);
+  const id = caseIdOfInputs(args.positionals) ?? 'case';
+  const { c } = readCaseAt(args.positionals, id, roleOverrides(args), options);
+  mkdirSync(out, { recursive: true });
+  const written: { file: string; role: string; from: string; resampled: boolean }[] = [];
+  const write = (file: string, role: string, from: string, values: Float32Array, datatype: 2 | 16) => {
+    const like = MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
+    writeFileSync(join(out, file), exportLikeSource(like, values, { datatype, descrip: `dino-seg-studio ${role} on the ${c.grid.reference} grid` }));
+    written.push({ file, role, from, resampled: c.grid.resampled.includes(from) });
+  };
+  for (const m of MODALITIES) {
+    const v = c.modalities[m];
+    if (v) write(`${m}.nii.gz`, m, c.files.find((f) => f.role === m)!.name, v.data, 16);
+  }
+  // Label maps in the studio's convention (0, 1, 2, 4), as every other command writes them.
+  if (c.labels) write('seg.nii.gz', 'seg', c.labels.fileName, Float32Array.from(c.labels.data), 2);
+  if (c.brainmask) write('brainmask.nii.gz', 'brainmask', c.files.find((f) => f.role === 'brainmask')!.name, Float32Array.from(c.brainmask), 2);
+  const like = MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
+  const record = {
+    id: c.id,
+    reference: { grid: c.grid.reference, choice: options.reference ? formatReference(options.reference) : 'default', dims: like.dims, spacing: like.spacing.map((s) => +s.toFixed(4)) },
+    files: written,
+  };
+  writeFileSync(join(out, 'case.json'), `${JSON.stringify(record, null, 2)}\n`);
+  return record;
+}
