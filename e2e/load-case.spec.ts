@@ -136,3 +136,20 @@ test('the sample case button generates and shows a synthetic case', async ({ pag
   await expect.poll(async () => (await canvasPixels(page)).variance, { timeout: 30_000 }).toBeGreaterThan(200);
   await page.screenshot({ path: join(SCREENSHOTS, 'studio-synthetic.png') });
 });
+
+test('the raw TCGA-FG-6692 sequences (three grids, tilted, 5.5 mm slices) open as one case on the FLAIR grid, and the grid can be changed', async ({ page }) => {
+  await page.goto('/');
+  const dir = join(REAL_CASES, 'tcga-fg-6692-raw');
+  await dropFiles(page, caseFiles(dir).map((p) => fileBytes(p)));
+  await expect(page.getByTestId('case-grid')).toContainText('208 × 256 × 26 voxels, 0.90 × 0.90 × 5.50 mm', { timeout: 120_000 });
+  await expect(page.getByText(/T1gd, T2 and T1 are on other grids: resampled onto the FLAIR grid \(208x256x26/)).toBeVisible();
+  expect(await roleOf(page, caseFiles(dir).map((p) => p.split('/').pop()!).find((n) => n.startsWith('MRHR_T2'))!)).toBe('t2');
+  // The resampled T1gd is an image, not the zeros of a grid that missed it.
+  await page.getByLabel('Background image').selectOption('t1ce');
+  await expect.poll(async () => (await canvasPixels(page)).variance, { timeout: 30_000 }).toBeGreaterThan(200);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(SCREENSHOTS, 'tcga-raw-on-flair-grid.png') });
+  await page.getByLabel('Reference grid').selectOption('t2');
+  await expect(page.getByTestId('case-grid')).toContainText('224 × 256 × 26 voxels');
+  await expect(page.getByText(/FLAIR, T1gd and T1 are on other grids: resampled onto the T2 grid/)).toBeVisible();
+});

@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '../core/case/case.ts';
+import { describeResampling, type ReferenceChoice } from '../core/case/referenceGrid.ts';
 import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
 import { LABEL_SOURCE_TEXT, labelSource, withRole } from '../core/case/labelCandidates.ts';
@@ -21,17 +22,21 @@ interface CaseState {
   files: CaseFile[];
   /** The user's choice of label convention; undefined lets the loader infer it. */
   convention: LabelConvention | undefined;
+  /** The user's choice of the grid sequences are resampled onto; undefined: the FLAIR's, else the finest in plane. */
+  reference: ReferenceChoice | undefined;
   progress: Progress | null;
 }
 
-export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, progress: null }));
+export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, reference: undefined, progress: null }));
 
-function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined, id?: string): boolean {
+function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined, id?: string, reference = useCase.getState().reference): boolean {
   try {
-    const current = assembleCase(files, { convention, id });
+    const current = assembleCase(files, { convention, id, reference });
     const before = useCase.getState().current;
     if (before && before.id !== current.id) clearLocation();
-    useCase.setState({ current, files, convention });
+    useCase.setState({ current, files, convention, reference });
+    if (current.grid.resampled.length) report('info', `${describeResampling(current)}. Each file keeps its own grid for exports.`, 'grid');
+    else settle('grid');
     // A label map that is new to the view: show where it marks the tumour, not an empty slice.
     if (current.labels && (before?.id !== current.id || before.labels?.fileName !== current.labels.fileName)) goTo(lesionFocus(current.labels.data, referenceVolume(current).dims));
     settle('assemble');
@@ -97,7 +102,7 @@ function openRead({ loaded, failed }: { loaded: CaseFile[]; failed: FileFailure[
   const names = new Set(loaded.map((f) => f.name));
   const kept = existing.filter((f) => !names.has(f.name) && (f.role === 'seg' || !replaced.has(f.role))).map((f): CaseFile => (f.role === 'seg' && replaced.has('seg') ? { ...f, role: 'altseg' } : f));
   const candidate = hasImage || !current ? loaded : [...kept, ...loaded];
-  if (tryAssemble(candidate, hasImage ? undefined : useCase.getState().convention, hasImage ? caseId : current?.id)) {
+  if (tryAssemble(candidate, hasImage ? undefined : useCase.getState().convention, hasImage ? caseId : current?.id, hasImage ? undefined : useCase.getState().reference)) {
     if (hasImage) setBackground(null);
     reportAlternatives();
     roleless = new Set(loaded.filter((f) => f.role === 'ignore').map((f) => f.name));
@@ -119,6 +124,12 @@ export function setRole(name: string, role: Role): void {
   if (!tryAssemble(candidate, role === 'seg' ? undefined : convention, current?.id)) return;
   if (roleless.delete(name)) reportRoleless();
   if (role === 'seg' || role === 'altseg') reportAlternatives();
+}
+
+/** Another reference grid: every sequence is resampled onto it; a choice that fails keeps the case as it was. */
+export function setReference(reference: ReferenceChoice | undefined): void {
+  const { files, convention, current } = useCase.getState();
+  tryAssemble(files, convention, current?.id, reference);
 }
 
 export function setConvention(convention: LabelConvention): void {

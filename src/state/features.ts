@@ -50,9 +50,9 @@ export async function sendCase(): Promise<BratsCase> {
   if (c !== sentCase) {
     // By the worker's handles on the files it read when it still has them: copying ~140 MB of
     // voxels to it held the page's thread for over a second.
-    const { files, convention } = useCase.getState();
+    const { files, convention, reference } = useCase.getState();
     const used = files.filter((f) => f.role !== 'ignore');
-    const handles = used.every((f) => f.kept) ? { id: c.id, convention, files: used.map((f) => ({ kept: f.kept!, name: f.name, role: f.role })) } : null;
+    const handles = used.every((f) => f.kept) ? { id: c.id, convention, reference, files: used.map((f) => ({ kept: f.kept!, name: f.name, role: f.role })) } : null;
     if (!handles || !(await computeClient().request('setKeptCase', handles)).set) await computeClient().request('setCase', caseVolumes(c));
     sentCase = c;
   }

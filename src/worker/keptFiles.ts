@@ -6,6 +6,7 @@
 import { assembleCase, type CaseVolumes, caseVolumes } from '../core/case/case.ts';
 import type { CaseFile } from '../core/case/caseFile.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
+import type { ReferenceChoice } from '../core/case/referenceGrid.ts';
 import type { Role } from '../core/case/roles.ts';
 
 const kept = new Map<string, CaseFile>();
@@ -34,6 +35,7 @@ export interface KeptCase {
   id: string;
   files: { kept: string; name: string; role: Role }[];
   convention?: LabelConvention;
+  reference?: ReferenceChoice;
 }
 
 /** The case as the page assembled it, from the kept files; null when one is no longer here (a restarted worker). */
@@ -42,5 +44,5 @@ export function assembleKept(c: KeptCase): CaseVolumes | null {
   if (files.some((f) => !f)) return null;
   inCase = new Set(c.files.map((f) => f.kept));
   prune();
-  return caseVolumes(assembleCase(files.map((f, i) => ({ ...f!, role: c.files[i].role, name: c.files[i].name })), { id: c.id, convention: c.convention }));
+  return caseVolumes(assembleCase(files.map((f, i) => ({ ...f!, role: c.files[i].role, name: c.files[i].name })), { id: c.id, convention: c.convention, reference: c.reference }));
 }

@@ -72,9 +72,13 @@ export function onReferenceGrid(f: CaseFile, grid: ReferenceGrid): { volume: Vol
   return { volume: { name: f.volume.name, dims: grid.dims, spacing: voxelSpacing(grid.affine), affine: grid.affine, data, source: grid.source }, resampled: true };
 }
 
-/** "t2.nii.gz, t1.nii.gz resampled onto the FLAIR grid (208x256x26, 0.90x0.90x5.50 mm)": what a user is told. */
-export function describeResampling(c: { grid: { reference: string; resampled: string[] }; modalities: Partial<Record<Modality, Volume>> }): string {
+/** "T1gd, T2 and T1 are on other grids: resampled onto the FLAIR grid (208x256x26, 0.90x0.90x5.50 mm) …": what a user is told. */
+export function describeResampling(c: { files: CaseFile[]; grid: { reference: string; resampled: string[] }; modalities: Partial<Record<Modality, Volume>> }): string {
   const v = MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
-  const files = c.grid.resampled;
-  return `${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} on ${files.length > 1 ? 'other grids' : 'another grid'}: resampled onto the ${c.grid.reference} grid (${v.dims.join('x')}, ${v.spacing.map((s) => s.toFixed(2)).join('x')} mm) through world coordinates`;
+  const roles = c.grid.resampled.map((name) => {
+    const role = c.files.find((f) => f.name === name)?.role;
+    return role ? shortRoleLabel(role) : name;
+  });
+  const list = roles.length > 1 ? `${roles.slice(0, -1).join(', ')} and ${roles[roles.length - 1]} are on other grids` : `${roles[0]} is on another grid`;
+  return `${list}: resampled onto the ${c.grid.reference} grid (${v.dims.join('x')}, ${v.spacing.map((s) => s.toFixed(2)).join('x')} mm) through world coordinates`;
 }

@@ -1,5 +1,6 @@
 import { MODALITIES, ROLE_LABELS, type Modality } from '../../core/case/roles.ts';
-import { useCase } from '../../state/case.ts';
+import { formatReference, parseReference } from '../../core/case/referenceGrid.ts';
+import { setReference, useCase } from '../../state/case.ts';
 import { setBackground, useView } from '../../state/view.ts';
 import { LabelControls } from './LabelControls.tsx';
 import { RoleTable } from './RoleTable.tsx';
@@ -7,6 +8,7 @@ import { RoleTable } from './RoleTable.tsx';
 export function CasePanel() {
   const current = useCase((s) => s.current);
   const background = useView((s) => s.background);
+  const reference = useCase((s) => s.reference);
   if (!current) {
     return (
       <p className="hint">
@@ -24,6 +26,21 @@ export function CasePanel() {
         {ref.dims.join(' × ')} voxels, {ref.spacing.map((s) => s.toFixed(2)).join(' × ')} mm, shown in RAS+
       </p>
       <RoleTable />
+      {(current.grid.resampled.length > 0 || reference) && (
+        <label title="Sequences on other grids are resampled onto this one through world coordinates (trilinear; label maps nearest). Each file keeps its own grid for exports.">
+          Grid{' '}
+          <select aria-label="Reference grid" value={reference ? formatReference(reference) : ''} onChange={(e) => setReference(e.currentTarget.value ? parseReference(e.currentTarget.value) : undefined)}>
+            <option value="">default ({present.includes('flair') ? 'FLAIR' : 'finest in plane'})</option>
+            {present.map((m) => (
+              <option key={m} value={m}>
+                {ROLE_LABELS[m]}
+              </option>
+            ))}
+            <option value="iso:1">1 mm isotropic</option>
+            <option value="iso:2">2 mm isotropic</option>
+          </select>
+        </label>
+      )}
       <label>
         Show{' '}
         <select aria-label="Background image" value={background ?? present[0]} onChange={(e) => setBackground(e.currentTarget.value as Modality)}>
