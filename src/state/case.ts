@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '../core/case/case.ts';
 import { describeResampling, type ReferenceChoice } from '../core/case/referenceGrid.ts';
+import { headMaskNote } from '../core/case/headMask.ts';
 import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
 import { LABEL_SOURCE_TEXT, labelSource, withRole } from '../core/case/labelCandidates.ts';
@@ -37,6 +38,8 @@ function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined,
     useCase.setState({ current, files, convention, reference });
     if (current.grid.resampled.length) report('info', `${describeResampling(current)}. Each file keeps its own grid for exports.`, 'grid');
     else settle('grid');
+    if (current.brainmaskSource === 'head') report('info', headMaskNote(current.brainmask!), 'head-mask');
+    else settle('head-mask');
     // A label map that is new to the view: show where it marks the tumour, not an empty slice.
     if (current.labels && (before?.id !== current.id || before.labels?.fileName !== current.labels.fileName)) goTo(lesionFocus(current.labels.data, referenceVolume(current).dims));
     settle('assemble');

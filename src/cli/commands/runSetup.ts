@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleCase, type BratsCase, type CaseFile, caseVolumes, type LazyCase } from '../../core/case/case.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
+import { headMaskNote } from '../../core/case/headMask.ts';
 import { describeResampling, parseReference } from '../../core/case/referenceGrid.ts';
 import { LABEL_SOURCE_TEXT, labelSource } from '../../core/case/labelCandidates.ts';
 import { type FileFailure, loadNotes, type ReadCaseOptions, readCaseFiles } from '../../core/case/load.ts';
@@ -94,6 +95,7 @@ export function readCaseAt(paths: string[], id: string, overrides: RoleOverride[
   for (const p of unmatched) write(`${dir}: --role pattern "${p}" matches no file\n`);
   const c = assembleCase(files, { id, reference: options.reference });
   if (c.grid.resampled.length) write(`${dir}: ${describeResampling(c)}\n`);
+  if (c.brainmaskSource === 'head') write(`${dir}: ${headMaskNote(c.brainmask!)}\n`);
   if (c.labels && c.labelAlternatives.length) {
     write(`${dir}: scoring against ${c.labels.fileName} (${LABEL_SOURCE_TEXT[labelSource(c.labels.fileName)]}); other label maps: ${c.labelAlternatives.join(', ')} (choose one with --role 'NAME=seg')\n`);
   }

@@ -1,6 +1,7 @@
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { Volume } from '../volume.ts';
 import { distinctValues, inferConvention, type LabelConvention, toStudioLabels } from './labels.ts';
+import { headMask, NONZERO_IS_NOT_A_MASK, nonZeroFraction } from './headMask.ts';
 import { rankLabelMaps } from './labelCandidates.ts';
 import { onReferenceGrid, type ReferenceChoice, referenceGrid, ReferenceError } from './referenceGrid.ts';
 import { caseNamingScheme, MODALITIES, type Modality, type Role, ROLE_LABELS, stripNiftiExtension } from './roles.ts';
@@ -26,6 +27,8 @@ export interface BratsCase {
   /** Other label maps of the case (role 'altseg'), best first, to switch to. */
   labelAlternatives: string[];
   brainmask?: Uint8Array;
+  /** Where the brain mask came from: a file of the case, or the head mask of a scan with skull and air (headMask.ts). */
+  brainmaskSource?: 'file' | 'head';
   /** The grid the case is computed on, and the files resampled onto it (their own grids stay in `files`). */
   grid: { reference: string; resampled: string[] };
 }
@@ -110,8 +113,14 @@ export function assembleCase(files: CaseFile[], options: { id?: string; conventi
     brainmask = new Uint8Array(mask.data.length);
     for (let i = 0; i < brainmask.length; i++) brainmask[i] = mask.data[i] > 0.5 ? 1 : 0;
   }
+  let brainmaskSource: BratsCase['brainmaskSource'] = brainmask ? 'file' : undefined;
+  const imageData = Object.values(modalities).map((v) => v!.data);
+  if (!brainmask && nonZeroFraction(imageData) > NONZERO_IS_NOT_A_MASK) {
+    brainmask = headMask(imageData, grid.dims);
+    brainmaskSource = 'head';
+  }
   const id = options.id ?? caseIdOf(used.map((f) => f.name));
-  return { id, files: used, modalities, labels, labelAlternatives, brainmask, grid: { reference: grid.label, resampled } };
+  return { id, files: used, modalities, labels, labelAlternatives, brainmask, brainmaskSource, grid: { reference: grid.label, resampled } };
 }
 
 /** The arrays of a case that computing needs (no headers, no file names): what the worker holds. */

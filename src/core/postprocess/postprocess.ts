@@ -141,6 +141,13 @@ export function fillHoles(labels: Uint8Array, dims: Dims3): Uint8Array {
   return out;
 }
 
+/** A binary mask with its enclosed background filled, slice by slice in the three planes (a head mask's ventricles and sinuses). */
+export function fillMaskHoles(mask: Uint8Array, dims: Dims3): Uint8Array {
+  const out = Uint8Array.from(mask);
+  for (const axis of [2, 1, 0] as const) fillSliceHoles(out, dims, axis, (l) => l > 0, 1);
+  return out;
+}
+
 /** The switchable 3-D steps in order: components first, so holes of dropped speckles are not filled. */
 export function postprocess(labels: Uint8Array, dims: Dims3, s: PostprocessSettings): Uint8Array {
   let out = labels;
