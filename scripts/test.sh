@@ -10,6 +10,9 @@ need=()
 /usr/bin/python3 -c 'import nibabel' 2>/dev/null || need+=(python3-nibabel)
 # scipy's map_coordinates is the independent reference for resampling sequences onto one grid.
 /usr/bin/python3 -c 'import scipy.ndimage' 2>/dev/null || need+=(python3-scipy)
+# pydicom writes the synthetic DICOM series; Debian's dcm2niix is the reference the studio's WebAssembly build is compared with.
+/usr/bin/python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
+command -v dcm2niix > /dev/null || need+=(dcm2niix)
 # clang and lld rebuild the fused SIMD kernels to check the committed bytes; wabt checks they use no shadow stack.
 command -v clang > /dev/null || need+=(clang)
 command -v wasm-ld > /dev/null || need+=(lld)

@@ -4,6 +4,8 @@ import { loadVolume } from '../volume.ts';
 import type { CaseFile } from './case.ts';
 import { chooseLabelMap } from './labelCandidates.ts';
 import type { ReferenceChoice } from './referenceGrid.ts';
+import { runDcm2niix } from '../dicom/dcm2niix.ts';
+import { type DicomPatient, dicomSeries } from '../dicom/series.ts';
 import { detectRole, MODALITIES, type Modality } from './roles.ts';
 
 export interface FileFailure {
@@ -50,6 +52,47 @@ export function readCaseFiles(files: NamedBytes[], onFile?: (done: number) => vo
     }
   }
   return { loaded: chooseLabelMap(loaded), failed };
+}
+
+/** A DICOM file: the "DICM" mark after the 128-byte preamble, or a .dcm/.ima name (files written without the preamble). */
+export function isDicomFile(f: NamedBytes): boolean {
+  if (/\.(dcm|ima)$/i.test(f.name)) return true;
+  const b = f.bytes;
+  return b.length > 132 && b[128] === 0x44 && b[129] === 0x49 && b[130] === 0x43 && b[131] === 0x4d;
+}
+
+export interface CaseRead {
+  loaded: CaseFile[];
+  failed: FileFailure[];
+  /** DICOM series that are no volume of a case (localizers, derived maps, 4D, single slices), with the reason. */
+  skipped: { name: string; reason: string }[];
+  /** From the DICOM headers: shown on this device, never written into an export unless asked. */
+  patient?: DicomPatient;
+}
+
+/**
+ * A case's files as dropped or named: NIfTI files read as they are, DICOM files converted by
+ * dcm2niix into one volume per series with the role its headers suggest, then read by the same
+ * reader. onFile(i, n) comes before each volume is read.
+ */
+export async function readCaseInput(files: NamedBytes[], onFile?: (done: number, total: number) => void, options: ReadCaseOptions = {}): Promise<CaseRead> {
+  const dicom = files.filter(isDicomFile);
+  const nifti = files.filter((f) => !isDicomFile(f) && isNiftiName(f.name));
+  if (!dicom.length) {
+    const read = readCaseFiles(nifti, (i) => onFile?.(i, nifti.length), options);
+    return { ...read, skipped: [] };
+  }
+  const out = await runDcm2niix(dicom);
+  const { series, patient } = dicomSeries(out);
+  const usable = series.filter((s) => !s.skipped);
+  const skipped = series.filter((s) => s.skipped).map((s) => ({ name: `${s.file.name} (${s.description})`, reason: s.skipped! }));
+  const failed: FileFailure[] = [];
+  if (!series.length) failed.push({ name: `${dicom.length} DICOM file${dicom.length > 1 ? 's' : ''}`, error: `dcm2niix made no volume of them (${out.log.filter((l) => /error|warning|no valid/i.test(l)).slice(-2).join('; ') || 'no image series found'})` });
+  const all = [...nifti, ...usable.map((s) => s.file)];
+  const read = readCaseFiles(all, (i) => onFile?.(i, all.length), options);
+  const roles = new Map(usable.map((s) => [s.file.name, s.role]));
+  const loaded = read.loaded.map((f) => (roles.has(f.name) ? { ...f, role: roles.get(f.name)! } : f));
+  return { loaded, failed: [...failed, ...read.failed], skipped, patient };
 }
 
 /** What the user should know about files that did load: voxels read as no data, geometry from a lesser transform, no image at all. */
