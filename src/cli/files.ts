@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isNiftiName } from '../core/case/load.ts';
+import { isDicomFile, isNiftiName } from '../core/case/load.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 
 /** The case id a set of inputs implies: the folder's name when it is one folder. */
@@ -8,14 +8,29 @@ export function caseIdOfInputs(paths: string[]): string | undefined {
   return paths.length === 1 && statSync(paths[0]).isDirectory() ? basename(paths[0].replace(/\/+$/, '')) : undefined;
 }
 
-/** Files of a case from folders and/or explicit file paths; folders contribute their NIfTI files. */
-export function readCaseInputs(paths: string[]): NamedBytes[] {
+/**
+ * Files of a case from folders and/or explicit file paths; folders contribute their NIfTI files,
+ * and with `dicom` every DICOM file below them too (a PACS export nests series in folders).
+ */
+export function readCaseInputs(paths: string[], options: { dicom?: boolean } = {}): NamedBytes[] {
   const out: NamedBytes[] = [];
   for (const p of paths) {
-    const files = statSync(p).isDirectory()
-      ? readdirSync(p).filter(isNiftiName).sort().map((f) => join(p, f))
-      : [p];
-    for (const f of files) out.push({ name: basename(f), bytes: new Uint8Array(readFileSync(f)) });
+    if (!statSync(p).isDirectory()) {
+      out.push({ name: basename(p), bytes: new Uint8Array(readFileSync(p)) });
+      continue;
+    }
+    for (const f of readdirSync(p).sort()) {
+      const path = join(p, f);
+      if (statSync(path).isDirectory()) {
+        if (options.dicom) out.push(...readCaseInputs([path], options).filter((x) => isDicomFile(x)));
+        continue;
+      }
+      if (isNiftiName(f)) out.push({ name: f, bytes: new Uint8Array(readFileSync(path)) });
+      else if (options.dicom) {
+        const file = { name: f, bytes: new Uint8Array(readFileSync(path)) };
+        if (isDicomFile(file)) out.push(file);
+      }
+    }
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,9 @@ describe('studio CLI: the raw TCGA-FG-6692 sequences (three grids) as one case',
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/resampled onto the FLAIR grid \(208x256x26, 0\.90x0\.90x5\.50 mm\)/);
     const record = JSON.parse(readFileSync(join(out, 'case.json'), 'utf8'));
-    expect(record.files.map((f: { file: string }) => f.file).sort()).toEqual(['flair.nii.gz', 't1.nii.gz', 't1ce.nii.gz', 't2.nii.gz']);
+    // The raw scan has skull and noisy air: its head mask is written beside the sequences.
+    expect(record.files.map((f: { file: string }) => f.file).sort()).toEqual(['brainmask.nii.gz', 'flair.nii.gz', 't1.nii.gz', 't1ce.nii.gz', 't2.nii.gz']);
+    expect(r.stderr).toMatch(/a head mask \(Otsu's threshold/);
     const flair = compareByNibabel(join(out, 'flair.nii.gz'), rawFile('MRHR_FLAIR'));
     expect(flair).toEqual({ affine: expect.any(Number), shape: true, diff: 0 });
     expect(flair.affine).toBeLessThan(1e-4);
@@ -68,5 +70,44 @@ describe('studio CLI: the raw TCGA-FG-6692 sequences (three grids) as one case',
     const bad = studio('reslice', RAW, '--out', out, '--reference', 'pd');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--reference pd: one of flair, t1, t1ce, t2 or iso:SPACING/);
+  });
+});
+
+describe('studio CLI: a DICOM folder as a PACS exports it (series in sub-folders, a localizer among them)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'dicom-cli-'));
+  const write = (sub: string, spec: unknown[]) => {
+    const file = join(tmp, `${sub}.json`);
+    writeFileSync(file, JSON.stringify(spec));
+    execFileSync('/usr/bin/python3', [join(ROOT, 'test', 'write_dicom.py'), join(tmp, 'export', sub), file]);
+  };
+  write('S3', [{ number: 3, description: 'AX FLAIR', dims: [24, 20, 10], spacing: 1.0, thickness: 2.0 }]);
+  write('S5', [
+    { number: 5, description: 'T1 AX POST GAD', dims: [20, 24, 8], spacing: 1.2, thickness: 2.5, tilt: 15 },
+    { number: 1, description: 'AAHead_Scout', dims: [24, 20, 3], spacing: 1.0, thickness: 2.0 },
+  ]);
+
+  it('info lists the series with roles, the skipped localizer and the patient', () => {
+    const r = studio('info', join(tmp, 'export'));
+    expect(r.status, r.stderr).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.files.map((f: { name: string; role: string }) => [f.name, f.role])).toEqual([['3_AX_FLAIR.nii', 'flair'], ['5_T1_AX_POST_GAD.nii', 't1ce']]);
+    expect(info.skippedSeries).toEqual([{ name: '1_AAHead_Scout.nii (AAHead_Scout)', reason: 'a localizer' }]);
+    expect(info.patient).toEqual({ name: 'Test^Patient', id: 'P123', studyDate: '2026-01-01' });
+    expect(info.reference).toEqual({ grid: 'FLAIR', resampled: ['5_T1_AX_POST_GAD.nii'] });
+  });
+
+  it("reslice puts the tilted T1gd on the FLAIR grid as Debian's dcm2niix and scipy do it", () => {
+    const out = join(tmp, 'resliced');
+    const r = studio('reslice', join(tmp, 'export'), '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    const debian = join(tmp, 'debian');
+    execFileSync('mkdir', ['-p', debian]);
+    execFileSync('dcm2niix', ['-z', 'n', '-f', '%s_%d', '-o', debian, join(tmp, 'export')]);
+    const reference = join(tmp, 'scipy-t1ce.nii');
+    execFileSync('/usr/bin/python3', [join(ROOT, 'test', 'resample_reference.py'), join(debian, '5_T1_AX_POST_GAD.nii'), join(debian, '3_AX_FLAIR.nii'), '1', reference]);
+    const c = compareByNibabel(join(out, 't1ce.nii.gz'), reference);
+    expect(c.shape).toBe(true);
+    expect(c.affine).toBeLessThan(1e-3);
+    expect(c.diff).toBeLessThan(1e-4);
   });
 });

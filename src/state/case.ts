@@ -9,7 +9,8 @@ import { headMaskNote } from '../core/case/headMask.ts';
 import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
 import { LABEL_SOURCE_TEXT, labelSource, withRole } from '../core/case/labelCandidates.ts';
-import { type FileFailure, isNiftiName, loadNotes } from '../core/case/load.ts';
+import { type FileFailure, isDicomFile, isNiftiName, loadNotes } from '../core/case/load.ts';
+import type { DicomPatient } from '../core/dicom/series.ts';
 import { MODALITIES, type Role } from '../core/case/roles.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 import { computeClient } from '../worker/client.ts';
@@ -25,10 +26,12 @@ interface CaseState {
   convention: LabelConvention | undefined;
   /** The user's choice of the grid sequences are resampled onto; undefined: the FLAIR's, else the finest in plane. */
   reference: ReferenceChoice | undefined;
+  /** From the DICOM headers of the open case: shown here, never sent anywhere or written into an export. */
+  patient: DicomPatient | null;
   progress: Progress | null;
 }
 
-export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, reference: undefined, progress: null }));
+export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, reference: undefined, patient: null, progress: null }));
 
 function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined, id?: string, reference = useCase.getState().reference): boolean {
   try {
@@ -67,13 +70,14 @@ export async function openFiles(files: NamedBytes[], caseId?: string, downsample
     report('error', 'Nothing to open: the drop held no files.');
     return;
   }
-  const nifti = files.filter((f) => isNiftiName(f.name));
+  const readable = files.filter((f) => isNiftiName(f.name) || isDicomFile(f));
   // Case folders hold licences, notes and spreadsheets beside the volumes: skipped, not an error.
-  const others = files.filter((f) => !isNiftiName(f.name)).map((f) => f.name);
-  if (nifti.length === 0) return report('error', `Nothing to open: ${others.join(', ')} ${others.length > 1 ? 'are not NIfTI files' : 'is not a NIfTI file'} (.nii or .nii.gz).`);
-  if (others.length) report('info', `Skipped ${others.length > 1 ? `${others.length} files that are not NIfTI images` : 'a file that is not a NIfTI image'}: ${others.join(', ')}.`);
+  const others = files.filter((f) => !readable.includes(f)).map((f) => f.name);
+  if (readable.length === 0) return report('error', `Nothing to open: ${others.join(', ')} ${others.length > 1 ? 'are neither NIfTI nor DICOM files' : 'is neither a NIfTI nor a DICOM file'} (.nii, .nii.gz, or DICOM files of a series).`);
+  if (others.length) report('info', `Skipped ${others.length > 1 ? `${others.length} files that are neither NIfTI nor DICOM images` : 'a file that is neither a NIfTI nor a DICOM image'}: ${others.slice(0, 8).join(', ')}${others.length > 8 ? ', …' : ''}.`);
   try {
-    const read = await computeClient().request('readFiles', { files: nifti, downsample }, { onProgress: setProgress });
+    const read = await computeClient().request('readFiles', { files: readable, downsample }, { onProgress: setProgress });
+    if (read.skipped.length) report('info', `DICOM series not opened: ${read.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}.`, 'dicom-skipped');
     openRead(read, caseId, (factor) => void openFiles(files, caseId, factor));
   } catch (e) {
     report('error', (e as Error).message);
@@ -86,7 +90,7 @@ export async function openFiles(files: NamedBytes[], caseId?: string, downsample
  * Files read by the worker become the case: a set with images starts a new one; a lone label map
  * joins the current one. `downsampled` opens the same files again at a coarser grid.
  */
-function openRead({ loaded, failed }: { loaded: CaseFile[]; failed: FileFailure[] }, caseId: string | undefined, downsampled: (factor: number) => void): void {
+function openRead({ loaded, failed, patient }: { loaded: CaseFile[]; failed: FileFailure[]; patient?: DicomPatient }, caseId: string | undefined, downsampled: (factor: number) => void): void {
   const factor = Math.max(0, ...failed.map((f) => f.downsample ?? 0));
   if (factor) {
     // Every volume of a case on one grid: the whole drop is opened again at the coarser one.
@@ -106,7 +110,10 @@ function openRead({ loaded, failed }: { loaded: CaseFile[]; failed: FileFailure[
   const kept = existing.filter((f) => !names.has(f.name) && (f.role === 'seg' || !replaced.has(f.role))).map((f): CaseFile => (f.role === 'seg' && replaced.has('seg') ? { ...f, role: 'altseg' } : f));
   const candidate = hasImage || !current ? loaded : [...kept, ...loaded];
   if (tryAssemble(candidate, hasImage ? undefined : useCase.getState().convention, hasImage ? caseId : current?.id, hasImage ? undefined : useCase.getState().reference)) {
-    if (hasImage) setBackground(null);
+    if (hasImage) {
+      setBackground(null);
+      useCase.setState({ patient: patient ?? null });
+    }
     reportAlternatives();
     roleless = new Set(loaded.filter((f) => f.role === 'ignore').map((f) => f.name));
     reportRoleless();

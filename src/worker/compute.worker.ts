@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /** The compute worker: reads files, generates cases, and owns the backbone. */
 import type { CaseVolumes } from '../core/case/case.ts';
-import { readCaseFiles } from '../core/case/load.ts';
+import { readCaseFiles, readCaseInput } from '../core/case/load.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, forgetWeights, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
@@ -51,10 +51,10 @@ interface Context {
 type Handler<K extends keyof RequestMap> = (p: RequestMap[K], ctx: Context) => Promise<[ResultMap[K], Transferable[]]> | [ResultMap[K], Transferable[]];
 
 const handlers: { [K in keyof RequestMap]: Handler<K> } = {
-  readFiles({ files, downsample }, { progress }) {
-    const { loaded, failed } = readCaseFiles(files, (done) => progress({ status: 'progress', task: 'Reading files', done, total: files.length, unit: 'files' }), { downsample });
-    const copies = keepRead(loaded);
-    return [{ loaded: copies.files, failed }, copies.transfer];
+  async readFiles({ files, downsample }, { progress }) {
+    const read = await readCaseInput(files, (task, done, total) => progress({ status: 'progress', task, done, total, unit: 'files' }), { downsample });
+    const copies = keepRead(read.loaded);
+    return [{ ...read, loaded: copies.files }, copies.transfer];
   },
   synthesize({ seed, dims }, { progress }) {
     progress({ status: 'initiate', task: 'Generating a synthetic case' });

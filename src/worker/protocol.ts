@@ -3,7 +3,7 @@
  * worker answers each with exactly one result or error, and any number of progress messages.
  */
 import type { CaseFile } from '../core/case/case.ts';
-import type { FileFailure } from '../core/case/load.ts';
+import type { CaseRead, FileFailure } from '../core/case/load.ts';
 import type { KeptCase } from './keptFiles.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
@@ -181,7 +181,7 @@ export interface RequestMap {
 }
 
 export interface ResultMap {
-  readFiles: { loaded: CaseFile[]; failed: FileFailure[] };
+  readFiles: CaseRead;
   /** The sample case, read in the worker as dropped files are: its volumes, never its file bytes, cross to the page. */
   synthesize: { loaded: CaseFile[]; failed: FileFailure[] };
   loadModel: ModelInfo;

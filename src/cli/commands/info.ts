@@ -1,7 +1,7 @@
 import { assembleCase, referenceVolume } from '../../core/case/case.ts';
 import { orientationCode } from '../../core/geometry/orientation.ts';
 import { labelSource } from '../../core/case/labelCandidates.ts';
-import { loadNotes, readCaseFiles } from '../../core/case/load.ts';
+import { loadNotes, readCaseInput } from '../../core/case/load.ts';
 import { applyRoleOverrides } from '../../core/case/roleOverrides.ts';
 import type { LabelConvention } from '../../core/case/labels.ts';
 import { caseIdOfInputs, readCaseInputs } from '../files.ts';
@@ -13,9 +13,9 @@ export const infoHelp = `info PATH... [--convention brats2015|brats2021|brats202
 
 export class InputError extends Error {}
 
-export function info(args: ParsedArgs): unknown {
+export async function info(args: ParsedArgs): Promise<unknown> {
   if (args.positionals.length === 0) throw new UsageError('info needs a folder or files');
-  const read = readCaseFiles(readCaseInputs(args.positionals), undefined, readOptions(args));
+  const read = await readCaseInput(readCaseInputs(args.positionals, { dicom: true }), undefined, readOptions(args));
   if (read.failed.length > 0) throw new InputError(failedFilesMessage(read.failed));
   for (const note of loadNotes(read.loaded)) process.stderr.write(`${note}\n`);
   const { files: loaded, unmatched } = applyRoleOverrides(read.loaded, roleOverrides(args));
@@ -42,5 +42,7 @@ export function info(args: ParsedArgs): unknown {
     })),
     labels: c.labels ? { file: c.labels.fileName, source: labelSource(c.labels.fileName), convention: c.labels.convention, fileValues: c.labels.fileValues, voxels: counts } : null,
     otherLabelMaps: c.labelAlternatives,
+    skippedSeries: read.skipped,
+    ...(read.patient ? { patient: read.patient } : {}),
   };
 }

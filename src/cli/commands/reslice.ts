@@ -6,16 +6,16 @@ import { formatReference } from '../../core/case/referenceGrid.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs } from '../files.ts';
-import { readCaseAt, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
+import { readCaseWithDicom, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
 export const resliceHelp = `reslice PATH... --out DIR ${ROLE_FLAG}   write every sequence (and the label map) on the case's reference grid as DIR/flair.nii.gz, ... with DIR/case.json`;
 
-export function reslice(args: ParsedArgs): unknown {
+export async function reslice(args: ParsedArgs): Promise<unknown> {
   if (args.positionals.length === 0) throw new UsageError('reslice needs a case folder or files');
   const out = flag(args, 'out');
   const options = readOptions(args);
   const id = caseIdOfInputs(args.positionals) ?? 'case';
-  const { c } = readCaseAt(args.positionals, id, roleOverrides(args), options);
+  const { c } = await readCaseWithDicom(args.positionals, id, roleOverrides(args), options);
   mkdirSync(out, { recursive: true });
   const written: { file: string; role: string; from: string; resampled: boolean }[] = [];
   const write = (file: string, role: string, from: string, values: Float32Array, datatype: 2 | 16) => {
@@ -29,7 +29,8 @@ export function reslice(args: ParsedArgs): unknown {
   }
   // Label maps in the studio's convention (0, 1, 2, 4), as every other command writes them.
   if (c.labels) write('seg.nii.gz', 'seg', c.labels.fileName, Float32Array.from(c.labels.data), 2);
-  if (c.brainmask) write('brainmask.nii.gz', 'brainmask', c.files.find((f) => f.role === 'brainmask')!.name, Float32Array.from(c.brainmask), 2);
+  // A head mask made for a scan with skull on is written too, so the resliced case reads the same.
+  if (c.brainmask) write('brainmask.nii.gz', 'brainmask', c.files.find((f) => f.role === 'brainmask')?.name ?? 'head mask (Otsu)', Float32Array.from(c.brainmask), 2);
   const like = MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
   const record = {
     id: c.id,

@@ -7,7 +7,7 @@ import { MODALITIES } from '../../core/case/roles.ts';
 import { headMaskNote } from '../../core/case/headMask.ts';
 import { describeResampling, parseReference } from '../../core/case/referenceGrid.ts';
 import { LABEL_SOURCE_TEXT, labelSource } from '../../core/case/labelCandidates.ts';
-import { type FileFailure, loadNotes, type ReadCaseOptions, readCaseFiles } from '../../core/case/load.ts';
+import { type CaseRead, type FileFailure, loadNotes, type ReadCaseOptions, readCaseFiles, readCaseInput } from '../../core/case/load.ts';
 import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../core/case/roleOverrides.ts';
 import { mappingKey, type ChannelMapping } from '../../core/features/channels.ts';
 import { mappingProblems } from '../../core/experiments/compare.ts';
@@ -86,9 +86,20 @@ function readCase(dir: string, overrides: RoleOverride[], options: ReadCaseOptio
 
 /** A case from a folder or from files (a flat dataset folder's case), under the given id. */
 export function readCaseAt(paths: string[], id: string, overrides: RoleOverride[], options: ReadCaseOptions, say = true): { dir: string; c: BratsCase; files: CaseFile[] } {
+  return assembleRead(readCaseFiles(readCaseInputs(paths), undefined, options), paths, id, overrides, options, say);
+}
+
+/** The same, for folders that may hold DICOM series (converted by dcm2niix first): `info` and `reslice`. */
+export async function readCaseWithDicom(paths: string[], id: string, overrides: RoleOverride[], options: ReadCaseOptions): Promise<{ dir: string; c: BratsCase; files: CaseFile[]; read: CaseRead }> {
+  const read = await readCaseInput(readCaseInputs(paths, { dicom: true }), undefined, options);
+  for (const s of read.skipped) process.stderr.write(`${s.name}: skipped, ${s.reason}\n`);
+  return { ...assembleRead(read, paths, id, overrides, options, true), read };
+}
+
+function assembleRead(read: { loaded: CaseFile[]; failed: FileFailure[] }, paths: string[], id: string, overrides: RoleOverride[], options: ReadCaseOptions, say: boolean): { dir: string; c: BratsCase; files: CaseFile[] } {
   const dir = paths.length === 1 ? paths[0] : id;
   const write = (text: string) => say && process.stderr.write(text);
-  const { loaded, failed } = readCaseFiles(readCaseInputs(paths), undefined, options);
+  const { loaded, failed } = read;
   if (failed.length) throw new Error(failedFilesMessage(failed));
   for (const note of loadNotes(loaded)) write(`${dir}: ${note}\n`);
   const { files, unmatched } = applyRoleOverrides(loaded, overrides);

@@ -73,15 +73,16 @@ export interface CaseRead {
 /**
  * A case's files as dropped or named: NIfTI files read as they are, DICOM files converted by
  * dcm2niix into one volume per series with the role its headers suggest, then read by the same
- * reader. onFile(i, n) comes before each volume is read.
+ * reader. onStep(task, i, n) comes before the conversion and before each volume is read.
  */
-export async function readCaseInput(files: NamedBytes[], onFile?: (done: number, total: number) => void, options: ReadCaseOptions = {}): Promise<CaseRead> {
+export async function readCaseInput(files: NamedBytes[], onStep?: (task: string, done: number, total: number) => void, options: ReadCaseOptions = {}): Promise<CaseRead> {
   const dicom = files.filter(isDicomFile);
   const nifti = files.filter((f) => !isDicomFile(f) && isNiftiName(f.name));
   if (!dicom.length) {
-    const read = readCaseFiles(nifti, (i) => onFile?.(i, nifti.length), options);
+    const read = readCaseFiles(nifti, (i) => onStep?.('Reading files', i, nifti.length), options);
     return { ...read, skipped: [] };
   }
+  onStep?.('Converting DICOM series (dcm2niix)', 0, dicom.length);
   const out = await runDcm2niix(dicom);
   const { series, patient } = dicomSeries(out);
   const usable = series.filter((s) => !s.skipped);
@@ -89,7 +90,7 @@ export async function readCaseInput(files: NamedBytes[], onFile?: (done: number,
   const failed: FileFailure[] = [];
   if (!series.length) failed.push({ name: `${dicom.length} DICOM file${dicom.length > 1 ? 's' : ''}`, error: `dcm2niix made no volume of them (${out.log.filter((l) => /error|warning|no valid/i.test(l)).slice(-2).join('; ') || 'no image series found'})` });
   const all = [...nifti, ...usable.map((s) => s.file)];
-  const read = readCaseFiles(all, (i) => onFile?.(i, all.length), options);
+  const read = readCaseFiles(all, (i) => onStep?.('Reading the series', i, all.length), options);
   const roles = new Map(usable.map((s) => [s.file.name, s.role]));
   const loaded = read.loaded.map((f) => (roles.has(f.name) ? { ...f, role: roles.get(f.name)! } : f));
   return { loaded, failed: [...failed, ...read.failed], skipped, patient };

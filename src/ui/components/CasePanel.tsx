@@ -9,6 +9,7 @@ export function CasePanel() {
   const current = useCase((s) => s.current);
   const background = useView((s) => s.background);
   const reference = useCase((s) => s.reference);
+  const patient = useCase((s) => s.patient);
   if (!current) {
     return (
       <p className="hint">
@@ -22,6 +23,11 @@ export function CasePanel() {
   return (
     <section className="case" aria-label="Case">
       <h2 data-testid="case-id">{current.id}</h2>
+      {patient && (patient.name || patient.id) && (
+        <p className="hint" data-testid="patient" title="From the DICOM headers. Shown on this device only; exports leave it out.">
+          {[patient.name?.replace(/\^/g, ' '), patient.id && `ID ${patient.id}`, patient.studyDate].filter(Boolean).join(' · ')}
+        </p>
+      )}
       <p className="hint" data-testid="case-grid">
         {ref.dims.join(' × ')} voxels, {ref.spacing.map((s) => s.toFixed(2)).join(' × ')} mm, shown in RAS+
       </p>
