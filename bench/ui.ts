@@ -14,9 +14,8 @@ import { caseFiles } from '../e2e/helpers.ts';
 import { describePhase, instrument, openFilesWalk, type PhaseFigures, walk } from '../e2e/walk.ts';
 import { assembleCase, caseIdOf, caseVolumes } from '../src/core/case/case.ts';
 import { readCaseFiles } from '../src/core/case/load.ts';
-import { MODALITIES } from '../src/core/case/roles.ts';
 import { heldOutFineRun } from '../src/core/experiments/fineExperiment.ts';
-import { computeVoxelFeatures } from '../src/core/voxels/voxelFeatures.ts';
+import { voxelCase } from '../src/core/heads/voxelCase.ts';
 import { DEFAULT_HEAD } from '../src/core/heads/headSettings.ts';
 import { generateSyntheticCase } from '../src/core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../src/core/synthetic/files.ts';
@@ -47,11 +46,11 @@ async function nodeStepsPerSecond(): Promise<number> {
   const c = caseVolumes(assembleCase(loaded));
   const t = useTraining.getState();
   const t0 = performance.now();
-  const voxels = computeVoxelFeatures(c, { modalities: MODALITIES.filter((m) => c.volumes[m]) });
+  const fc = voxelCase(c);
   let steps = 0;
   await heldOutFineRun({
     c,
-    fc: { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [], slices: [] },
+    fc,
     settings: { task: t.task, epochs: epochs ?? t.epochs, learningRate: t.learningRate, seed: t.seed, validation: 0.2, plane: 'axial', size: 224 },
     head: DEFAULT_HEAD,
     onStep: async (step) => {

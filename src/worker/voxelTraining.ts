@@ -4,7 +4,6 @@
  * every ~1.5 s, and pause / stop between steps.
  */
 import type { CaseVolumes } from '../core/case/case.ts';
-import { MODALITIES, type Modality, ROLE_LABELS } from '../core/case/roles.ts';
 import { heldOutFineRun, voxelInputsOf } from '../core/experiments/fineExperiment.ts';
 import { extractSlice, type Plane, sliceGeometry } from '../core/features/slices.ts';
 import { type FineCase, labelsFromProbabilities, type PatchBlock, predictFineProbabilities } from '../core/heads/fineHead.ts';
@@ -13,7 +12,7 @@ import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHe
 import { type RegionScore, scoreVolume, uncertaintyOfProbabilities } from '../core/heads/predict.ts';
 import { type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { postprocess } from '../core/postprocess/postprocess.ts';
-import { computeVoxelFeatures } from '../core/voxels/voxelFeatures.ts';
+import { voxelCase } from '../core/heads/voxelCase.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { extractedFeatures, planeFeatures } from './features.ts';
 import type { Progress, TrainingUpdate } from './protocol.ts';
@@ -32,13 +31,6 @@ let trained: { head: MlpHead; fc: FineCase; spec: TaskSpec; settings: HeadSettin
 export const voxelHead = () => trained;
 export const dropVoxelHead = () => void (trained = null);
 
-/** The case's filter bank for a head on voxel inputs alone (saved heads name the inputs they read). */
-function voxelCase(c: CaseVolumes, inputs?: string[]): FineCase & { slices: number[] } {
-  const voxels = computeVoxelFeatures(c, { modalities: inputs ? modalitiesRead(c, inputs) : MODALITIES.filter((m) => c.volumes[m]) });
-  if (inputs && voxels.names.join() !== inputs.join()) throw new Error(`the head reads ${inputs.length} voxel inputs (${inputs.join(', ')}); this case gives ${voxels.names.length}`);
-  return { id: c.id, dims: c.dims, labels: c.labels, voxels, blocks: [], slices: [] };
-}
-
 /**
  * The case as a head trained here reads it: the filter bank and, for heads on patch features, the
  * extracted plane's features first, then those of the other planes the head reads (tri-planar),
@@ -54,14 +46,6 @@ async function caseForHead(c: CaseVolumes, h: HeadSettings, progress: (p: Progre
     blocks.push({ name: `${result.key}@${plane}`, g: geometry, slices: result.slices, dim: result.dim, features: async (k: number) => fromF16Array(await get(k)) });
   }
   return { ...fc, blocks, slices: extracted.result.slices };
-}
-
-/** The modalities a saved head's inputs come from; each must be in the case. */
-function modalitiesRead(c: CaseVolumes, inputs: string[]): Modality[] {
-  const read = MODALITIES.filter((m) => inputs.some((n) => n.startsWith(`${m}:`)));
-  const missing = read.filter((m) => !c.volumes[m]);
-  if (missing.length) throw new Error(`the head was trained on ${read.map((m) => ROLE_LABELS[m]).join(', ')}; case ${c.id} has no ${missing.map((m) => ROLE_LABELS[m]).join(' or ')}`);
-  return read;
 }
 
 /**

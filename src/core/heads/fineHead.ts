@@ -171,7 +171,7 @@ export function dilate(labels: Uint8Array, dims: Dims3, r: Dims3): Uint8Array {
 }
 
 /** Writes each voxel's input row: voxel maps, then the patch features read at its input pixel. */
-async function fillRows(c: FineCase, inputs: VoxelInputs, voxels: number[], rows: Float32Array, width: number): Promise<void> {
+export async function fillRows(c: FineCase, inputs: VoxelInputs, voxels: number[], rows: Float32Array, width: number): Promise<void> {
   const v = c.voxels;
   const F = inputs.voxels ? v.maps.length : 0;
   const half = halfTable();
