@@ -42,8 +42,8 @@ test('the first five minutes at 1280x800: the steps lead from an empty page to a
   // A label-map role change, and a click right behind it: how long until the page answers.
   const seg = page.getByLabel(`Role of ${id}_seg.nii`);
   await seg.selectOption('ignore');
-  // Without a label map there is nothing to train on: the step says what scribbling needs.
-  await expect(page.getByTestId('step-state-train')).toHaveText('needs: no label map: features to scribble on');
+  // Without a label map there is nothing to train on, but scribbling needs nothing more: the voxel head reads no backbone.
+  await expect(page.getByTestId('step-state-train')).toHaveText('ready: no label map: scribble');
   const change = seg.selectOption('seg');
   const afterRoleChange = await clickLatency(page, header('model'));
   await change;

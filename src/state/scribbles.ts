@@ -140,18 +140,16 @@ let rounds = 0;
 export async function trainOnScribbles(): Promise<void> {
   const { scribbles, classes, strokes } = useScribbles.getState();
   if (!scribbles) return;
-  if (!useFeatures.getState().result) {
-    useScribbles.setState({ hint: 'Extract features first: the head trains on the cached features.' });
-    return;
-  }
+  // With features extracted the linear probe reads them; without, the voxel head needs no backbone.
+  const features = useFeatures.getState();
   const voxel = useView.getState().voxel;
-  const axis = normalAxis(useFeatures.getState().plane);
+  const axis = normalAxis(features.plane);
   const round = ++rounds;
   useScribbles.setState({ status: 'training', hint: '' });
   try {
     const r = await computeClient().request(
       'scribbleTrain',
-      { scribbles, classes, viewSlice: voxel ? voxel[axis] : null },
+      { scribbles, classes, viewSlice: voxel ? voxel[axis] : null, plane: features.plane, head: features.result ? 'probe' : 'voxels' },
       {
         onUpdate: (u) => {
           if ('kind' in u && u.kind === 'scribbleSlice' && round === rounds) useTraining.setState({ slice: u.slice, volume: null, state: 'idle', colours: classColours(classes) });

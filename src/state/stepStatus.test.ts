@@ -29,10 +29,10 @@ describe('guided steps', () => {
     expect(stepStatus('train', extracted).state).toBe('ready');
   });
 
-  it('a case without a label map is scribbled on, once it has features; comparisons need the labels', () => {
-    const w = { ...empty, caseId: 'c', model: 'ViT-S/14' };
-    expect(stepStatus('train', w).state).toBe('needs');
-    expect(stepStatus('train', { ...w, extractedSlices: 120 })).toEqual({ state: 'ready', summary: 'no label map: scribble' });
+  it('a case without a label map is scribbled on at once (the voxel head needs no features); comparisons need the labels', () => {
+    const w = { ...empty, caseId: 'c' };
+    expect(stepStatus('train', w)).toEqual({ state: 'ready', summary: 'no label map: scribble' });
+    expect(stepStatus('train', { ...w, model: 'ViT-S/14', extractedSlices: 120 })).toEqual({ state: 'ready', summary: 'no label map: scribble' });
     expect(stepStatus('compare', w)).toEqual({ state: 'needs', summary: 'a label map to score against' });
   });
 

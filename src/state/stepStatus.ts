@@ -55,7 +55,7 @@ export function stepStatus(id: StepId, w: WorkState): StepStatus {
     case 'train':
       if (w.trained || w.scribbled) return { state: 'done', summary: w.trained ? 'head trained' : 'scribbles' };
       if (!w.caseId) return { state: 'needs', summary: 'a case' };
-      if (!w.hasLabels) return { state: w.extractedSlices !== null ? 'ready' : 'needs', summary: w.extractedSlices !== null ? 'no label map: scribble' : 'no label map: features to scribble on' };
+      if (!w.hasLabels) return { state: 'ready', summary: 'no label map: scribble' };
       if (w.headReadsBackbone && w.extractedSlices === null) return { state: 'needs', summary: 'features for this head' };
       return { state: 'ready', summary: 'train a head' };
     case 'compare':

@@ -134,7 +134,7 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
     return [r, buffersOf([r.prediction, r.uncertainty])];
   },
   async scribbleTrain(req, { update, signal }) {
-    return [await scribbleTrain(req, theCase().labels, signal, (slice) => update({ kind: 'scribbleSlice', slice })), []];
+    return [await scribbleTrain(req, theCase(), signal, (slice) => update({ kind: 'scribbleSlice', slice })), []];
   },
   async scribbleExperiment(req, { notice }) {
     const r = await scribbleExperiment(req, theCase(), notice);

@@ -86,6 +86,10 @@ export interface ScribbleRequest {
   scribbles: Uint8Array;
   classes: ScribbleClass[];
   viewSlice: number | null;
+  /** The plane viewSlice counts along (the features' plane); axial when absent. */
+  plane?: Plane;
+  /** 'probe': the linear probe on the extracted features; 'voxels': the voxel head, no backbone (the page knows which case its features belong to). */
+  head?: 'probe' | 'voxels';
   /** Start from a fresh head rather than the last one (after the classes changed, or on request). */
   restart?: boolean;
 }

@@ -12,23 +12,38 @@ import { scribbleRecord } from '../core/scribbles/record.ts';
 import { ROUND_DEFAULTS, scribbleRound } from '../core/scribbles/round.ts';
 import { type ClassScore, scribbleScores } from '../core/scribbles/scores.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
-import { extractedFeatures, workerBackbone } from './features.ts';
-import { currentHead, setHead } from './training.ts';
+import { extractedFeatures, featuresExtracted, workerBackbone } from './features.ts';
+import { voxelHead, voxelScribbleTrain } from './voxelTraining.ts';
+import { labelsFromProbabilities, predictFineProbabilities } from '../core/heads/fineHead.ts';
+import { currentHead, dropLinearHead, setHead } from './training.ts';
 import type { ScribbleExperimentRequest, ScribbleRequest, ScribbleRoundSummary } from './protocol.ts';
 
 
 
 let generation = 0;
 
-export async function scribbleTrain(req: ScribbleRequest, truth: Uint8Array | undefined, signal: AbortSignal, onSlice: (s: SlicePrediction) => void): Promise<ScribbleRoundSummary> {
+export async function scribbleTrain(req: ScribbleRequest, c: CaseVolumes, signal: AbortSignal, onSlice: (s: SlicePrediction) => void): Promise<ScribbleRoundSummary> {
   const mine = ++generation;
+  const truth = c.labels;
+  const superseded = () => mine !== generation || signal.aborted;
+  // No features extracted: the voxel head, which needs no backbone, learns from the strokes.
+  if (req.head === 'voxels' || !featuresExtracted()) {
+    if (req.scribbles.length !== c.dims[0] * c.dims[1] * c.dims[2]) throw new Error('the scribbles are not on this case’s grid');
+    const round = await voxelScribbleTrain(c, req, generation, superseded, onSlice);
+    const { head, spec, ...summary } = round;
+    if (round.stopped) return { ...summary, scores: null };
+    dropLinearHead();
+    if (!truth) return { ...summary, scores: null };
+    const v = voxelHead()!;
+    const prediction = labelsFromProbabilities(spec, await predictFineProbabilities(head, v.fc, spec, { voxels: true, context: 0 }), v.fc.voxels, false);
+    return { ...summary, scores: scribbleScores(prediction, truth, req.classes) };
+  }
   const { result, geometry: g, get } = extractedFeatures();
   if (req.scribbles.length !== g.dims[0] * g.dims[1] * g.dims[2]) throw new Error('the scribbles are not on this case’s grid');
   const features = async (k: number) => fromF16Array(await get(k));
   const spec = scribbleTask(req.classes);
   const last = currentHead();
   const sameClasses = !req.restart && last?.spec.labels?.join() === spec.labels!.join() && last.spec.channels.join() === spec.channels.join();
-  const superseded = () => mine !== generation || signal.aborted;
   const round = await scribbleRound({
     head: sameClasses ? last!.head : null,
     classes: req.classes,

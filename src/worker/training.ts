@@ -15,7 +15,7 @@ import { extractedFeatures } from './features.ts';
 import type { Progress, TrainingUpdate, TrainSettings } from './protocol.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
 import { DEFAULT_HEAD, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
-import { bindVoxelHead, dropVoxelHead, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
+import { bindVoxelHead, dropVoxelHead, predictVoxelSlice, predictVoxelVolume, trainVoxelHead, voxelHead } from './voxelTraining.ts';
 import { adaptedHead, dropAdapter, predictAdaptedSlice, predictAdaptedVolume, trainAdapted } from './adapterTraining.ts';
 import { normalAxis, type Plane } from '../core/features/slices.ts';
 import { parseHeadFile, postprocessOf, VOXEL_HEAD_FORMAT } from '../core/heads/headFile.ts';
@@ -56,9 +56,16 @@ export function setHead(h: LinearHead, s: TaskSpec, settings: Record<string, unk
   trainedWith = settings;
 }
 
+/** The voxel head from the scribble loop becomes the head in use: the linear head and adapter before it go. */
+export function dropLinearHead(): void {
+  dropAdapter();
+  [head, spec, trainedWith] = [null, null, null];
+}
+
 /** The slice in view predicted by the head in use, with its uncertainty; null off the feature slices. */
 export async function predictViewSlice(k: number): Promise<SlicePrediction | null> {
   if (adaptedHead()) return predictAdaptedSlice(k);
+  if (voxelHead()) return predictVoxelSlice(k);
   if (!head || !spec) return null;
   const { result, geometry: g, get } = extractedFeatures();
   if (!result.slices.includes(k) || head.dim !== result.dim) return null;

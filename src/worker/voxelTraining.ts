@@ -11,7 +11,10 @@ import { DEFAULT_HEAD, HEAD_NAMES, headPlanes, type HeadSettings, headSettingsOv
 import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHead.ts';
 import { type RegionScore, scoreVolume, uncertaintyOfProbabilities } from '../core/heads/predict.ts';
 import { type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
-import { postprocess } from '../core/postprocess/postprocess.ts';
+import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
+import type { SlicePrediction } from '../core/heads/predict.ts';
+import { type ScribbleClass, scribbleTask } from '../core/scribbles/classes.ts';
+import { VOXEL_ROUND_DEFAULTS, voxelScribbleRound, voxelSlicePrediction } from '../core/scribbles/voxelRound.ts';
 import { voxelCase } from '../core/heads/voxelCase.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { extractedFeatures, planeFeatures } from './features.ts';
@@ -26,7 +29,7 @@ export interface VoxelTrainSettings {
   head: HeadSettings;
 }
 
-let trained: { head: MlpHead; fc: FineCase; spec: TaskSpec; settings: HeadSettings } | null = null;
+let trained: { head: MlpHead; fc: FineCase; spec: TaskSpec; settings: HeadSettings; plane?: Plane } | null = null;
 
 export const voxelHead = () => trained;
 export const dropVoxelHead = () => void (trained = null);
@@ -137,4 +140,50 @@ export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number
     uncertainty[v.origin[0] + x + nx * (v.origin[1] + y + ny * (v.origin[2] + z))] = Math.round(255 * worst);
   }
   return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing, taskRegions(spec.task)) : [] };
+}
+
+/** The filter bank of the case scribbled on, kept between rounds (it costs seconds on a large case). */
+let scribbleCase: { c: CaseVolumes; fc: FineCase } | null = null;
+
+/**
+ * A scribble round with the voxel head, when the case has no extracted features: no backbone is
+ * needed. The head becomes the head in use, with no post-processing (what was painted decides).
+ */
+export async function voxelScribbleTrain(
+  c: CaseVolumes,
+  req: { scribbles: Uint8Array; classes: ScribbleClass[]; viewSlice: number | null; plane?: Plane; restart?: boolean },
+  seed: number,
+  superseded: () => boolean,
+  onSlice: (s: SlicePrediction) => void,
+) {
+  if (scribbleCase?.c !== c) scribbleCase = { c, fc: voxelCase(c) };
+  const fc = scribbleCase.fc;
+  const plane = req.plane ?? 'axial';
+  const spec = scribbleTask(req.classes);
+  const last = trained && trained.fc === fc && !req.restart && trained.spec.labels?.join() === spec.labels!.join() ? trained.head : null;
+  const round = await voxelScribbleRound({
+    head: last,
+    fc,
+    classes: req.classes,
+    scribbles: req.scribbles,
+    g: sliceGeometry(c.dims, c.spacing, plane, 224),
+    viewSlice: req.viewSlice,
+    ...VOXEL_ROUND_DEFAULTS,
+    seed,
+    onSlice,
+    pause: async () => {
+      await new Promise((r) => setTimeout(r, 0));
+      return superseded();
+    },
+  });
+  if (!round.stopped) trained = { head: round.head, fc, spec, settings: { ...DEFAULT_HEAD, head: 'voxels', postprocess: NO_POSTPROCESS }, plane };
+  return round;
+}
+
+/** A scribbled voxel head's slice k on the plane it was scribbled on, for the crosshair's moves (null for other heads). */
+export async function predictVoxelSlice(k: number): Promise<SlicePrediction | null> {
+  if (!trained?.plane) return null;
+  const g = sliceGeometry(trained.fc.dims, trained.fc.voxels.spacing, trained.plane ?? 'axial', 224);
+  if (k < 0 || k >= g.count) return null;
+  return voxelSlicePrediction(trained.head, trained.fc, trained.spec, g, k);
 }

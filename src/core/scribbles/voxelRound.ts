@@ -96,6 +96,7 @@ export async function voxelScribbleRound(o: VoxelRoundInput) {
   const t0 = performance.now();
   const spec = scribbleTask(o.classes);
   const samples = await voxelScribbleSamples(o.fc, o.scribbles, o.classes.length, o.seed);
+  const tSamples = performance.now() - t0;
   if (samples.counts.filter((c) => c > 0).length < 2) {
     const hint = samples.ignored > 0 ? ` (${samples.ignored} scribbled voxels lie outside the brain or head mask)` : '';
     throw new NotEnoughScribbles(`scribble at least two classes, background and one more, to train${hint}`);
@@ -127,5 +128,15 @@ export async function voxelScribbleRound(o: VoxelRoundInput) {
     }
   }
   if (!stopped) await show();
-  return { head, spec, samples: { counts: samples.counts, ignored: samples.ignored, total: o.classes.length }, steps, loss, stopped, timings: { firstSlice, total: performance.now() - t0 } };
+  const present = samples.counts.filter((c) => c > 0).length;
+  const classWeights = samples.counts.map((c) => (c ? samples.n / (present * Math.min(c, PER_CLASS)) : 0));
+  return {
+    head,
+    spec,
+    samples: { dim: samples.width, counts: samples.counts, classWeights, ignored: samples.ignored, total: samples.n },
+    steps,
+    loss,
+    stopped,
+    timings: { samples: tSamples, firstSlice, total: performance.now() - t0 },
+  };
 }

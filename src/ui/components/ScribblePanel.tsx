@@ -50,7 +50,7 @@ export function ScribblePanel() {
       <h3>Scribbles</h3>
       <p className="hint">
         Paint a few strokes per class; the head trains on the scribbled voxels only{current.labels ? ' (the label map only scores it, it is never trained on)' : ''}.
-        {!extracted && ' Extract features first.'}
+        {extracted ? ' It reads the extracted patch features (a linear probe).' : ' With no features extracted it reads the voxel inputs (no backbone needed); extract features to scribble with the backbone instead.'}
       </p>
       <div className="row">
         <label>
@@ -110,7 +110,7 @@ export function ScribblePanel() {
         <label>
           <input type="checkbox" checked={s.autoTrain} onChange={(e) => setAutoTrain(e.currentTarget.checked)} /> Train after each stroke
         </label>
-        <button type="button" disabled={!extracted} onClick={() => trainOnScribbles()}>
+        <button type="button" onClick={() => trainOnScribbles()}>
           Train on scribbles
         </button>
       </div>
