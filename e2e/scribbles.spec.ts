@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { diceScore } from '../src/core/metrics/dice.ts';
 import { regionMask } from '../src/core/metrics/regions.ts';
-import { loadVolume, type Volume } from '../src/core/volume.ts';
+import { exportLikeSource, loadVolume, type Volume } from '../src/core/volume.ts';
 import { canvasPixels, caseFiles, comparePixels, greenPixels, openCaseWithFeatures, openStep, waitForCase } from './helpers.ts';
 import { PROBE_WEIGHTS, SCREENSHOTS, SMALL_CASE, TINY_CASE } from './paths.ts';
 
@@ -222,4 +223,40 @@ test('scribble on the synthetic case: strokes with the mouse retrain the head by
   await page.getByTestId('scribbles-input').setInputFiles(caseFiles(TINY_CASE).find((f) => f.endsWith('_seg.nii.gz'))!);
   await expect(page.getByRole('alert').last()).toContainText("not on this case's grid");
   await expect(page.getByTestId('stroke-count')).toHaveText(`${strokes - 1} strokes`);
+});
+
+test('without a backbone: scribbles train the voxel head at once, Dice against the unseen label map, and the whole volume is predicted', async ({ page }) => {
+  test.setTimeout(300_000);
+  const truth = read(file('_seg.nii.gz'));
+  const flair = read(file('_flair.nii.gz'));
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(caseFiles(SMALL_CASE));
+  await waitForCase(page, 'synthetic-5');
+  // Dots a user might leave on the three slices with the most tumour (pens: background 1, then NCR 2, oedema 3, ET 4).
+  const [nx, ny, nz] = truth.dims;
+  const area = (z: number) => truth.data.subarray(z * nx * ny, (z + 1) * nx * ny).reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
+  const slices = [...Array(nz).keys()].sort((a, b) => area(b) - area(a)).slice(0, 3);
+  const pen: Record<number, number> = { 0: 1, 1: 2, 2: 3, 4: 4 };
+  const dots = new Float32Array(truth.data.length);
+  for (const z of slices)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        const l = truth.data[i];
+        if (l > 0 ? x % 3 === 0 && y % 3 === 0 : flair.data[i] > 0 && x % 6 === 0 && y % 6 === 0) dots[i] = pen[l];
+      }
+  const scribbles = join(mkdtempSync(join(tmpdir(), 'dots-')), 'dots.nii.gz');
+  writeFileSync(scribbles, exportLikeSource(truth, dots, { datatype: 2 }));
+  await openStep(page, 'train');
+  await expect(page.getByTestId('step-state-train')).toHaveText(/scribble|train a head/);
+  await page.getByTestId('scribbles-input').setInputFiles(scribbles);
+  await page.getByRole('button', { name: 'Train on scribbles' }).click();
+  await expect(page.getByTestId('scribble-status')).toContainText(/Trained on \d+ scribbled voxels/, { timeout: 120_000 });
+  const rows = page.getByTestId('dice-strokes').locator('tbody tr');
+  const wt = Number(await rows.last().locator('td').nth(1).textContent());
+  console.log(`voxel-head scribbles in the app, no backbone: ${(await rows.allTextContents()).join(' | ')}`);
+  expect(wt).toBeGreaterThan(0.7);
+  await page.getByRole('button', { name: 'Predict the whole volume' }).click();
+  await expect(page.getByRole('button', { name: 'Accept volume' })).toBeEnabled({ timeout: 120_000 });
+  await page.screenshot({ path: join(SCREENSHOTS, 'scribbles-voxel-head.png') });
 });

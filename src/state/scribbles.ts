@@ -19,7 +19,7 @@ import { computeClient } from '../worker/client.ts';
 import type { ScribbleRoundSummary } from '../worker/protocol.ts';
 import { useCase } from './case.ts';
 import { addExperiment } from './experiments.ts';
-import { useFeatures } from './features.ts';
+import { sendCase, useFeatures } from './features.ts';
 import { report } from './messages.ts';
 import { loadScribbles, saveScribbles } from './scribbleDb.ts';
 import { useTraining } from './training.ts';
@@ -147,6 +147,8 @@ export async function trainOnScribbles(): Promise<void> {
   const round = ++rounds;
   useScribbles.setState({ status: 'training', hint: '' });
   try {
+    // The voxel head reads the case itself: no extraction has sent it to the worker yet.
+    await sendCase();
     const r = await computeClient().request(
       'scribbleTrain',
       { scribbles, classes, viewSlice: voxel ? voxel[axis] : null, plane: features.plane, head: features.result ? 'probe' : 'voxels' },
