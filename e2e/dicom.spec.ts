@@ -33,4 +33,19 @@ test('a dropped DICOM export opens as one case: series with roles, the localizer
   await page.getByRole('button', { name: 'Axial' }).click();
   await expect.poll(async () => (await canvasPixels(page)).variance, { timeout: 30_000 }).toBeGreaterThan(100);
   await page.screenshot({ path: join(SCREENSHOTS, 'dicom-export.png') });
+
+  // Kept in this browser: after a reload the case is one click away, with the grid the user chose.
+  await page.getByLabel('Reference grid').selectOption('iso:2');
+  await expect(page.getByTestId('case-grid')).toContainText('24 × 20 × 18 voxels, 2.00 × 2.00 × 2.00 mm');
+  await expect(page.getByTestId('kept-case')).toContainText('Kept in this browser for your next visit');
+  await page.reload();
+  await expect(page.getByTestId('kept-case')).toContainText('Kept in this browser: unnamed case');
+  await page.getByRole('button', { name: 'Reopen' }).click();
+  await expect(page.getByTestId('case-grid')).toContainText('24 × 20 × 18 voxels, 2.00 × 2.00 × 2.00 mm', { timeout: 120_000 });
+  await expect(page.getByTestId('patient')).toHaveText('Test Patient · ID P123 · 2026-01-01');
+  await page.getByRole('button', { name: 'Forget it' }).click();
+  await expect(page.getByTestId('kept-case')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('viewer-empty')).toBeVisible();
+  await expect(page.getByTestId('kept-case')).toHaveCount(0);
 });

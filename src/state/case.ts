@@ -4,7 +4,8 @@
  */
 import { create } from 'zustand';
 import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '../core/case/case.ts';
-import { describeResampling, type ReferenceChoice } from '../core/case/referenceGrid.ts';
+import { describeResampling, formatReference, parseReference, type ReferenceChoice } from '../core/case/referenceGrid.ts';
+import { forgetCaseRecord, keepCaseRecord, type KeptCaseRecord, keptCaseRecord } from './keptCaseDb.ts';
 import { headMaskNote } from '../core/case/headMask.ts';
 import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
@@ -28,10 +29,12 @@ interface CaseState {
   reference: ReferenceChoice | undefined;
   /** From the DICOM headers of the open case: shown here, never sent anywhere or written into an export. */
   patient: DicomPatient | null;
+  /** The clinical case kept in this browser for the next visit (keptCaseDb.ts). */
+  kept: { id: string; bytes: number; files: number } | null;
   progress: Progress | null;
 }
 
-export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, reference: undefined, patient: null, progress: null }));
+export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, reference: undefined, patient: null, kept: null, progress: null }));
 
 function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined, id?: string, reference = useCase.getState().reference): boolean {
   try {
@@ -78,7 +81,10 @@ export async function openFiles(files: NamedBytes[], caseId?: string, downsample
   try {
     const read = await computeClient().request('readFiles', { files: readable, downsample }, { onProgress: setProgress });
     if (read.skipped.length) report('info', `DICOM series not opened: ${read.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}.`, 'dicom-skipped');
-    openRead(read, caseId, (factor) => void openFiles(files, caseId, factor));
+    const opened = openRead(read, caseId, (factor) => void openFiles(files, caseId, factor));
+    const c = useCase.getState().current;
+    // A clinical case (DICOM, or sequences on several grids) is kept for the next visit.
+    if (opened && c && !downsample && (read.patient || c.grid.resampled.length > 0)) await keepCase({ id: c.id, files: readable, roles: {}, savedAt: Date.now(), bytes: readable.reduce((n, f) => n + f.bytes.byteLength, 0) });
   } catch (e) {
     report('error', (e as Error).message);
   } finally {
@@ -90,17 +96,18 @@ export async function openFiles(files: NamedBytes[], caseId?: string, downsample
  * Files read by the worker become the case: a set with images starts a new one; a lone label map
  * joins the current one. `downsampled` opens the same files again at a coarser grid.
  */
-function openRead({ loaded, failed, patient }: { loaded: CaseFile[]; failed: FileFailure[]; patient?: DicomPatient }, caseId: string | undefined, downsampled: (factor: number) => void): void {
+/** Returns whether a new case (with images) was opened. */
+function openRead({ loaded, failed, patient }: { loaded: CaseFile[]; failed: FileFailure[]; patient?: DicomPatient }, caseId: string | undefined, downsampled: (factor: number) => void): boolean {
   const factor = Math.max(0, ...failed.map((f) => f.downsample ?? 0));
   if (factor) {
     // Every volume of a case on one grid: the whole drop is opened again at the coarser one.
     const large = failed.filter((f) => f.downsample);
     report('error', `${large.map((f) => f.name).join(', ')}: ${large[0].error}.`, 'too-large', { label: `Open downsampled ×${factor}`, run: () => downsampled(factor) });
-    return;
+    return false;
   }
   for (const f of failed) report('error', `${f.name}: ${f.error}`);
   for (const note of loadNotes(loaded)) report('info', note);
-  if (loaded.length === 0) return;
+  if (loaded.length === 0) return false;
   const hasImage = loaded.some((f) => (MODALITIES as readonly string[]).includes(f.role));
   const { current, files: existing } = useCase.getState();
   // A label map or mask dropped alone joins the current case: it replaces a mask, and the label
@@ -117,7 +124,50 @@ function openRead({ loaded, failed, patient }: { loaded: CaseFile[]; failed: Fil
     reportAlternatives();
     roleless = new Set(loaded.filter((f) => f.role === 'ignore').map((f) => f.name));
     reportRoleless();
+    return hasImage;
   }
+  return false;
+}
+
+/** The kept clinical case, if any: its id and size, for the panel's "Reopen" and "Forget". */
+export async function refreshKept(): Promise<void> {
+  try {
+    const r = await keptCaseRecord();
+    useCase.setState({ kept: r && { id: r.id, bytes: r.bytes, files: r.files.length } });
+  } catch {
+    useCase.setState({ kept: null });
+  }
+}
+
+async function keepCase(r: KeptCaseRecord): Promise<void> {
+  try {
+    await keepCaseRecord(r);
+    await refreshKept();
+  } catch (e) {
+    report('info', `The case could not be kept for the next visit (${(e as Error).message}); it stays open now.`, 'kept');
+  }
+}
+
+/** A role or grid chosen for the kept case goes with it. */
+async function updateKept(change: (r: KeptCaseRecord) => KeptCaseRecord): Promise<void> {
+  const { kept, current } = useCase.getState();
+  if (!kept || kept.id !== current?.id) return;
+  const r = await keptCaseRecord();
+  if (r) await keepCase(change(r));
+}
+
+export async function reopenKeptCase(): Promise<void> {
+  const r = await keptCaseRecord();
+  if (!r) return refreshKept();
+  await openFiles(r.files, r.id);
+  if (useCase.getState().current?.id !== r.id) return;
+  for (const [name, role] of Object.entries(r.roles)) setRole(name, role);
+  if (r.reference) setReference(parseReference(r.reference));
+}
+
+export async function forgetKeptCase(): Promise<void> {
+  await forgetCaseRecord();
+  await refreshKept();
 }
 
 /** Several label maps: which one is scored against, and where to switch. */
@@ -132,6 +182,7 @@ export function setRole(name: string, role: Role): void {
   const { files, convention, current } = useCase.getState();
   const candidate = withRole(files, name, role);
   if (!tryAssemble(candidate, role === 'seg' ? undefined : convention, current?.id)) return;
+  void updateKept((r) => ({ ...r, roles: { ...r.roles, [name]: role } }));
   if (roleless.delete(name)) reportRoleless();
   if (role === 'seg' || role === 'altseg') reportAlternatives();
 }
@@ -139,7 +190,7 @@ export function setRole(name: string, role: Role): void {
 /** Another reference grid: every sequence is resampled onto it; a choice that fails keeps the case as it was. */
 export function setReference(reference: ReferenceChoice | undefined): void {
   const { files, convention, current } = useCase.getState();
-  tryAssemble(files, convention, current?.id, reference);
+  if (tryAssemble(files, convention, current?.id, reference)) void updateKept((r) => ({ ...r, reference: reference && formatReference(reference) }));
 }
 
 export function setConvention(convention: LabelConvention): void {

@@ -1,6 +1,7 @@
 import { MODALITIES, ROLE_LABELS, type Modality } from '../../core/case/roles.ts';
 import { formatReference, parseReference } from '../../core/case/referenceGrid.ts';
-import { setReference, useCase } from '../../state/case.ts';
+import { useEffect } from 'react';
+import { forgetKeptCase, refreshKept, reopenKeptCase, setReference, useCase } from '../../state/case.ts';
 import { setBackground, useView } from '../../state/view.ts';
 import { LabelControls } from './LabelControls.tsx';
 import { RoleTable } from './RoleTable.tsx';
@@ -10,12 +11,30 @@ export function CasePanel() {
   const background = useView((s) => s.background);
   const reference = useCase((s) => s.reference);
   const patient = useCase((s) => s.patient);
+  const kept = useCase((s) => s.kept);
+  useEffect(() => void refreshKept(), []);
+  const keptLine = kept && (
+    <p className="hint" data-testid="kept-case">
+      {current?.id === kept.id ? 'Kept in this browser for your next visit' : `Kept in this browser: ${kept.id}`} ({(kept.bytes / 1e6).toFixed(1)} MB, {kept.files} files).{' '}
+      {current?.id !== kept.id && (
+        <button type="button" onClick={() => void reopenKeptCase()}>
+          Reopen
+        </button>
+      )}{' '}
+      <button type="button" onClick={() => void forgetKeptCase()}>
+        Forget it
+      </button>
+    </p>
+  );
   if (!current) {
     return (
-      <p className="hint">
-        Drop a BraTS case here: FLAIR, T1, T1gd, T2 and a label map as .nii or .nii.gz files, or the folder that holds them. Or load a
-        synthetic sample case. Nothing leaves this device.
-      </p>
+      <>
+        <p className="hint">
+          Drop a case here: FLAIR, T1, T1gd, T2 (and a label map) as .nii or .nii.gz files, a DICOM folder as your PACS exports it, or the
+          folder that holds them. Or load a synthetic sample case. Nothing leaves this device.
+        </p>
+        {keptLine}
+      </>
     );
   }
   const present = MODALITIES.filter((m) => current.modalities[m]);
@@ -31,6 +50,7 @@ export function CasePanel() {
       <p className="hint" data-testid="case-grid">
         {ref.dims.join(' × ')} voxels, {ref.spacing.map((s) => s.toFixed(2)).join(' × ')} mm, shown in RAS+
       </p>
+      {keptLine}
       <RoleTable />
       {(current.grid.resampled.length > 0 || reference) && (
         <label title="Sequences on other grids are resampled onto this one through world coordinates (trilinear; label maps nearest). Each file keeps its own grid for exports.">
