@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isDicomFile, isNiftiName } from '../core/case/load.ts';
+import { isDicomFile, isNiftiName, isZipName } from '../core/case/load.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 
 /** The case id a set of inputs implies: the folder's name when it is one folder. */
@@ -25,7 +25,7 @@ export function readCaseInputs(paths: string[], options: { dicom?: boolean } = {
         if (options.dicom) out.push(...readCaseInputs([path], options).filter((x) => isDicomFile(x)));
         continue;
       }
-      if (isNiftiName(f)) out.push({ name: f, bytes: new Uint8Array(readFileSync(path)) });
+      if (isNiftiName(f) || (options.dicom && isZipName(f))) out.push({ name: f, bytes: new Uint8Array(readFileSync(path)) });
       else if (options.dicom) {
         const file = { name: f, bytes: new Uint8Array(readFileSync(path)) };
         if (isDicomFile(file)) out.push(file);

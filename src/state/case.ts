@@ -10,7 +10,7 @@ import { headMaskNote } from '../core/case/headMask.ts';
 import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
 import { LABEL_SOURCE_TEXT, labelSource, withRole } from '../core/case/labelCandidates.ts';
-import { type FileFailure, isDicomFile, isNiftiName, loadNotes } from '../core/case/load.ts';
+import { type FileFailure, isDicomFile, isNiftiName, isZipName, loadNotes } from '../core/case/load.ts';
 import type { DicomPatient } from '../core/dicom/series.ts';
 import { MODALITIES, type Role } from '../core/case/roles.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
@@ -73,10 +73,10 @@ export async function openFiles(files: NamedBytes[], caseId?: string, downsample
     report('error', 'Nothing to open: the drop held no files.');
     return;
   }
-  const readable = files.filter((f) => isNiftiName(f.name) || isDicomFile(f));
+  const readable = files.filter((f) => isNiftiName(f.name) || isDicomFile(f) || isZipName(f.name));
   // Case folders hold licences, notes and spreadsheets beside the volumes: skipped, not an error.
   const others = files.filter((f) => !readable.includes(f)).map((f) => f.name);
-  if (readable.length === 0) return report('error', `Nothing to open: ${others.join(', ')} ${others.length > 1 ? 'are neither NIfTI nor DICOM files' : 'is neither a NIfTI nor a DICOM file'} (.nii, .nii.gz, or DICOM files of a series).`);
+  if (readable.length === 0) return report('error', `Nothing to open: ${others.join(', ')} ${others.length > 1 ? 'are neither NIfTI nor DICOM files' : 'is neither a NIfTI nor a DICOM file'} (.nii, .nii.gz, DICOM files of a series, or a .zip of them).`);
   if (others.length) report('info', `Skipped ${others.length > 1 ? `${others.length} files that are neither NIfTI nor DICOM images` : 'a file that is neither a NIfTI nor a DICOM image'}: ${others.slice(0, 8).join(', ')}${others.length > 8 ? ', …' : ''}.`);
   try {
     const read = await computeClient().request('readFiles', { files: readable, downsample }, { onProgress: setProgress });

@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import type { NamedBytes } from '../synthetic/files.ts';
 import { VolumeTooLargeError } from '../nifti/read.ts';
 import { loadVolume } from '../volume.ts';
@@ -61,6 +62,15 @@ export function isDicomFile(f: NamedBytes): boolean {
   return b.length > 132 && b[128] === 0x44 && b[129] === 0x49 && b[130] === 0x43 && b[131] === 0x4d;
 }
 
+export const isZipName = (name: string) => /\.zip$/i.test(name);
+
+/** A .zip's files (a PACS export or a case folder zipped), folders flattened, the archive's own clutter left out. */
+function unzippedFiles(zip: NamedBytes): NamedBytes[] {
+  return Object.entries(unzipSync(zip.bytes))
+    .filter(([path, bytes]) => !path.endsWith('/') && !path.startsWith('__MACOSX/') && bytes.length > 0)
+    .map(([path, bytes]) => ({ name: path.replace(/\//g, '_'), bytes }));
+}
+
 export interface CaseRead {
   loaded: CaseFile[];
   failed: FileFailure[];
@@ -75,12 +85,22 @@ export interface CaseRead {
  * dcm2niix into one volume per series with the role its headers suggest, then read by the same
  * reader. onStep(task, i, n) comes before the conversion and before each volume is read.
  */
-export async function readCaseInput(files: NamedBytes[], onStep?: (task: string, done: number, total: number) => void, options: ReadCaseOptions = {}): Promise<CaseRead> {
+export async function readCaseInput(dropped: NamedBytes[], onStep?: (task: string, done: number, total: number) => void, options: ReadCaseOptions = {}): Promise<CaseRead> {
+  const zipFailures: FileFailure[] = [];
+  const files = dropped.flatMap((f) => {
+    if (!isZipName(f.name)) return [f];
+    try {
+      return unzippedFiles(f);
+    } catch (e) {
+      zipFailures.push({ name: f.name, error: `not a readable .zip (${(e as Error).message})` });
+      return [];
+    }
+  });
   const dicom = files.filter(isDicomFile);
   const nifti = files.filter((f) => !isDicomFile(f) && isNiftiName(f.name));
   if (!dicom.length) {
     const read = readCaseFiles(nifti, (i) => onStep?.('Reading files', i, nifti.length), options);
-    return { ...read, skipped: [] };
+    return { ...read, failed: [...zipFailures, ...read.failed], skipped: [] };
   }
   onStep?.('Converting DICOM series (dcm2niix)', 0, dicom.length);
   const out = await runDcm2niix(dicom);
@@ -93,7 +113,7 @@ export async function readCaseInput(files: NamedBytes[], onStep?: (task: string,
   const read = readCaseFiles(all, (i) => onStep?.('Reading the series', i, all.length), options);
   const roles = new Map(usable.map((s) => [s.file.name, s.role]));
   const loaded = read.loaded.map((f) => (roles.has(f.name) ? { ...f, role: roles.get(f.name)! } : f));
-  return { loaded, failed: [...failed, ...read.failed], skipped, patient };
+  return { loaded, failed: [...zipFailures, ...failed, ...read.failed], skipped, patient };
 }
 
 /** What the user should know about files that did load: voxels read as no data, geometry from a lesser transform, no image at all. */

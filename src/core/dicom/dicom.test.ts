@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyAffine } from '../geometry/affine.ts';
 import { assembleCase } from '../case/case.ts';
@@ -84,6 +85,15 @@ describe('DICOM folders, converted by dcm2niix compiled to WebAssembly', () => {
     expect(c.grid.resampled).toEqual(['5_T1_AX_POST_GAD.nii']);
     expect(c.modalities.t2!.dims).toEqual(c.modalities.flair!.dims);
   });
+
+  it('a .zip of the export reads as the folder does; a broken .zip is named', async () => {
+    const zipped = zipSync(Object.fromEntries(filesOf(dir).map((f) => [`export/${f.name}`, f.bytes])));
+    const r = await readCaseInput([{ name: 'pacs.zip', bytes: zipped }]);
+    expect(r.loaded.map((f) => [f.name, f.role])).toEqual(read.loaded.map((f) => [f.name, f.role]));
+    expect(Array.from(r.loaded[1].volume.data)).toEqual(Array.from(read.loaded[1].volume.data));
+    const broken = await readCaseInput([{ name: 'cut.zip', bytes: zipped.slice(0, 100) }]);
+    expect(broken.failed[0]).toMatchObject({ name: 'cut.zip', error: expect.stringMatching(/not a readable \.zip/) });
+  }, 60_000);
 
   it('junk, cut and empty DICOM files give a message, never a crash', async () => {
     const good = filesOf(dir).find((f) => f.name.startsWith('IM03'))!;
