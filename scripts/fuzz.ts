@@ -4,8 +4,8 @@
  * the slowest case, and the first crashes in full.
  */
 import fc from 'fast-check';
-import { brokenCheckpoint, brokenNifti, garbage } from '../test/fuzz/readerInputs.ts';
-import { type Outcome, readCheckpointFile, readVolumeFile } from '../test/fuzz/readers.ts';
+import { brokenCheckpoint, brokenDicomSeries, brokenNifti, dicomSeed, garbage } from '../test/fuzz/readerInputs.ts';
+import { type Outcome, readCheckpointFile, readDicomFiles, readVolumeFile } from '../test/fuzz/readers.ts';
 
 const cases = Number(process.argv[2] ?? 20_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -40,5 +40,18 @@ for (const [name, arbitrary, read] of kinds) {
   }
   console.log(`${name}: ${done} tried, ${counts.read} read, ${counts.refused} refused, ${counts.crash} crashed; slowest ${slowest.toFixed(1)} ms`);
   for (const [m, n] of [...messages].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`   ${n}x ${m}`);
+}
+// DICOM: dcm2niix in WebAssembly, a fresh module a case (~50 ms), so a tenth as many cases.
+{
+  const seeds = dicomSeed();
+  const counts = { read: 0, refused: 0, crash: 0 };
+  const n = Math.max(1, Math.round(cases / 10));
+  const batch = fc.sample(brokenDicomSeries(seeds), { numRuns: n, seed });
+  for (const files of batch) {
+    const outcome = await readDicomFiles(files);
+    counts[outcome.kind]++;
+    if (outcome.kind === 'crash' && crashes++ < 5) console.log('CRASH (broken DICOM series):', outcome.error);
+  }
+  console.log(`broken DICOM series: ${n} tried, ${counts.read} read, ${counts.refused} refused, ${counts.crash} crashed`);
 }
 process.exit(crashes ? 1 : 0);

@@ -3,6 +3,10 @@
  * checkpoints. Each starts from a valid file the studio writes and breaks it the ways files break:
  * header fields set to extremes, bytes flipped, cut short, garbage appended, gzip members damaged.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import fc from 'fast-check';
 import { diagonalAffine } from '../../src/core/geometry/affine.ts';
@@ -150,4 +154,20 @@ export function brokenCheckpoint(): fc.Arbitrary<Uint8Array> {
     fc.constant(seed).chain((s) => fc.oneof(byteFlips(8 + n), byteFlips(Infinity), truncation, appended).map((m) => m(s))),
   );
   return edit;
+}
+
+/** Four slices of a small MR series, written by pydicom (test/write_dicom.py). */
+export function dicomSeed(): Uint8Array[] {
+  const dir = mkdtempSync(join(tmpdir(), 'fuzz-dicom-'));
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify([{ number: 2, description: 'AX FLAIR', dims: [8, 6, 4], spacing: 1, thickness: 3 }]));
+  execFileSync('/usr/bin/python3', [join(import.meta.dirname, '..', 'write_dicom.py'), join(dir, 'in'), join(dir, 'spec.json')]);
+  return readdirSync(join(dir, 'in')).sort().map((n) => new Uint8Array(readFileSync(join(dir, 'in', n))));
+}
+
+/** A DICOM series (files that convert) with some of its files broken the ways NIfTI files are broken above. */
+export function brokenDicomSeries(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array[]> {
+  const mutation = fc.oneof(byteFlips(1024), byteFlips(Infinity), truncation, appended);
+  return fc.array(fc.option(fc.array(mutation, { minLength: 1, maxLength: 3 }), { freq: 2 }), { minLength: seeds.length, maxLength: seeds.length }).map((plan) =>
+    seeds.map((seed, i) => (plan[i] ? plan[i]!.reduce((b, m) => m(b), seed) : seed)),
+  );
 }

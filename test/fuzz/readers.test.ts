@@ -1,8 +1,8 @@
 /** The bounded fuzz CI runs; npm run fuzz runs the long one with the same inputs and rules. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { brokenCheckpoint, brokenNifti, checkpointSeed, garbage, niftiSeeds } from './readerInputs.ts';
-import { type Outcome, readCheckpointFile, readVolumeFile } from './readers.ts';
+import { brokenCheckpoint, brokenDicomSeries, brokenNifti, checkpointSeed, dicomSeed, garbage, niftiSeeds } from './readerInputs.ts';
+import { type Outcome, readCheckpointFile, readDicomFiles, readVolumeFile } from './readers.ts';
 
 const RUNS = 1500;
 
@@ -45,4 +45,20 @@ describe('fuzzing the readers users hand files to', () => {
   it('garbage is refused as a checkpoint', () => {
     expect(neverCrashes(garbage(), readCheckpointFile).read).toBe(0);
   });
+
+  it('a DICOM series with broken files is converted or refused with a message, never a crash (dcm2niix in WebAssembly)', async () => {
+    const seeds = dicomSeed();
+    expect(await readDicomFiles(seeds)).toEqual({ kind: 'read' });
+    const counts = { read: 0, refused: 0, crash: 0 };
+    await fc.assert(
+      fc.asyncProperty(brokenDicomSeries(seeds), async (files) => {
+        const outcome = await readDicomFiles(files);
+        counts[outcome.kind]++;
+        if (outcome.kind === 'crash') throw outcome.error;
+      }),
+      { numRuns: 60 },
+    );
+    expect(counts.read).toBeGreaterThan(0);
+    expect(counts.refused + counts.read).toBe(60);
+  }, 120_000);
 });

@@ -6,6 +6,7 @@
 import { readDinoV2 } from '../../src/core/models/dinov2/load.ts';
 import { NiftiError } from '../../src/core/nifti/header.ts';
 import { readNifti } from '../../src/core/nifti/read.ts';
+import { readCaseInput } from '../../src/core/case/load.ts';
 import { loadVolume } from '../../src/core/volume.ts';
 import { WeightsError } from '../../src/core/weights/safetensors.ts';
 
@@ -41,4 +42,19 @@ export function readCheckpointFile(bytes: Uint8Array): Outcome {
   return classify(() => {
     readDinoV2([bytes]);
   }, WeightsError);
+}
+
+/** A dropped DICOM series: converted and read, or refused file by file with a message; never a rejection or a broken volume. */
+export async function readDicomFiles(files: Uint8Array[]): Promise<Outcome> {
+  try {
+    const r = await readCaseInput(files.map((bytes, i) => ({ name: `IM${i}.dcm`, bytes })));
+    for (const f of r.failed) if (!f.error.trim()) throw new Error(`${f.name} failed without a message`);
+    for (const f of r.loaded) {
+      if (f.volume.data.some((v) => !Number.isFinite(v))) throw new Error('a non-finite voxel reached the volume');
+      if (f.volume.spacing.some((s) => !(s > 0) || !Number.isFinite(s))) throw new Error(`spacing ${f.volume.spacing} reached the volume`);
+    }
+    return r.loaded.length ? { kind: 'read' } : { kind: 'refused', message: r.failed.map((f) => f.error).join('; ') || 'no volume' };
+  } catch (error) {
+    return { kind: 'crash', error };
+  }
 }

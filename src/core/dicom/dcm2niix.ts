@@ -42,7 +42,14 @@ export async function runDcm2niix(files: NamedBytes[]): Promise<Dcm2niixOutput> 
   mod.FS.mkdir('/nifti');
   // Flat names: folders of a PACS export repeat file names (IM0001 in every series folder).
   files.forEach((f, i) => mod.FS.writeFile(`/dicom/${i}_${f.name.replace(/[^\w.-]+/g, '_')}`, f.bytes));
-  const exitCode = mod.callMain(['-z', 'n', '-b', 'y', '-ba', 'n', '-f', '%s_%d', '-o', '/nifti', '/dicom']);
+  let exitCode: number;
+  try {
+    exitCode = mod.callMain(['-z', 'n', '-b', 'y', '-ba', 'n', '-f', '%s_%d', '-o', '/nifti', '/dicom']);
+  } catch (e) {
+    // An abort inside the converter (a corrupt file it could not survive, memory it could not get): what it wrote stays readable.
+    log.push(`error: dcm2niix stopped: ${(e as Error).message ?? e}`);
+    exitCode = -1;
+  }
   const out = mod.FS.readdir('/nifti')
     .filter((n) => !n.startsWith('.'))
     .sort()

@@ -68,9 +68,47 @@ export function skipReason(s: Sidecar, dims: number[]): string | undefined {
   return undefined;
 }
 
+/**
+ * A sidecar as dcm2niix wrote it: a damaged header's text can carry control characters that make
+ * its JSON invalid (found by fuzzing); they are read as spaces, and an unreadable sidecar as none.
+ */
+function parseSidecar(bytes: Uint8Array): Sidecar {
+  const text = new TextDecoder().decode(bytes);
+  for (const attempt of [text, text.replace(/[\u0000-\u001f]/g, ' ')]) {
+    try {
+      return typedSidecar(JSON.parse(attempt));
+    } catch {
+      // the next attempt, or none
+    }
+  }
+  return {};
+}
+
+/** Only the fields the studio reads, each of the type it reads them as. */
+function typedSidecar(raw: Record<string, unknown>): Sidecar {
+  const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+  const num = (k: string) => (typeof raw[k] === 'number' && Number.isFinite(raw[k]) ? (raw[k] as number) : undefined);
+  const out: Sidecar = {
+    SeriesDescription: text('SeriesDescription'),
+    ProtocolName: text('ProtocolName'),
+    SeriesNumber: num('SeriesNumber'),
+    ImageType: Array.isArray(raw.ImageType) ? raw.ImageType.map(String) : undefined,
+    InversionTime: num('InversionTime'),
+    EchoTime: num('EchoTime'),
+    RepetitionTime: num('RepetitionTime'),
+    ContrastBolusAgent: text('ContrastBolusAgent'),
+    PatientName: text('PatientName'),
+    PatientID: text('PatientID'),
+    AcquisitionDateTime: text('AcquisitionDateTime'),
+    StudyDate: text('StudyDate'),
+    AcquisitionDate: text('AcquisitionDate'),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Sidecar;
+}
+
 /** The series of a conversion, with roles (one series per role, the first by series number) and skip reasons. */
 export function dicomSeries(out: Dcm2niixOutput): { series: DicomSeries[]; patient: DicomPatient } {
-  const sidecars = new Map(out.files.filter((f) => f.name.endsWith('.json')).map((f) => [f.name.replace(/\.json$/, ''), JSON.parse(new TextDecoder().decode(f.bytes)) as Sidecar]));
+  const sidecars = new Map(out.files.filter((f) => f.name.endsWith('.json')).map((f) => [f.name.replace(/\.json$/, ''), parseSidecar(f.bytes)]));
   const taken = new Set<Role>();
   let patient: DicomPatient = {};
   const series = out.files
