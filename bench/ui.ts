@@ -6,6 +6,8 @@
  * (e.g. a 240x240x155 BraTS case from ../shared/real-cases), --profile prints where the page's main thread spent its time
  * in each phase (V8's sampling profiler: self time per function).
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { preview } from 'vite';
 import globalSetup from '../e2e/global-setup.ts';
@@ -89,6 +91,13 @@ async function profiler(page: Page): Promise<NonNullable<Parameters<typeof walk>
     },
   };
 }
+/** A case folder's files and the id the app gives it: its NIfTI files by their names, or every file of a DICOM series (the app names it after the series). */
+function folderCase(dir: string): [string[], string | undefined] {
+  const nifti = caseFiles(dir);
+  if (nifti.length) return [nifti, caseIdOf(nifti.map((f) => f.split('/').pop()!))];
+  return [readdirSync(dir).filter((n) => !n.startsWith('.')).map((n) => join(dir, n)), undefined];
+}
+
 try {
   for (let r = 0; r < runs; r++) {
     const context = await browser.newContext({ baseURL: 'http://127.0.0.1:4173', viewport: { width: 1400, height: 900 } });
@@ -97,7 +106,7 @@ try {
     const hooks = args.flags.has('profile') ? await profiler(page) : undefined;
     const caseDir = args.flags.has('case') ? flag(args, 'case') : undefined;
     const phases = caseDir
-      ? [await openFilesWalk(page, caseFiles(caseDir), caseIdOf(caseFiles(caseDir).map((f) => f.split('/').pop()!)))]
+      ? [await openFilesWalk(page, ...folderCase(caseDir))]
       : await walk(page, { weights: args.flags.has('no-compare') ? undefined : TINY_WEIGHTS, epochs, layout, hooks });
     all.push(phases);
     console.log(`run ${r + 1}/${runs}`);
