@@ -11,6 +11,7 @@ import { reslice, resliceHelp } from './commands/reslice.ts';
 import { scribbles, scribblesHelp } from './commands/scribbles.ts';
 import { synth, synthHelp } from './commands/synth.ts';
 import { checkFlags, parseArgs, type ParsedArgs, UsageError } from './args.ts';
+import { convertDicomFolders } from './commands/runSetup.ts';
 
 const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unknown>; help: string }> = {
   synth: { run: synth, help: synthHelp },
@@ -26,6 +27,9 @@ const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unkno
   extract: { run: extract, help: extractHelp },
   merge: { run: merge, help: mergeHelp },
 };
+
+/** Commands whose case folders may be DICOM exports (info and reslice read them themselves). */
+const READS_CASE_FOLDERS = new Set(['experiment', 'compare', 'finetune', 'scribbles']);
 
 function usage(): string {
   return ['usage: npm run -s studio -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.help}`)].join('\n');
@@ -45,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     checkFlags(args, command.help);
+    if (READS_CASE_FOLDERS.has(name)) await convertDicomFolders(args);
     const result = await command.run(args);
     if (result !== undefined) console.log(JSON.stringify(result));
     return 0;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REAL_CASES } from '../../test/nibabel.ts';
+import { exportLikeSource, loadVolume } from '../core/volume.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const studio = (...args: string[]) => spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -109,5 +110,21 @@ describe('studio CLI: a DICOM folder as a PACS exports it (series in sub-folders
     expect(c.shape).toBe(true);
     expect(c.affine).toBeLessThan(1e-3);
     expect(c.diff).toBeLessThan(1e-4);
+  });
+
+  it('scribbles reads the export as a case folder: the strokes are on the FLAIR grid it converts to', () => {
+    const weights = join(tmp, 'probe.safetensors');
+    expect(studio('make-checkpoint', '--preset', 'probe', '--seed', '1', '--naming', 'hf', '--out', weights).status).toBe(0);
+    // Strokes on the FLAIR grid (the case reference), inside its head mask (the brighter half of the phantom): lesion where brightest.
+    const flair = loadVolume(new Uint8Array(readFileSync(join(tmp, 'resliced', 'flair.nii.gz'))), 'flair.nii.gz');
+    const strokes = Float32Array.from(flair.data, (v, i) => (i % 5 ? 0 : v > 6000 ? 2 : v > 3500 && v < 4500 ? 1 : 0));
+    const file = join(tmp, 'strokes.nii.gz');
+    writeFileSync(file, exportLikeSource(flair, strokes, { datatype: 2 }));
+    const r = studio('scribbles', '--case', join(tmp, 'export'), '--scribbles', file, '--weights', weights, '--classes', 'lesion', '--mapping', 'flair,flair,flair', '--size', '56');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1_AAHead_Scout\.nii \(AAHead_Scout\): skipped, a localizer/);
+    const out = JSON.parse(r.stdout);
+    expect(out.cases[0].scribbled.Lesion).toBeGreaterThan(50);
+    expect(out.cases[0].scribbled.Background).toBeGreaterThan(50);
   });
 });

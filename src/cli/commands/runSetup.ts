@@ -1,6 +1,6 @@
 /** What `experiment` and `compare` share: cases from folders, training flags, the backbone. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleCase, type BratsCase, type CaseFile, caseVolumes, type LazyCase } from '../../core/case/case.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
@@ -84,9 +84,30 @@ function readCase(dir: string, overrides: RoleOverride[], options: ReadCaseOptio
   return readCaseAt([dir], caseIdOfInputs([dir]) ?? basename(dir), overrides, options);
 }
 
+/** DICOM folders named on the command line, converted once before a command runs (convertDicomFolders). */
+const convertedFolders = new Map<string, CaseRead>();
+
+/**
+ * The case folders a command names (positionals, --train, --test, --case) that hold DICOM series and no
+ * NIfTI, converted by dcm2niix (asynchronously, as WebAssembly loads) before the command's own,
+ * synchronous reading: every command then reads a PACS export as it reads a NIfTI folder.
+ */
+export async function convertDicomFolders(args: ParsedArgs): Promise<void> {
+  const dirs = [...args.positionals, ...(['train', 'test', 'case'] as const).flatMap((f) => args.flags.get(f) ?? [])].filter((p) => existsSync(p) && statSync(p).isDirectory());
+  for (const dir of dirs) {
+    if (readCaseInputs([dir]).length) continue;
+    const files = readCaseInputs([dir], { dicom: true });
+    if (files.length === 0) continue;
+    const read = await readCaseInput(files, undefined, readOptions(args));
+    for (const s of read.skipped) process.stderr.write(`${dir}: ${s.name}: skipped, ${s.reason}\n`);
+    convertedFolders.set(resolve(dir), read);
+  }
+}
+
 /** A case from a folder or from files (a flat dataset folder's case), under the given id. */
 export function readCaseAt(paths: string[], id: string, overrides: RoleOverride[], options: ReadCaseOptions, say = true): { dir: string; c: BratsCase; files: CaseFile[] } {
-  return assembleRead(readCaseFiles(readCaseInputs(paths), undefined, options), paths, id, overrides, options, say);
+  const converted = paths.length === 1 ? convertedFolders.get(resolve(paths[0])) : undefined;
+  return assembleRead(converted ?? readCaseFiles(readCaseInputs(paths), undefined, options), paths, id, overrides, options, say);
 }
 
 /** The same, for folders that may hold DICOM series (converted by dcm2niix first): `info` and `reslice`. */
