@@ -85,6 +85,22 @@ describe('resampling through world coordinates', () => {
     expect(Array.from(out.slice(0, 12))).toEqual([0, 1, 1, 1, 1, 4, 4, 4, 4, 4, 0, 0]);
   });
 
+  it('a label map goes onto another grid and back voxel-exactly where the grids coincide (a tilted sub-grid, whole voxels apart)', () => {
+    const a = { dims: [30, 28, 12] as [number, number, number], affine: tilted([0.9, 0.9, 5.5], 12, [-10, 20, -30]) };
+    // B: A's voxels 4..23 x 3..20 x 2..9, the same axes: B's voxel (i, j, k) is A's (i + 4, j + 3, k + 2).
+    const origin = applyAffine(a.affine, [4, 3, 2]);
+    const b = { dims: [20, 18, 8] as [number, number, number], affine: a.affine.map((v, i) => ([3, 7, 11].includes(i) ? origin[(i - 3) / 4] : v)) };
+    const labels = Float32Array.from({ length: 30 * 28 * 12 }, (_, i) => [0, 1, 2, 4][(i * 7919) % 4]);
+    const onB = resample({ ...a, data: labels }, b, 'nearest');
+    for (let k = 0; k < 8; k++) for (let j = 0; j < 18; j++) for (let i = 0; i < 20; i++) expect(onB[i + 20 * (j + 18 * k)]).toBe(labels[i + 4 + 30 * (j + 3 + 28 * (k + 2))]);
+    const back = resample({ ...b, data: onB }, a, 'nearest');
+    let inside = 0;
+    for (let k = 2; k < 10; k++)
+      for (let j = 3; j < 21; j++)
+        for (let i = 4; i < 24; i++, inside++) expect(back[i + 30 * (j + 28 * k)]).toBe(labels[i + 30 * (j + 28 * k)]);
+    expect(inside).toBe(20 * 18 * 8);
+  });
+
   it('isotropic grids cover the reference field of view along its axes; disjoint grids do not overlap', () => {
     const ref = { dims: [208, 256, 26] as [number, number, number], affine: tilted([0.898, 0.898, 5.5], 12, [-90, -100, -60]) };
     const iso = isotropicGrid(ref, 1);
