@@ -20,22 +20,30 @@ test.describe('bad input keeps what is loaded', () => {
     await expect(page.getByTestId('role-table').locator('tbody tr')).toHaveCount(5);
   };
 
-  test('a file that is not NIfTI', async ({ page }) => {
+  test('a file that is neither NIfTI nor DICOM', async ({ page }) => {
     await dropFiles(page, [{ name: 'notes.txt', bytes: new TextEncoder().encode('not an image') }]);
-    await expect(page.getByRole('alert')).toContainText('Nothing to open: notes.txt is not a NIfTI file');
+    await expect(page.getByRole('alert')).toContainText('Nothing to open: notes.txt is neither a NIfTI nor a DICOM file');
     await expectKept(page);
   });
 
   test('a case folder with a licence beside its volumes loads, and the licence is listed as skipped', async ({ page }) => {
     await dropFiles(page, [...caseFiles(SMALL_CASE).map((p) => fileBytes(p)), { name: 'LICENSE.txt', bytes: new TextEncoder().encode('CC BY 4.0') }]);
     await waitForCase(page, 'synthetic-5');
-    await expect(page.getByRole('status').filter({ hasText: 'Skipped a file that is not a NIfTI image: LICENSE.txt.' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'Skipped a file that is neither a NIfTI nor a DICOM image: LICENSE.txt.' })).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
   });
 
   test('a non-NIfTI file named .nii', async ({ page }) => {
     await dropFiles(page, [{ name: 'fake_flair.nii', bytes: new Uint8Array(400).fill(7) }]);
     await expect(page.getByRole('alert')).toContainText('fake_flair.nii: not a NIfTI file');
+    await expectKept(page);
+  });
+
+  test('DICOM files that hold no image (cut, junk) are named, and the case shown stays', async ({ page }) => {
+    const junk = new Uint8Array(2000).map((_, i) => (i * 31) % 256);
+    junk.set([0x44, 0x49, 0x43, 0x4d], 128);
+    await dropFiles(page, [{ name: 'IM0001.dcm', bytes: junk }, { name: 'IM0002.dcm', bytes: junk.slice(0, 300) }]);
+    await expect(page.getByRole('alert')).toContainText('2 DICOM files: dcm2niix made no volume of them');
     await expectKept(page);
   });
 

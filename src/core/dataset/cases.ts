@@ -52,7 +52,8 @@ export function groupDatasetFiles(paths: string[]): DatasetListing {
   const nifti: string[] = [];
   for (const p of paths) {
     if (isNiftiName(p)) nifti.push(p);
-    else if (/\.(mha|mhd|nrrd|dcm)$/i.test(p)) skipped.push({ path: p, reason: 'not NIfTI: convert it to .nii.gz (e.g. with SimpleITK or 3D Slicer) to use it' });
+    else if (/\.dcm$/i.test(p)) skipped.push({ path: p, reason: 'a DICOM file: a dataset reads NIfTI cases; open a DICOM export as one case (drop its folder), or write it as NIfTI with `studio reslice`' });
+    else if (/\.(mha|mhd|nrrd)$/i.test(p)) skipped.push({ path: p, reason: 'not NIfTI: convert it to .nii.gz (e.g. with SimpleITK or 3D Slicer) to use it' });
   }
   const byFolder = new Map<string, string[]>();
   for (const p of nifti) {
