@@ -65,11 +65,13 @@ test.describe('bad input keeps what is loaded', () => {
     await expectKept(page);
   });
 
-  test('a case whose volumes differ in shape', async ({ page }) => {
+  test('a case whose volumes lie apart in the world (another patient, a broken header)', async ({ page }) => {
     const [small] = caseFiles(SMALL_CASE);
-    const tiny = caseFiles(TINY_CASE).find((p) => p.endsWith('_t2.nii.gz'))!;
-    await dropFiles(page, [fileBytes(small, 'mixed_flair.nii.gz'), fileBytes(tiny, 'mixed_t2.nii.gz')]);
-    await expect(page.getByRole('alert')).toContainText('mixed_t2.nii.gz: dimensions 48x48x32 differ from 128x128x80 of mixed_flair.nii.gz');
+    const tiny = loadVolume(fileBytes(caseFiles(TINY_CASE).find((p) => p.endsWith('_t2.nii.gz'))!).bytes, 't2');
+    // The same T2, 500 mm to the right: no voxel of it meets the FLAIR's field of view.
+    const far = writeNifti(headerFor(tiny.dims, tiny.affine.map((v, i) => (i === 3 ? v + 500 : v)), 16), tiny.data);
+    await dropFiles(page, [fileBytes(small, 'mixed_flair.nii.gz'), { name: 'mixed_t2.nii', bytes: far }]);
+    await expect(page.getByRole('alert')).toContainText("mixed_t2.nii lies outside the FLAIR grid's field of view in the world");
     await expectKept(page);
   });
 
