@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { canvasPixels, caseFiles, comparePixels, dropFiles, fileBytes, roleOf, waitForCase } from './helpers.ts';
+import { canvasPixels, caseFiles, comparePixels, dropFiles, fileBytes, openStep, roleOf, waitForCase } from './helpers.ts';
 import { writeNifti } from '../src/core/nifti/write.ts';
-import { loadVolume } from '../src/core/volume.ts';
+import { exportLikeSource, loadVolume } from '../src/core/volume.ts';
 import { REAL_CASES, SCREENSHOTS, SMALL_CASE, TINY_CASE } from './paths.ts';
 
 test.beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));
@@ -152,4 +153,25 @@ test('the raw TCGA-FG-6692 sequences (three grids, tilted, 5.5 mm slices) open a
   await page.getByLabel('Reference grid').selectOption('t2');
   await expect(page.getByTestId('case-grid')).toContainText('224 × 256 × 26 voxels');
   await expect(page.getByText(/FLAIR, T1gd and T1 are on other grids: resampled onto the T2 grid/)).toBeVisible();
+
+  // Scribbles drawn on the case grid (the FLAIR's) go out on the T1gd file's own grid, with its header.
+  await page.getByLabel('Reference grid').selectOption('');
+  await expect(page.getByTestId('case-grid')).toContainText('208 × 256 × 26 voxels');
+  const flairPath = caseFiles(dir).find((p) => p.includes('MRHR_FLAIR'))!;
+  const flair = loadVolume(new Uint8Array(readFileSync(flairPath)), 'flair');
+  const strokes = Float32Array.from(flair.data, (v, i) => (i % 97 === 0 && v > 300 ? 2 : 0));
+  const strokesFile = join(mkdtempSync(join(tmpdir(), 'strokes-')), 'strokes.nii.gz');
+  writeFileSync(strokesFile, exportLikeSource(flair, strokes, { datatype: 2 }));
+  await openStep(page, 'train');
+  await page.getByTestId('scribbles-input').setInputFiles(strokesFile);
+  await openStep(page, 'case');
+  await page.getByLabel('Export grid').selectOption({ label: "the T1gd (T1ce) file's own grid" });
+  await openStep(page, 'train');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export scribbles' }).click();
+  const exported = loadVolume(new Uint8Array(readFileSync(await (await download).path())), 'exported');
+  const t1ce = loadVolume(new Uint8Array(readFileSync(caseFiles(dir).find((p) => p.includes('POST_GAD'))!)), 't1ce');
+  expect(exported.dims).toEqual(t1ce.dims);
+  exported.affine.forEach((v, i) => expect(v).toBeCloseTo(t1ce.affine[i], 3));
+  expect(exported.data.filter((v) => v > 0).length).toBeGreaterThan(100);
 });

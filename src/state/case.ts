@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '../core/case/case.ts';
 import { describeResampling, formatReference, parseReference, type ReferenceChoice } from '../core/case/referenceGrid.ts';
 import { forgetCaseRecord, keepCaseRecord, type KeptCaseRecord, keptCaseRecord } from './keptCaseDb.ts';
+import { exportGrids } from '../core/case/exportGrid.ts';
 import { headMaskNote } from '../core/case/headMask.ts';
 import { lesionFocus } from '../core/case/location.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
@@ -29,19 +30,22 @@ interface CaseState {
   reference: ReferenceChoice | undefined;
   /** From the DICOM headers of the open case: shown here, never sent anywhere or written into an export. */
   patient: DicomPatient | null;
+  /** The file whose own grid exports go onto; undefined: the case's grid. */
+  exportGrid: string | undefined;
   /** The clinical case kept in this browser for the next visit (keptCaseDb.ts). */
   kept: { id: string; bytes: number; files: number } | null;
   progress: Progress | null;
 }
 
-export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, reference: undefined, patient: null, kept: null, progress: null }));
+export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, reference: undefined, patient: null, exportGrid: undefined, kept: null, progress: null }));
 
 function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined, id?: string, reference = useCase.getState().reference): boolean {
   try {
     const current = assembleCase(files, { convention, id, reference });
     const before = useCase.getState().current;
     if (before && before.id !== current.id) clearLocation();
-    useCase.setState({ current, files, convention, reference });
+    const { exportGrid } = useCase.getState();
+    useCase.setState({ current, files, convention, reference, exportGrid: exportGrid && exportGrids(current).includes(exportGrid) ? exportGrid : undefined });
     if (current.grid.resampled.length) report('info', `${describeResampling(current)}. Each file keeps its own grid for exports.`, 'grid');
     else settle('grid');
     if (current.brainmaskSource === 'head') report('info', headMaskNote(current.brainmask!), 'head-mask');
@@ -209,3 +213,5 @@ export async function loadSampleCase(seed: number, dims?: [number, number, numbe
     setProgress(null);
   }
 }
+
+export const setExportGrid = (exportGrid: string | undefined) => useCase.setState({ exportGrid });

@@ -13,7 +13,8 @@ import { addScribbleClass, SCRIBBLE_PRESETS, type ScribbleClass } from '../core/
 import type { ExperimentRecord } from '../core/experiments/record.ts';
 import { scribblesOf } from '../core/scribbles/record.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
-import { compareGrids, exportLikeSource } from '../core/volume.ts';
+import { compareGrids } from '../core/volume.ts';
+import { exportLabels } from '../core/case/exportGrid.ts';
 import type { ClassScore } from '../core/scribbles/scores.ts';
 import { computeClient } from '../worker/client.ts';
 import type { ScribbleRoundSummary } from '../worker/protocol.ts';
@@ -205,13 +206,13 @@ export function acceptPredictionInto(scope: 'slice' | 'volume'): void {
   }
 }
 
-/** The scribbles or the accepted label map as .nii.gz on the case's own grid, as the files came. */
+/** The scribbles or the accepted label map as .nii.gz on the case's grid, or on the file's own grid the user chose. */
 export function exportVolume(what: 'scribbles' | 'labelMap'): { name: string; bytes: Uint8Array } | null {
   const c = useCase.getState().current;
   const data = useScribbles.getState()[what];
   if (!c || !data) return null;
   const descrip = what === 'scribbles' ? 'dino-seg-studio scribbles (class i = value i + 1)' : 'dino-seg-studio label map';
-  return { name: `${c.id}_${what === 'scribbles' ? 'scribbles' : 'labels'}.nii.gz`, bytes: exportLikeSource(referenceVolume(c), Float32Array.from(data), { datatype: 2, descrip }) };
+  return { name: `${c.id}_${what === 'scribbles' ? 'scribbles' : 'labels'}.nii.gz`, bytes: exportLabels(c, data, { onFileGrid: useCase.getState().exportGrid, descrip }) };
 }
 
 /** Scribbles from a .nii.gz: read by the one NIfTI reader, refused unless on the case's grid. */

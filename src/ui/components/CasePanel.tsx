@@ -1,7 +1,8 @@
 import { MODALITIES, ROLE_LABELS, type Modality } from '../../core/case/roles.ts';
 import { formatReference, parseReference } from '../../core/case/referenceGrid.ts';
 import { useEffect } from 'react';
-import { forgetKeptCase, refreshKept, reopenKeptCase, setReference, useCase } from '../../state/case.ts';
+import { exportGrids } from '../../core/case/exportGrid.ts';
+import { forgetKeptCase, refreshKept, reopenKeptCase, setExportGrid, setReference, useCase } from '../../state/case.ts';
 import { setBackground, useView } from '../../state/view.ts';
 import { LabelControls } from './LabelControls.tsx';
 import { RoleTable } from './RoleTable.tsx';
@@ -12,6 +13,7 @@ export function CasePanel() {
   const reference = useCase((s) => s.reference);
   const patient = useCase((s) => s.patient);
   const kept = useCase((s) => s.kept);
+  const exportGrid = useCase((s) => s.exportGrid);
   useEffect(() => void refreshKept(), []);
   const keptLine = kept && (
     <p className="hint" data-testid="kept-case">
@@ -64,6 +66,22 @@ export function CasePanel() {
             ))}
             <option value="iso:1">1 mm isotropic</option>
             <option value="iso:2">2 mm isotropic</option>
+          </select>
+        </label>
+      )}
+      {exportGrids(current).length > 0 && (
+        <label title="Predictions, scribbles and label maps are exported on this grid (nearest neighbour: labels stay labels, exact where the grids coincide)">
+          Export on{' '}
+          <select aria-label="Export grid" value={exportGrid ?? ''} onChange={(e) => setExportGrid(e.currentTarget.value || undefined)}>
+            <option value="">the case grid ({current.grid.reference})</option>
+            {exportGrids(current).map((name) => {
+              const role = current.files.find((f) => f.name === name)!.role;
+              return (
+                <option key={name} value={name}>
+                  the {ROLE_LABELS[role]} file&apos;s own grid
+                </option>
+              );
+            })}
           </select>
         </label>
       )}

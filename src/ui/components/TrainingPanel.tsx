@@ -8,8 +8,7 @@ const POST_HINTS = {
   components: 'Drop tumour components under a tenth of the largest one, in 3D',
   holes: 'Fill holes inside the core (necrosis) and the whole tumour, slice by slice',
 };
-import { referenceVolume } from '../../core/case/case.ts';
-import { exportLikeSource } from '../../core/volume.ts';
+import { exportLabels } from '../../core/case/exportGrid.ts';
 import { useCase } from '../../state/case.ts';
 import { useFeatures } from '../../state/features.ts';
 import { useModel } from '../../state/model.ts';
@@ -144,7 +143,7 @@ function CaseTraining() {
   const t = useTraining();
   const running = t.state === 'running' || t.state === 'paused';
   const exportPrediction = () => {
-    download(`${current.id}_prediction.nii.gz`, exportLikeSource(referenceVolume(current), Float32Array.from(t.volume!.prediction), { datatype: 2, descrip: 'dino-seg-studio prediction' }));
+    download(`${current.id}_prediction.nii.gz`, exportLabels(current, t.volume!.prediction, { onFileGrid: useCase.getState().exportGrid, descrip: 'dino-seg-studio prediction' }));
   };
   return (
     <>

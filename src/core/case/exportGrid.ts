@@ -1,0 +1,23 @@
+/**
+ * Label volumes of a case (a prediction, scribbles, an accepted label map) written as NIfTI on
+ * the case's grid or on one file's own grid: a clinician reads the result over the sequence they
+ * know, in the orientation and header that file came with. Nearest neighbour, so labels stay
+ * labels, and where the grids coincide every voxel comes back exactly.
+ */
+import { resample } from '../geometry/resample.ts';
+import { exportLikeSource } from '../volume.ts';
+import { type BratsCase, referenceVolume } from './case.ts';
+
+/** Files whose own grid an export can go onto: the case's images and label maps that were resampled. */
+export function exportGrids(c: BratsCase): string[] {
+  return c.grid.resampled.filter((name) => c.files.some((f) => f.name === name));
+}
+
+export function exportLabels(c: BratsCase, labels: ArrayLike<number>, options: { onFileGrid?: string; descrip: string }): Uint8Array {
+  const ref = referenceVolume(c);
+  const file = options.onFileGrid ? c.files.find((f) => f.name === options.onFileGrid) : undefined;
+  if (options.onFileGrid && !file) throw new Error(`${options.onFileGrid} is not a file of case ${c.id}`);
+  if (!file || !c.grid.resampled.includes(file.name)) return exportLikeSource(ref, Float32Array.from(labels), { datatype: 2, descrip: options.descrip });
+  const onFile = resample({ dims: ref.dims, affine: ref.affine, data: labels }, file.volume, 'nearest');
+  return exportLikeSource(file.volume, onFile, { datatype: 2, descrip: `${options.descrip} on the grid of ${file.name}` });
+}
