@@ -10,6 +10,7 @@ import { predictSliceView, type SlicePrediction } from '../heads/predict.ts';
 import type { ScribbleClass } from './classes.ts';
 import { scribbleTask } from './classes.ts';
 import { fitScribbles } from './fit.ts';
+import { roundLoop } from './roundLoop.ts';
 import { type ScribbleSamples, scribbleSamples } from './samples.ts';
 
 export interface RoundInput {
@@ -58,29 +59,12 @@ export async function scribbleRound(o: RoundInput): Promise<RoundResult> {
   const fits = o.head && o.head.dim === samples.dim && o.head.channels === o.classes.length;
   const head = fits ? o.head! : createLinearHead(samples.dim, o.classes.length, o.seed);
   const tSamples = performance.now() - t0;
-  let firstSlice = NaN;
   const show = async () => {
-    if (o.viewSlice === null || !o.featureSlices.includes(o.viewSlice)) return;
+    if (o.viewSlice === null || !o.featureSlices.includes(o.viewSlice)) return false;
     await o.onSlice(predictSliceView(head, spec, o.g, await o.features(o.viewSlice), o.viewSlice));
-    if (Number.isNaN(firstSlice)) firstSlice = performance.now() - t0;
+    return true;
   };
-  let steps = 0;
-  let loss = NaN;
-  let stopped = false;
-  let lastPause = performance.now();
-  for (const s of fitScribbles(head, samples, spec, { steps: o.steps, learningRate: o.learningRate, seed: o.seed })) {
-    steps = s.step;
-    loss = s.loss;
-    if (Number.isNaN(firstSlice) && performance.now() - t0 >= o.refreshMs) await show();
-    if (performance.now() - lastPause > 30) {
-      if (await o.pause()) {
-        stopped = true;
-        break;
-      }
-      lastPause = performance.now();
-    }
-  }
-  if (!stopped) await show();
+  const { steps, loss, stopped, firstSlice } = await roundLoop(fitScribbles(head, samples, spec, { steps: o.steps, learningRate: o.learningRate, seed: o.seed }), { refreshMs: o.refreshMs, t0, show, pause: o.pause });
   const { features: _f, targets: _t, classes: _c, ...summary } = samples;
   return { head, samples: { ...summary, total: samples.classes.length }, steps, loss, stopped, timings: { samples: tSamples, firstSlice, total: performance.now() - t0 } };
 }

@@ -11,24 +11,15 @@ import type { MlpHead } from '../heads/mlpHead.ts';
 import { type SlicePrediction, uncertaintyOfProbabilities } from '../heads/predict.ts';
 import type { TaskSpec } from '../heads/tasks.ts';
 import { mulberry32 } from '../synthetic/random.ts';
-import { type ScribbleClass, scribbleTask } from './classes.ts';
-import { NotEnoughScribbles } from './round.ts';
+import { scribbleTask } from './classes.ts';
+import { NotEnoughScribbles, type RoundInput } from './round.ts';
+import { roundLoop } from './roundLoop.ts';
 
-export interface VoxelRoundInput {
+/** The linear round's input (g: the plane and slice the viewer shows), with the voxel head and its case in place of the features. */
+export interface VoxelRoundInput extends Omit<RoundInput, 'head' | 'featureSlices' | 'features'> {
   head: MlpHead | null;
   fc: FineCase;
-  classes: ScribbleClass[];
-  scribbles: Uint8Array;
-  /** The plane and slice the viewer shows. */
-  g: SliceGeometry;
-  viewSlice: number | null;
   hidden: number[];
-  steps: number;
-  learningRate: number;
-  refreshMs: number;
-  seed: number;
-  onSlice: (s: SlicePrediction) => void | Promise<void>;
-  pause: () => Promise<boolean>;
 }
 
 /** 300 steps of 512 voxels: ~1 s on this machine's one worker core for a 240x240x155 case. */
@@ -105,29 +96,13 @@ export async function voxelScribbleRound(o: VoxelRoundInput) {
   const head = fits ? o.head! : createFineHead(samples.width, o.hidden, spec, o.seed);
   const B = 512;
   const epochs = Math.max(1, Math.round(o.steps / Math.ceil(samples.n / Math.min(B, samples.n))));
-  let firstSlice = NaN;
   const show = async () => {
-    if (o.viewSlice === null) return;
+    if (o.viewSlice === null) return false;
     await o.onSlice(await voxelSlicePrediction(head, o.fc, spec, o.g, Math.max(0, Math.min(o.g.count - 1, o.viewSlice))));
-    if (Number.isNaN(firstSlice)) firstSlice = performance.now() - t0;
+    return true;
   };
-  let steps = 0;
-  let loss = NaN;
-  let stopped = false;
-  let lastPause = performance.now();
-  for (const s of trainFineHead(head, samples, { spec, epochs, batchSize: B, learningRate: o.learningRate, seed: o.seed, loss: { crossEntropy: 1, dice: 0 }, schedule: 'constant' })) {
-    steps = s.step;
-    loss = s.loss;
-    if (Number.isNaN(firstSlice) && performance.now() - t0 >= o.refreshMs) await show();
-    if (performance.now() - lastPause > 30) {
-      if (await o.pause()) {
-        stopped = true;
-        break;
-      }
-      lastPause = performance.now();
-    }
-  }
-  if (!stopped) await show();
+  const fit = trainFineHead(head, samples, { spec, epochs, batchSize: B, learningRate: o.learningRate, seed: o.seed, loss: { crossEntropy: 1, dice: 0 }, schedule: 'constant' });
+  const { steps, loss, stopped, firstSlice } = await roundLoop(fit, { refreshMs: o.refreshMs, t0, show, pause: o.pause });
   const present = samples.counts.filter((c) => c > 0).length;
   const classWeights = samples.counts.map((c) => (c ? samples.n / (present * Math.min(c, PER_CLASS)) : 0));
   return {
