@@ -69,7 +69,7 @@ export function headMask(volumes: Float32Array[], dims: Dims3): Uint8Array {
   for (let id = 2; id < sizes.length; id++) if (sizes[id] > sizes[largest]) largest = id;
   const head = new Uint8Array(n);
   for (let i = 0; i < n; i++) head[i] = labels[i] === largest ? 1 : 0;
-  return fillMaskHoles(head, dims);
+  return fillMaskHoles(head, dims, [2]);
 }
 
 /** What the user is told when a case got a head mask: how tissue was found, and what does not transfer. */
