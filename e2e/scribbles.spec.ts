@@ -258,5 +258,13 @@ test('without a backbone: scribbles train the voxel head at once, Dice against t
   expect(wt).toBeGreaterThan(0.7);
   await page.getByRole('button', { name: 'Predict the whole volume' }).click();
   await expect(page.getByRole('button', { name: 'Accept volume' })).toBeEnabled({ timeout: 120_000 });
+  // The read-out of the prediction: its whole-tumour volume near the label map's (counted here, 1 mm voxels).
+  const truthMl = truth.data.filter((l) => l > 0).length * truth.spacing.reduce((a, b) => a * b, 1) / 1000;
+  const wtRow = page.getByTestId('readout').locator('tbody tr').first();
+  await expect(wtRow.locator('td').first()).toHaveText('WT');
+  const predictedMl = Number(await wtRow.locator('td').nth(1).textContent());
+  console.log(`read-out: WT ${predictedMl} mL predicted, ${truthMl.toFixed(2)} mL in the label map; RANO ${await wtRow.locator('td').nth(2).textContent()}`);
+  expect(Math.abs(predictedMl - truthMl) / truthMl).toBeLessThan(0.1);
+  await expect(wtRow.locator('td').nth(2)).toHaveText(/^\d+\.\d × \d+\.\d \(slice \d+\)$/);
   await page.screenshot({ path: join(SCREENSHOTS, 'scribbles-voxel-head.png') });
 });

@@ -1,6 +1,7 @@
 /** Training the head: settings, the live curve, the slice prediction, the volume and its scores. */
 import { formatDice } from '../core/experiments/report.ts';
 import { create } from 'zustand';
+import type { RegionReadout } from '../core/metrics/readout.ts';
 import type { RegionScore } from '../core/heads/predict.ts';
 import { defaultTask, type Task } from '../core/heads/tasks.ts';
 import { type AdapterKind } from '../core/adapters/adapter.ts';
@@ -55,7 +56,8 @@ interface TrainingState {
   channels: string[];
   /** The latest prediction of one slice (and, from the scribble loop, its uncertainty): the overlay while training runs. */
   slice: { index: number; plane: Plane; labels: Uint8Array; uncertainty?: Uint8Array } | null;
-  volume: { prediction: Uint8Array; uncertainty?: Uint8Array; scores: RegionScore[] } | null;
+  /** The whole volume predicted: labels, uncertainty, scores against the label map, and the read-out (volumes, RANO). */
+  volume: { prediction: Uint8Array; uncertainty?: Uint8Array; scores: RegionScore[]; readout?: RegionReadout[] } | null;
   /** Colours of the prediction's labels when they are not BraTS's (scribble classes); null for BraTS's. */
   colours: { values: number[]; rgb: (readonly [number, number, number])[]; names: string[] } | null;
   progress: Progress | null;

@@ -2,6 +2,7 @@
 /** The compute worker: reads files, generates cases, and owns the backbone. */
 import type { CaseVolumes } from '../core/case/case.ts';
 import { readCaseFiles, readCaseInput } from '../core/case/load.ts';
+import { regionReadout } from '../core/metrics/readout.ts';
 import { generateSyntheticCase } from '../core/synthetic/brats.ts';
 import { syntheticCaseFiles } from '../core/synthetic/files.ts';
 import { clearWeightCache, forgetWeights, loadModel, measureSpeed, simulateBackendFailure, weightCacheEntries } from './backbone.ts';
@@ -131,7 +132,9 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   async predictVolume(_, { progress }) {
     const c = theCase();
     const r = await predictWholeVolume(c, (done, total) => progress({ status: 'progress', task: 'Predicting the volume', done, total, unit: 'slices' }));
-    return [r, buffersOf([r.prediction, r.uncertainty])];
+    // The clinician's read-out of whatever head predicted: here, off the page's thread.
+    const readout = regionReadout(r.prediction, c.dims, c.spacing);
+    return [{ ...r, readout }, buffersOf([r.prediction, r.uncertainty])];
   },
   async scribbleTrain(req, { update, signal }) {
     return [await scribbleTrain(req, theCase(), signal, (slice) => update({ kind: 'scribbleSlice', slice })), []];

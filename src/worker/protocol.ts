@@ -4,6 +4,7 @@
  */
 import type { CaseFile } from '../core/case/case.ts';
 import type { CaseRead, FileFailure } from '../core/case/load.ts';
+import type { RegionReadout } from '../core/metrics/readout.ts';
 import type { KeptCase } from './keptFiles.ts';
 import type { Dims3 } from '../core/geometry/orientation.ts';
 import type { PosInterpolation } from '../core/models/dinov2/interpolate.ts';
@@ -207,7 +208,7 @@ export interface ResultMap {
   clearFeatureCache: Record<string, never>;
   train: { steps: number; validationDice: (number | null)[]; train: number[]; validation: number[] };
   trainingControl: Record<string, never>;
-  predictVolume: { prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] };
+  predictVolume: { prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[]; readout: RegionReadout[] };
   exportHead: { json: string };
   importHead: { task: string; dim: number };
   exportAdapter: { files: Record<string, Uint8Array> };

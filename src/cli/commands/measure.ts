@@ -1,8 +1,7 @@
 /** `measure`: a label map's read-out, as a clinician reports it (volumes in mL, RANO diameters). */
 import { readFileSync } from 'node:fs';
 import { referenceVolume } from '../../core/case/case.ts';
-import { ranoDiameters, volumeMl } from '../../core/metrics/readout.ts';
-import { REGIONS, regionMask } from '../../core/metrics/regions.ts';
+import { regionReadout, volumeMl } from '../../core/metrics/readout.ts';
 import { compareGrids, loadVolume } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
 import { caseIdOfInputs } from '../files.ts';
@@ -29,11 +28,10 @@ export async function measure(args: ParsedArgs): Promise<unknown> {
     grid: { reference: c.grid.reference, dims: ref.dims, spacing: ref.spacing.map((s) => round(s, 4)) },
     labels: Object.fromEntries(values.map((v) => [v, { volumeMl: round(volumeMl(byValue(v), ref.spacing), 3) }])),
     regions: Object.fromEntries(
-      REGIONS.map((r) => {
-        const mask = regionMask(labels.data, r.id);
-        const rano = ranoDiameters(mask, ref.dims, ref.spacing);
-        return [r.id, { volumeMl: round(volumeMl(mask, ref.spacing), 3), rano: rano && { slice: rano.slice, longestMm: round(rano.longestMm, 1), perpendicularMm: round(rano.perpendicularMm, 1), productMm2: round(rano.productMm2, 1) } }];
-      }),
+      regionReadout(labels.data, ref.dims, ref.spacing).map(({ region, volumeMl: ml, rano }) => [
+        region,
+        { volumeMl: round(ml, 3), rano: rano && { slice: rano.slice, longestMm: round(rano.longestMm, 1), perpendicularMm: round(rano.perpendicularMm, 1), productMm2: round(rano.productMm2, 1) } },
+      ]),
     ),
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { Dims3 } from '../geometry/orientation.ts';
 import { connectedComponents } from '../postprocess/postprocess.ts';
+import { type Region, REGIONS, regionMask } from './regions.ts';
 
 export interface RanoDiameters {
   /** Axial slice (z index) measured on. */
@@ -94,4 +95,18 @@ export function ranoDiameters(mask: Uint8Array, dims: Dims3, spacing: Dims3): Ra
     }
   }
   return best;
+}
+
+export interface RegionReadout {
+  region: Region;
+  volumeMl: number;
+  rano: RanoDiameters | null;
+}
+
+/** The read-out of a label volume in the studio's labels: each BraTS region's volume and RANO diameters. */
+export function regionReadout(labels: ArrayLike<number>, dims: Dims3, spacing: Dims3): RegionReadout[] {
+  return REGIONS.map((r) => {
+    const mask = regionMask(labels, r.id);
+    return { region: r.id, volumeMl: volumeMl(mask, spacing), rano: ranoDiameters(mask, dims, spacing) };
+  });
 }

@@ -9,6 +9,7 @@ const POST_HINTS = {
   holes: 'Fill holes inside the core (necrosis) and the whole tumour, slice by slice',
 };
 import { exportLabels } from '../../core/case/exportGrid.ts';
+import { ReadoutTable } from './ReadoutTable.tsx';
 import { useCase } from '../../state/case.ts';
 import { useFeatures } from '../../state/features.ts';
 import { useModel } from '../../state/model.ts';
@@ -223,6 +224,7 @@ function CaseTraining() {
             Scored on the whole volume, training slices included{model?.randomWeights ? '; the backbone has random weights' : ''}. HD95 n/a: one of
             prediction and truth is empty.
           </p>
+          {t.volume.readout && <ReadoutTable readout={t.volume.readout} />}
           <button onClick={exportPrediction}>Export prediction (.nii.gz)</button>
         </>
       )}
