@@ -126,5 +126,10 @@ describe('studio CLI: a DICOM folder as a PACS exports it (series in sub-folders
     const out = JSON.parse(r.stdout);
     expect(out.cases[0].scribbled.Lesion).toBeGreaterThan(50);
     expect(out.cases[0].scribbled.Background).toBeGreaterThan(50);
+    // The read-out of the prediction: a lesion (label 1) counts in the whole tumour and the core, never as enhancing.
+    const { WT, TC, ET } = out.cases[0].readout;
+    expect(WT.volumeMl).toBeGreaterThan(0);
+    expect(TC.volumeMl).toBe(WT.volumeMl);
+    expect(ET).toEqual({ volumeMl: 0, rano: null });
   });
 });

@@ -1,7 +1,7 @@
 /** `measure`: a label map's read-out, as a clinician reports it (volumes in mL, RANO diameters). */
 import { readFileSync } from 'node:fs';
 import { referenceVolume } from '../../core/case/case.ts';
-import { regionReadout, volumeMl } from '../../core/metrics/readout.ts';
+import { readoutJson, regionReadout, volumeMl } from '../../core/metrics/readout.ts';
 import { compareGrids, loadVolume } from '../../core/volume.ts';
 import { flag, type ParsedArgs } from '../args.ts';
 import { caseIdOfInputs } from '../files.ts';
@@ -27,11 +27,6 @@ export async function measure(args: ParsedArgs): Promise<unknown> {
     case: c.id,
     grid: { reference: c.grid.reference, dims: ref.dims, spacing: ref.spacing.map((s) => round(s, 4)) },
     labels: Object.fromEntries(values.map((v) => [v, { volumeMl: round(volumeMl(byValue(v), ref.spacing), 3) }])),
-    regions: Object.fromEntries(
-      regionReadout(labels.data, ref.dims, ref.spacing).map(({ region, volumeMl: ml, rano }) => [
-        region,
-        { volumeMl: round(ml, 3), rano: rano && { slice: rano.slice, longestMm: round(rano.longestMm, 1), perpendicularMm: round(rano.perpendicularMm, 1), productMm2: round(rano.productMm2, 1) } },
-      ]),
-    ),
+    regions: readoutJson(regionReadout(labels.data, ref.dims, ref.spacing)),
   };
 }

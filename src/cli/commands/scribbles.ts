@@ -17,6 +17,7 @@ import { scribbleScores } from '../../core/scribbles/scores.ts';
 import { fromF16Array } from '../../core/weights/f16.ts';
 import { compareGrids, exportLikeSource, loadVolume } from '../../core/volume.ts';
 import { flag, intFlag, type ParsedArgs, UsageError } from '../args.ts';
+import { readoutJson, regionReadout } from '../../core/metrics/readout.ts';
 import { loadBackbone, loadCase, cliProgress, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
 export const scribblesHelp = `scribbles --case DIR... --scribbles FILE... --weights W.safetensors [--mapping flair,t1ce,t2] [--classes brats|lesion] [--size 224] [--steps 300] [--out-dir DIR] ${ROLE_FLAG} ${BACKEND_FLAG}`;
@@ -60,6 +61,7 @@ export async function scribbles(args: ParsedArgs): Promise<unknown> {
       ignoredVoxels: round.samples.ignored,
       loss: +round.loss.toFixed(4),
       dice: c.labels ? Object.fromEntries(scribbleScores(prediction, c.labels.data, classes).map((s) => [s.name, s.dice === null ? null : +s.dice.toFixed(4)])) : null,
+      readout: readoutJson(regionReadout(prediction, referenceVolume(c).dims, referenceVolume(c).spacing)),
     });
   }
   progress.finish();

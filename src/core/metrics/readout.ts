@@ -110,3 +110,15 @@ export function regionReadout(labels: ArrayLike<number>, dims: Dims3, spacing: D
     return { region: r.id, volumeMl: volumeMl(mask, spacing), rano: ranoDiameters(mask, dims, spacing) };
   });
 }
+
+const rounded = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** The read-out as the CLI's JSON gives it: per region, mL to 3 decimals, diameters to 0.1 mm. */
+export function readoutJson(readout: RegionReadout[]) {
+  return Object.fromEntries(
+    readout.map(({ region, volumeMl: ml, rano }) => [
+      region,
+      { volumeMl: rounded(ml, 3), rano: rano && { slice: rano.slice, longestMm: rounded(rano.longestMm, 1), perpendicularMm: rounded(rano.perpendicularMm, 1), productMm2: rounded(rano.productMm2, 1) } },
+    ]),
+  );
+}
