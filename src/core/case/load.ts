@@ -76,7 +76,7 @@ export interface CaseRead {
   failed: FileFailure[];
   /** DICOM series that are no volume of a case (localizers, derived maps, 4D, single slices), with the reason. */
   skipped: { name: string; reason: string }[];
-  /** From the DICOM headers: shown on this device, never written into an export unless asked. */
+  /** From the DICOM headers: shown on this device, never written into an export. */
   patient?: DicomPatient;
 }
 
