@@ -104,11 +104,11 @@ test('a folder with several label maps loads with the best one scored against an
   expect([await roleOf(page, 'fusion_mav.nii.gz'), await roleOf(page, 'synthetic-5_seg.nii.gz')]).toEqual(['seg', 'altseg']);
   await expect(page.getByRole('status').filter({ hasText: 'scoring against fusion_mav.nii.gz (its name reads as a fusion of algorithms)' })).toBeVisible();
 
-  // The map on another grid is refused when chosen, and the one in use stays.
+  // The map on another grid is resampled onto the case's grid when chosen (nearest), and the app says so.
   await page.getByLabel('Label map file').selectOption('seg_deepmedic.nii.gz');
-  await expect(page.getByRole('alert')).toContainText('seg_deepmedic.nii.gz: dimensions');
-  expect(await page.getByLabel('Label map file').inputValue()).toBe('fusion_mav.nii.gz');
-  await expect(page.getByText('Values in the file: 0, 2')).toBeVisible();
+  await expect(page.getByText(/Label map is on another grid: resampled onto the FLAIR grid \(128x128x80/)).toBeVisible();
+  expect(await page.getByLabel('Label map file').inputValue()).toBe('seg_deepmedic.nii.gz');
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('the real BraTS 2015 case loads with its roles and label convention', async ({ page }) => {
