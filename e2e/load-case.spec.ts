@@ -155,7 +155,7 @@ test('the raw TCGA-FG-6692 sequences (three grids, tilted, 5.5 mm slices) open a
   await expect(page.getByText(/FLAIR, T1gd and T1 are on other grids: resampled onto the T2 grid/)).toBeVisible();
 
   // Scribbles drawn on the case grid (the FLAIR's) go out on the T1gd file's own grid, with its header.
-  await page.getByLabel('Reference grid').selectOption('');
+  await page.getByLabel('Reference grid').selectOption({ label: 'default (FLAIR)' });
   await expect(page.getByTestId('case-grid')).toContainText('208 × 256 × 26 voxels');
   const flairPath = caseFiles(dir).find((p) => p.includes('MRHR_FLAIR'))!;
   const flair = loadVolume(new Uint8Array(readFileSync(flairPath)), 'flair');

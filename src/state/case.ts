@@ -39,7 +39,8 @@ interface CaseState {
 
 export const useCase = create<CaseState>(() => ({ current: null, files: [], convention: undefined, reference: undefined, patient: null, exportGrid: undefined, kept: null, progress: null }));
 
-function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined, id?: string, reference = useCase.getState().reference): boolean {
+/** `reference` is always given: undefined is a choice (the default grid), not "as before". */
+function tryAssemble(files: CaseFile[], convention: LabelConvention | undefined, id: string | undefined, reference: ReferenceChoice | undefined): boolean {
   try {
     const current = assembleCase(files, { convention, id, reference });
     const before = useCase.getState().current;
@@ -185,7 +186,7 @@ function reportAlternatives(): void {
 export function setRole(name: string, role: Role): void {
   const { files, convention, current } = useCase.getState();
   const candidate = withRole(files, name, role);
-  if (!tryAssemble(candidate, role === 'seg' ? undefined : convention, current?.id)) return;
+  if (!tryAssemble(candidate, role === 'seg' ? undefined : convention, current?.id, useCase.getState().reference)) return;
   void updateKept((r) => ({ ...r, roles: { ...r.roles, [name]: role } }));
   if (roleless.delete(name)) reportRoleless();
   if (role === 'seg' || role === 'altseg') reportAlternatives();
@@ -199,7 +200,7 @@ export function setReference(reference: ReferenceChoice | undefined): void {
 
 export function setConvention(convention: LabelConvention): void {
   const { files, current } = useCase.getState();
-  tryAssemble(files, convention, current?.id);
+  tryAssemble(files, convention, current?.id, useCase.getState().reference);
 }
 
 export async function loadSampleCase(seed: number, dims?: [number, number, number]): Promise<void> {
