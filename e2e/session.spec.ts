@@ -78,6 +78,9 @@ test('a lesion mask (one label) is trained, charted, scored and read out as a le
   await expect(table).toContainText('lesion', { timeout: 60_000 });
   await expect(table).not.toContainText('WT');
   await expect(table.locator('tbody tr')).toHaveCount(1);
+  // The read-out too: the lesion's volume and diameters, no tumour regions.
+  await expect(page.getByTestId('readout').locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('readout').locator('tbody tr td').first()).toHaveText('lesion');
   await expect(page.getByTestId('location')).toContainText(/(label|predicted) lesion/);
   await expect(page.getByTestId('location')).not.toContainText('Necrosis');
 });

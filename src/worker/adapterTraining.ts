@@ -15,7 +15,7 @@ import type { CaseVolumes } from '../core/case/case.ts';
 import { prepareCase } from '../core/experiments/experiment.ts';
 import { splitCase } from '../core/experiments/heldOut.ts';
 import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
-import { predictSliceLabels, predictSliceView, predictVolume, type RegionScore, scoreVolume, type SlicePrediction } from '../core/heads/predict.ts';
+import { predictSliceLabels, predictSliceView, predictVolume, scoreVolume, type SlicePrediction, type VolumePrediction } from '../core/heads/predict.ts';
 import { type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { type TrainingSlice, validationDice } from '../core/heads/train.ts';
 import type { Plane, SliceGeometry } from '../core/features/slices.ts';
@@ -111,12 +111,12 @@ export async function trainAdapted(
   return { steps: step.step, validationDice: dice, train: split.trainSlices, validation: split.heldOut };
 }
 
-export async function predictAdaptedVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
+export async function predictAdaptedVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<VolumePrediction> {
   const a = adapted!;
   const uncertainty = new Uint8Array(a.g.dims[0] * a.g.dims[1] * a.g.dims[2]);
   const raw = await predictVolume(a.head, a.spec, a.g, a.slices, a.features, progress, uncertainty);
   const prediction = postprocess(raw, a.g.dims, a.settings.postprocess ?? NO_POSTPROCESS);
-  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, a.g.dims, c.spacing, taskRegions(a.spec.task)) : [] };
+  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, a.g.dims, c.spacing, taskRegions(a.spec.task)) : [], regions: taskRegions(a.spec.task) };
 }
 
 export async function predictAdaptedSlice(k: number): Promise<SlicePrediction | null> {

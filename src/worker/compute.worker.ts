@@ -133,8 +133,9 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
     const c = theCase();
     const r = await predictWholeVolume(c, (done, total) => progress({ status: 'progress', task: 'Predicting the volume', done, total, unit: 'slices' }));
     // The clinician's read-out of whatever head predicted: here, off the page's thread.
-    const readout = regionReadout(r.prediction, c.dims, c.spacing);
-    return [{ ...r, readout }, buffersOf([r.prediction, r.uncertainty])];
+    const readout = regionReadout(r.prediction, c.dims, c.spacing, r.regions);
+    const { regions: _regions, ...result } = r;
+    return [{ ...result, readout }, buffersOf([r.prediction, r.uncertainty])];
   },
   async scribbleTrain(req, { update, signal }) {
     return [await scribbleTrain(req, theCase(), signal, (slice) => update({ kind: 'scribbleSlice', slice })), []];

@@ -5,7 +5,7 @@
 import { createLinearHead, type LinearHead } from '../core/heads/linearHead.ts';
 import { mlpToJSON } from '../core/heads/mlpHead.ts';
 import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
-import { predictSliceLabels, predictSliceView, predictVolume, type SlicePrediction, type RegionScore, scoreVolume } from '../core/heads/predict.ts';
+import { predictSliceLabels, predictSliceView, predictVolume, type SlicePrediction, scoreVolume, type VolumePrediction } from '../core/heads/predict.ts';
 import { splitCase } from '../core/experiments/heldOut.ts';
 import { type Task, type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { trainHead, validationDice } from '../core/heads/train.ts';
@@ -132,7 +132,7 @@ export async function train(request: TrainSettings, c: CaseVolumes, update: (u: 
   return { steps: step.step, validationDice: dice, train: split.trainSlices, validation: split.heldOut };
 }
 
-export async function predictWholeVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
+export async function predictWholeVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<VolumePrediction> {
   if (voxelHead()) return predictVoxelVolume(c, progress);
   if (adaptedHead()) return predictAdaptedVolume(c, progress);
   const { labels, spacing } = c;
@@ -142,7 +142,7 @@ export async function predictWholeVolume(c: CaseVolumes, progress: (done: number
   const uncertainty = new Uint8Array(g.dims[0] * g.dims[1] * g.dims[2]);
   const raw = await predictVolume(head, spec, g, result.slices, async (k) => fromF16Array(await get(k)), progress, uncertainty);
   const prediction = postprocess(raw, g.dims, (trainedWith as TrainSettings | null)?.postprocess ?? NO_POSTPROCESS);
-  return { prediction, uncertainty, scores: labels ? scoreVolume(prediction, labels, g.dims, spacing, taskRegions(spec.task)) : [] };
+  return { prediction, uncertainty, scores: labels ? scoreVolume(prediction, labels, g.dims, spacing, taskRegions(spec.task)) : [], regions: taskRegions(spec.task) };
 }
 
 /** The head with the settings it was trained with, as a small JSON document. */

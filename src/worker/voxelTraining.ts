@@ -9,7 +9,7 @@ import { extractSlice, type Plane, sliceGeometry } from '../core/features/slices
 import { type FineCase, labelsFromProbabilities, type PatchBlock, predictFineProbabilities } from '../core/heads/fineHead.ts';
 import { DEFAULT_HEAD, HEAD_NAMES, headPlanes, type HeadSettings, headSettingsOver, usesBackbone } from '../core/heads/headSettings.ts';
 import { type MlpHead, mlpFromJSON, type MlpHeadJSON } from '../core/heads/mlpHead.ts';
-import { type RegionScore, scoreVolume, uncertaintyOfProbabilities } from '../core/heads/predict.ts';
+import { type RegionScore, scoreVolume, uncertaintyOfProbabilities, type VolumePrediction } from '../core/heads/predict.ts';
 import { type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
 import type { SlicePrediction } from '../core/heads/predict.ts';
@@ -121,7 +121,7 @@ export async function trainVoxelHead(
 }
 
 /** The whole volume from the voxel head, cleaned up, with each voxel's uncertainty (predict.ts's one rule, 0..255). */
-export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<{ prediction: Uint8Array; uncertainty: Uint8Array; scores: RegionScore[] }> {
+export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number, total: number) => void): Promise<VolumePrediction> {
   if (!trained) throw new Error('train a head first');
   bindVoxelHead(c);
   const { head, fc, spec, settings } = trained;
@@ -139,7 +139,7 @@ export async function predictVoxelVolume(c: CaseVolumes, progress: (done: number
     const z = Math.floor(b / (v.size[0] * v.size[1]));
     uncertainty[v.origin[0] + x + nx * (v.origin[1] + y + ny * (v.origin[2] + z))] = Math.round(255 * worst);
   }
-  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing, taskRegions(spec.task)) : [] };
+  return { prediction, uncertainty, scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing, taskRegions(spec.task)) : [], regions: taskRegions(spec.task) };
 }
 
 /** The filter bank of the case scribbled on, kept between rounds (it costs seconds on a large case). */

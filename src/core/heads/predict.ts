@@ -135,6 +135,14 @@ export interface RegionScore {
   hd95: number;
 }
 
+/** A head's whole-volume prediction, whichever head made it: labels, each voxel's uncertainty, scores against the label map, and the regions its task reads. */
+export interface VolumePrediction {
+  prediction: Uint8Array;
+  uncertainty: Uint8Array;
+  scores: RegionScore[];
+  regions: RegionDefinition[];
+}
+
 /** 3-D Dice and HD95 per BraTS region (or for the lesion, for a binary head). */
 export function scoreVolume(prediction: Uint8Array, truth: Uint8Array, dims: Dims3, spacing: Dims3, regions: RegionDefinition[] = REGIONS): RegionScore[] {
   return regions.map(({ id }) => {

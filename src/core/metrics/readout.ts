@@ -7,7 +7,7 @@
  */
 import type { Dims3 } from '../geometry/orientation.ts';
 import { connectedComponents } from '../postprocess/postprocess.ts';
-import { type Region, REGIONS, regionMask } from './regions.ts';
+import { type Region, type RegionDefinition, REGIONS, regionMask } from './regions.ts';
 
 export interface RanoDiameters {
   /** Axial slice (z index) measured on. */
@@ -103,9 +103,9 @@ export interface RegionReadout {
   rano: RanoDiameters | null;
 }
 
-/** The read-out of a label volume in the studio's labels: each BraTS region's volume and RANO diameters. */
-export function regionReadout(labels: ArrayLike<number>, dims: Dims3, spacing: Dims3): RegionReadout[] {
-  return REGIONS.map((r) => {
+/** The read-out of a label volume in the studio's labels: each region's volume and RANO diameters (the BraTS regions, or the lesion of a one-label task). */
+export function regionReadout(labels: ArrayLike<number>, dims: Dims3, spacing: Dims3, regions: RegionDefinition[] = REGIONS): RegionReadout[] {
+  return regions.map((r) => {
     const mask = regionMask(labels, r.id);
     return { region: r.id, volumeMl: volumeMl(mask, spacing), rano: ranoDiameters(mask, dims, spacing) };
   });
