@@ -1,5 +1,5 @@
 /** What `experiment` and `compare` share: cases from folders, training flags, the backbone. */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleCase, type BratsCase, type CaseFile, caseVolumes, type LazyCase } from '../../core/case/case.ts';
@@ -7,7 +7,7 @@ import { MODALITIES } from '../../core/case/roles.ts';
 import { headMaskNote } from '../../core/case/headMask.ts';
 import { describeResampling, parseReference } from '../../core/case/referenceGrid.ts';
 import { LABEL_SOURCE_TEXT, labelSource } from '../../core/case/labelCandidates.ts';
-import { type CaseRead, type FileFailure, loadNotes, type ReadCaseOptions, readCaseFiles, readCaseInput } from '../../core/case/load.ts';
+import { type CaseRead, type FileFailure, isNiftiName, loadNotes, type ReadCaseOptions, readCaseFiles, readCaseInput } from '../../core/case/load.ts';
 import { applyRoleOverrides, parseRoleOverride, type RoleOverride } from '../../core/case/roleOverrides.ts';
 import { mappingKey, type ChannelMapping } from '../../core/features/channels.ts';
 import { mappingProblems } from '../../core/experiments/compare.ts';
@@ -95,7 +95,8 @@ const convertedFolders = new Map<string, CaseRead>();
 export async function convertDicomFolders(args: ParsedArgs): Promise<void> {
   const dirs = [...args.positionals, ...(['train', 'test', 'case'] as const).flatMap((f) => args.flags.get(f) ?? [])].filter((p) => existsSync(p) && statSync(p).isDirectory());
   for (const dir of dirs) {
-    if (readCaseInputs([dir]).length) continue;
+    // A NIfTI case folder (the common case) is told by its file names, not read here a second time.
+    if (readdirSync(dir).some(isNiftiName)) continue;
     const files = readCaseInputs([dir], { dicom: true });
     if (files.length === 0) continue;
     const read = await readCaseInput(files, undefined, readOptions(args));
