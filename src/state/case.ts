@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '../core/case/case.ts';
 import { describeResampling, formatReference, parseReference, type ReferenceChoice } from '../core/case/referenceGrid.ts';
-import { forgetCaseRecord, keepCaseRecord, type KeptCaseRecord, keptCaseRecord } from './keptCaseDb.ts';
+import { forgetCaseRecord, keepCaseAbout, keepCaseRecord, type KeptCaseAbout, keptCaseAbout, keptCaseFiles } from './keptCaseDb.ts';
 import { exportGrids } from '../core/case/exportGrid.ts';
 import { headMaskNote } from '../core/case/headMask.ts';
 import { lesionFocus } from '../core/case/location.ts';
@@ -72,7 +72,7 @@ function reportRoleless(): void {
 const setProgress = (progress: Progress | null) => useCase.setState({ progress });
 
 /** Opens dropped or picked files: a set with images starts a new case; a lone label map joins the current one. */
-export async function openFiles(files: NamedBytes[], caseId?: string, downsample?: number): Promise<void> {
+export async function openFiles(files: NamedBytes[], caseId?: string, downsample?: number, keep = true): Promise<void> {
   clearMessages();
   if (files.length === 0) {
     report('error', 'Nothing to open: the drop held no files.');
@@ -89,7 +89,9 @@ export async function openFiles(files: NamedBytes[], caseId?: string, downsample
     const opened = openRead(read, caseId, (factor) => void openFiles(files, caseId, factor));
     const c = useCase.getState().current;
     // A clinical case (DICOM, or sequences on several grids) is kept for the next visit.
-    if (opened && c && !downsample && (read.patient || c.grid.resampled.length > 0)) await keepCase({ id: c.id, files: readable, roles: {}, savedAt: Date.now(), bytes: readable.reduce((n, f) => n + f.bytes.byteLength, 0) });
+    if (keep && opened && c && !downsample && (read.patient || c.grid.resampled.length > 0)) {
+      await keepCase(() => keepCaseRecord({ id: c.id, roles: {}, savedAt: Date.now(), bytes: readable.reduce((n, f) => n + f.bytes.byteLength, 0), files: readable.length }, readable));
+    }
   } catch (e) {
     report('error', (e as Error).message);
   } finally {
@@ -137,37 +139,38 @@ function openRead({ loaded, failed, patient }: { loaded: CaseFile[]; failed: Fil
 /** The kept clinical case, if any: its id and size, for the panel's "Reopen" and "Forget". */
 export async function refreshKept(): Promise<void> {
   try {
-    const r = await keptCaseRecord();
-    useCase.setState({ kept: r && { id: r.id, bytes: r.bytes, files: r.files.length } });
+    const r = await keptCaseAbout();
+    useCase.setState({ kept: r && { id: r.id, bytes: r.bytes, files: r.files } });
   } catch {
     useCase.setState({ kept: null });
   }
 }
 
-async function keepCase(r: KeptCaseRecord): Promise<void> {
+async function keepCase(write: () => Promise<void>): Promise<void> {
   try {
-    await keepCaseRecord(r);
+    await write();
     await refreshKept();
   } catch (e) {
     report('info', `The case could not be kept for the next visit (${(e as Error).message}); it stays open now.`, 'kept');
   }
 }
 
-/** A role or grid chosen for the kept case goes with it. */
-async function updateKept(change: (r: KeptCaseRecord) => KeptCaseRecord): Promise<void> {
+/** A role or grid chosen for the kept case goes with it (its files stay as they are). */
+async function updateKept(change: (r: KeptCaseAbout) => KeptCaseAbout): Promise<void> {
   const { kept, current } = useCase.getState();
   if (!kept || kept.id !== current?.id) return;
-  const r = await keptCaseRecord();
-  if (r) await keepCase(change(r));
+  const r = await keptCaseAbout();
+  if (r) await keepCase(() => keepCaseAbout(change(r)));
 }
 
 export async function reopenKeptCase(): Promise<void> {
-  const r = await keptCaseRecord();
-  if (!r) return refreshKept();
-  await openFiles(r.files, r.id);
-  if (useCase.getState().current?.id !== r.id) return;
-  for (const [name, role] of Object.entries(r.roles)) setRole(name, role);
-  if (r.reference) setReference(parseReference(r.reference));
+  const [about, files] = [await keptCaseAbout(), await keptCaseFiles()];
+  if (!about || !files) return refreshKept();
+  // Opened from what is kept: written back it would be the same files again.
+  await openFiles(files, about.id, undefined, false);
+  if (useCase.getState().current?.id !== about.id) return;
+  for (const [name, role] of Object.entries(about.roles)) setRole(name, role);
+  if (about.reference) setReference(parseReference(about.reference));
 }
 
 export async function forgetKeptCase(): Promise<void> {
