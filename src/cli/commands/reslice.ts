@@ -1,6 +1,7 @@
 /** `reslice`: a case whose sequences sit on several grids, written as NIfTI on its one reference grid. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { referenceVolume } from '../../core/case/case.ts';
 import { MODALITIES } from '../../core/case/roles.ts';
 import { formatReference } from '../../core/case/referenceGrid.ts';
 import { exportLikeSource } from '../../core/volume.ts';
@@ -18,8 +19,8 @@ export async function reslice(args: ParsedArgs): Promise<unknown> {
   const { c } = await readCaseWithDicom(args.positionals, id, roleOverrides(args), options);
   mkdirSync(out, { recursive: true });
   const written: { file: string; role: string; from: string; resampled: boolean }[] = [];
+  const like = referenceVolume(c);
   const write = (file: string, role: string, from: string, values: Float32Array, datatype: 2 | 16) => {
-    const like = MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
     writeFileSync(join(out, file), exportLikeSource(like, values, { datatype, descrip: `dino-seg-studio ${role} on the ${c.grid.reference} grid` }));
     written.push({ file, role, from, resampled: c.grid.resampled.includes(from) });
   };
@@ -31,7 +32,6 @@ export async function reslice(args: ParsedArgs): Promise<unknown> {
   if (c.labels) write('seg.nii.gz', 'seg', c.labels.fileName, Float32Array.from(c.labels.data), 2);
   // A head mask made for a scan with skull on is written too, so the resliced case reads the same.
   if (c.brainmask) write('brainmask.nii.gz', 'brainmask', c.files.find((f) => f.role === 'brainmask')?.name ?? 'head mask (Otsu)', Float32Array.from(c.brainmask), 2);
-  const like = MODALITIES.map((m) => c.modalities[m]).find(Boolean)!;
   const record = {
     id: c.id,
     reference: { grid: c.grid.reference, choice: options.reference ? formatReference(options.reference) : 'default', dims: like.dims, spacing: like.spacing.map((s) => +s.toFixed(4)) },

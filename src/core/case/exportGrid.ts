@@ -8,10 +8,8 @@ import { resample } from '../geometry/resample.ts';
 import { exportLikeSource } from '../volume.ts';
 import { type BratsCase, referenceVolume } from './case.ts';
 
-/** Files whose own grid an export can go onto: the case's images and label maps that were resampled. */
-export function exportGrids(c: BratsCase): string[] {
-  return c.grid.resampled.filter((name) => c.files.some((f) => f.name === name));
-}
+/** Files whose own grid an export can go onto: the case's images and label maps that were resampled (the others are on the case grid). */
+export const exportGrids = (c: BratsCase): string[] => c.grid.resampled;
 
 export function exportLabels(c: BratsCase, labels: ArrayLike<number>, options: { onFileGrid?: string; descrip: string }): Uint8Array {
   const ref = referenceVolume(c);

@@ -44,14 +44,16 @@ function defaultReference(images: CaseFile[]): CaseFile {
   return images.reduce((best, f) => (inPlane(f) < inPlane(best) - 1e-6 ? f : best));
 }
 
+const fileGrid = (f: CaseFile): ReferenceGrid => ({ dims: f.volume.dims, affine: f.volume.affine, label: shortRoleLabel(f.role), source: f.volume.source });
+
 export function referenceGrid(images: CaseFile[], choice?: ReferenceChoice): ReferenceGrid {
   if (choice && 'role' in choice) {
     const f = images.find((i) => i.role === choice.role);
     if (!f) throw new ReferenceError(`the reference ${shortRoleLabel(choice.role)} is not in the case`);
-    return { dims: f.volume.dims, affine: f.volume.affine, label: shortRoleLabel(f.role), source: f.volume.source };
+    return fileGrid(f);
   }
   const base = defaultReference(images);
-  if (!choice) return { dims: base.volume.dims, affine: base.volume.affine, label: shortRoleLabel(base.role), source: base.volume.source };
+  if (!choice) return fileGrid(base);
   const grid = isotropicGrid(base.volume, choice.isotropic);
   const header = headerFor(grid.dims, grid.affine, 16, 'dino-seg-studio reference grid');
   return {
