@@ -181,10 +181,10 @@ export async function pcaOverlay(scope: 'slice' | 'volume', k: number): Promise<
   return { rgba, dims: g.dims };
 }
 
-/** The last extraction's slices, geometry and a reader of their features, for training. */
 /** Whether features of the case have been extracted (heads on the backbone can train). */
 export const featuresExtracted = (): boolean => last !== null;
 
+/** The last extraction's slices, geometry and a reader of their features, for training. */
 export function extractedFeatures(): PlaneFeatures & { mapping: ChannelMapping } {
   if (!last) throw new Error('extract features first');
   const { result, geometry, mapping } = last;

@@ -13,12 +13,12 @@ import { type RegionScore, scoreVolume, uncertaintyOfProbabilities, type VolumeP
 import { type TaskSpec, taskRegions, taskSpec } from '../core/heads/tasks.ts';
 import { NO_POSTPROCESS, postprocess } from '../core/postprocess/postprocess.ts';
 import type { SlicePrediction } from '../core/heads/predict.ts';
-import { type ScribbleClass, scribbleTask } from '../core/scribbles/classes.ts';
+import { scribbleTask } from '../core/scribbles/classes.ts';
 import { VOXEL_ROUND_DEFAULTS, voxelScribbleRound, voxelSlicePrediction } from '../core/scribbles/voxelRound.ts';
 import { voxelCase } from '../core/heads/voxelCase.ts';
 import { fromF16Array } from '../core/weights/f16.ts';
 import { extractedFeatures, planeFeatures } from './features.ts';
-import type { Progress, TrainingUpdate } from './protocol.ts';
+import type { Progress, ScribbleRequest, TrainingUpdate } from './protocol.ts';
 
 export interface VoxelTrainSettings {
   task: TaskSpec['task'];
@@ -151,7 +151,7 @@ let scribbleCase: { c: CaseVolumes; fc: FineCase } | null = null;
  */
 export async function voxelScribbleTrain(
   c: CaseVolumes,
-  req: { scribbles: Uint8Array; classes: ScribbleClass[]; viewSlice: number | null; plane?: Plane; restart?: boolean },
+  req: ScribbleRequest,
   seed: number,
   superseded: () => boolean,
   onSlice: (s: SlicePrediction) => void,
@@ -183,7 +183,7 @@ export async function voxelScribbleTrain(
 /** A scribbled voxel head's slice k on the plane it was scribbled on, for the crosshair's moves (null for other heads). */
 export async function predictVoxelSlice(k: number): Promise<SlicePrediction | null> {
   if (!trained?.plane) return null;
-  const g = sliceGeometry(trained.fc.dims, trained.fc.voxels.spacing, trained.plane ?? 'axial', 224);
+  const g = sliceGeometry(trained.fc.dims, trained.fc.voxels.spacing, trained.plane, 224);
   if (k < 0 || k >= g.count) return null;
   return voxelSlicePrediction(trained.head, trained.fc, trained.spec, g, k);
 }
