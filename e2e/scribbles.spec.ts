@@ -250,6 +250,8 @@ test('without a backbone: scribbles train the voxel head at once, Dice against t
   await openStep(page, 'train');
   await expect(page.getByTestId('step-state-train')).toHaveText(/scribble|train a head/);
   await page.getByTestId('scribbles-input').setInputFiles(scribbles);
+  // The file is read before its strokes count: train once the panel shows them, as a user would.
+  await expect.poll(async () => Number(await page.getByTestId('scribbled-0').textContent())).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Train on scribbles' }).click();
   await expect(page.getByTestId('scribble-status')).toContainText(/Trained on \d+ scribbled voxels/, { timeout: 120_000 });
   const rows = page.getByTestId('dice-strokes').locator('tbody tr');

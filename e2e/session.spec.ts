@@ -103,6 +103,8 @@ test('scribbles after the default head: the volume predicted is the scribble hea
   const value: Record<number, number> = { 1: 2, 2: 3, 4: 4 };
   const scribbles = seg.data.map((l, i) => (i % 5 ? 0 : l ? value[l] : flair.data[i] > 0 ? 1 : 0));
   await page.getByTestId('scribbles-input').setInputFiles({ name: 'scribbles.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(exportLikeSource(seg, scribbles, { datatype: 2 })) });
+  // The file is read before its strokes count: train once the panel shows them, as a user would.
+  await expect.poll(async () => Number(await page.getByTestId('scribbled-0').textContent())).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Train on scribbles' }).click();
   await expect(page.getByTestId('scribble-status')).toContainText(/Trained on \d+ scribbled voxels/, { timeout: 120_000 });
   const scribbleWt = (await page.getByTestId('dice-strokes').locator('tbody tr').last().locator('td').nth(1).textContent())!;
