@@ -13,6 +13,8 @@ need=()
 # pydicom writes the synthetic DICOM series; Debian's dcm2niix is the reference the studio's WebAssembly build is compared with.
 /usr/bin/python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
 command -v dcm2niix > /dev/null || need+=(dcm2niix)
+# dicom3tools' dciodvfy validates the DICOM SEG the studio writes against the standard's IODs.
+command -v dciodvfy > /dev/null || need+=(dicom3tools)
 # clang and lld rebuild the fused SIMD kernels to check the committed bytes; wabt checks they use no shadow stack.
 command -v clang > /dev/null || need+=(clang)
 command -v wasm-ld > /dev/null || need+=(lld)

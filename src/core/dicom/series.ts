@@ -13,6 +13,7 @@ export interface Sidecar {
   SeriesDescription?: string;
   ProtocolName?: string;
   SeriesNumber?: number;
+  SeriesInstanceUID?: string;
   ImageType?: string[];
   InversionTime?: number;
   EchoTime?: number;
@@ -32,6 +33,8 @@ export interface DicomSeries {
   role: Role;
   /** Why the series cannot be a volume of the case; absent when it can. */
   skipped?: string;
+  /** Its SeriesInstanceUID, which a DICOM SEG of it cites. */
+  uid?: string;
 }
 
 export interface DicomPatient {
@@ -92,6 +95,7 @@ function typedSidecar(raw: Record<string, unknown>): Sidecar {
     SeriesDescription: text('SeriesDescription'),
     ProtocolName: text('ProtocolName'),
     SeriesNumber: num('SeriesNumber'),
+    SeriesInstanceUID: text('SeriesInstanceUID'),
     ImageType: Array.isArray(raw.ImageType) ? raw.ImageType.map(String) : undefined,
     InversionTime: num('InversionTime'),
     EchoTime: num('EchoTime'),
@@ -123,14 +127,14 @@ export function dicomSeries(out: Dcm2niixOutput): { series: DicomSeries[]; patie
       } catch (e) {
         skipped = (e as Error).message;
       }
-      return { file, description, number: s.SeriesNumber ?? 0, role: seriesRole(s), skipped };
+      return { file, description, number: s.SeriesNumber ?? 0, role: seriesRole(s), skipped, uid: s.SeriesInstanceUID };
     })
     .sort((a, b) => a.number - b.number)
-    .map(({ file, description, role, skipped }): DicomSeries => {
+    .map(({ file, description, role, skipped, uid }): DicomSeries => {
       // A second series of a role (a repeat, another plane) is listed to choose by hand.
       const r: Role = skipped || taken.has(role) ? 'ignore' : role;
       if (r !== 'ignore') taken.add(r);
-      return { file, description, role: r, ...(skipped ? { skipped } : {}) };
+      return { file, description, role: r, ...(skipped ? { skipped } : {}), ...(uid ? { uid } : {}) };
     });
   return { series, patient };
 }
