@@ -8,6 +8,7 @@ import { info, infoHelp } from './commands/info.ts';
 import { merge, mergeHelp } from './commands/merge.ts';
 import { checkpointHelp, convert, convertHelp, embed, embedHelp, makeCheckpoint } from './commands/models.ts';
 import { measure, measureHelp } from './commands/measure.ts';
+import { exportCase, exportHelp } from './commands/export.ts';
 import { reslice, resliceHelp } from './commands/reslice.ts';
 import { scribbles, scribblesHelp } from './commands/scribbles.ts';
 import { synth, synthHelp } from './commands/synth.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (a: ParsedArgs) => unknown | Promise<unkno
   info: { run: info, help: infoHelp },
   reslice: { run: reslice, help: resliceHelp },
   measure: { run: measure, help: measureHelp },
+  export: { run: exportCase, help: exportHelp },
   embed: { run: embed, help: embedHelp },
   convert: { run: convert, help: convertHelp },
   'make-checkpoint': { run: makeCheckpoint, help: checkpointHelp },

@@ -44,5 +44,5 @@ print(json.dumps(float(np.hypot(xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
   execFileSync('/usr/bin/python3', ['-c', 'import sys, nibabel as nib, numpy as np; i = nib.load(sys.argv[1]); d = np.asarray(i.dataobj).copy(); d[d == 4] = 3; nib.save(nib.Nifti1Image(d, i.affine, i.header), sys.argv[2])', seg, brats2023]);
   const refused = studio('measure', '--case', dir, '--labels', brats2023);
   expect(refused.status).toBe(1);
-  expect(refused.stderr).toMatch(/holds 3: measure reads the studio's labels/);
+  expect(refused.stderr).toMatch(/holds 3: the studio's labels are 1 necrosis/);
 });

@@ -9,6 +9,8 @@ import dcmjs from 'dcmjs';
 import { type Affine, applyAffine, invertAffine } from '../geometry/affine.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { DicomSource } from './source.ts';
+import type { Task } from '../heads/tasks.ts';
+import { version as STUDIO_VERSION } from '../../../package.json';
 
 /** A coded concept (SNOMED CT or DICOM), as a code sequence item. */
 export interface Code {
@@ -37,6 +39,9 @@ export const TUMOUR_SEGMENTS: Segment[] = [
 ];
 export const LESION_SEGMENTS: Segment[] = [{ value: 1, label: 'Lesion', category: ALTERED, type: { value: '52988006', scheme: 'SCT', meaning: 'Lesion' }, rgb: [250, 120, 40] }];
 
+/** The segments a task's label map holds: a lesion, or the tumour's labels. */
+export const taskSegments = (task: Task): Segment[] => (task === 'binary' ? LESION_SEGMENTS : TUMOUR_SEGMENTS);
+
 export interface LabelGrid {
   dims: Dims3;
   /** Voxel index to RAS+ world (mm). */
@@ -50,7 +55,8 @@ export interface SegOptions {
   seriesDescription: string;
   /** How the labels were made: a head's prediction (AUTOMATIC), a head trained on scribbles (SEMIAUTOMATIC), or drawn (MANUAL). */
   algorithm: { type: 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL'; name: string };
-  softwareVersion: string;
+  /** Default: the studio's version. */
+  softwareVersion?: string;
   /** Fixed for reproducible tests; default now. */
   date?: Date;
 }
@@ -172,7 +178,7 @@ export function writeDicomSeg(grid: LabelGrid, source: DicomSource, options: Seg
     Manufacturer: 'dino-seg-studio',
     ManufacturerModelName: 'dino-seg-studio',
     DeviceSerialNumber: '1',
-    SoftwareVersions: options.softwareVersion,
+    SoftwareVersions: options.softwareVersion ?? STUDIO_VERSION,
     ContentLabel: 'SEGMENTATION',
     ContentDescription: options.seriesDescription.slice(0, 64),
     ContentCreatorName: '',
