@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 /** The compute worker: reads files, generates cases, and owns the backbone. */
+import { writeDicomSeg } from '../core/dicom/seg.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
 import { readCaseFiles, readCaseInput } from '../core/case/load.ts';
 import { regionReadout } from '../core/metrics/readout.ts';
@@ -87,6 +88,10 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   simulateBackendFailure() {
     simulateBackendFailure();
     return [{}, []];
+  },
+  dicomSeg({ labels, dims, affine, source, segments, algorithm, description }) {
+    const seg = writeDicomSeg({ dims, affine, data: labels }, source, { segments, seriesDescription: description, algorithm });
+    return [{ bytes: seg.bytes, frames: seg.frames, segments: seg.segments.map((x) => x.label) }, [seg.bytes.buffer as ArrayBuffer]];
   },
   setCase(c) {
     currentCase = c;

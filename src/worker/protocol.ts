@@ -27,6 +27,9 @@ import type { RoundResult } from '../core/scribbles/round.ts';
 import type { ClassScore } from '../core/scribbles/scores.ts';
 import type { ScribbleTrace } from '../core/experiments/record.ts';
 import type { CaseSplit } from '../core/dataset/split.ts';
+import type { DicomSource } from '../core/dicom/source.ts';
+import type { SegOptions } from '../core/dicom/seg.ts';
+import type { Segment } from '../core/dicom/segments.ts';
 
 /** One progress type from the worker to the stores, after transformers.js's progress callback. */
 export type Progress =
@@ -183,6 +186,8 @@ export interface RequestMap {
   dropFeatures: { keys: string[] };
   /** Train on some cases of a workspace, test on others, one run per variant. */
   datasetCompare: { train: DatasetCaseFiles[]; test: DatasetCaseFiles[]; variants: Variant[]; settings: ComparisonSettings; split: CaseSplit };
+  /** A label volume on the case's grid as a DICOM SEG citing the source series (made here: it samples every source pixel). */
+  dicomSeg: { labels: Uint8Array; dims: Dims3; affine: number[]; source: DicomSource; segments: Segment[]; algorithm: SegOptions['algorithm']; description: string };
 }
 
 export interface ResultMap {
@@ -221,6 +226,7 @@ export interface ResultMap {
   datasetExtract: { done: number; failed: number };
   dropFeatures: Record<string, never>;
   datasetCompare: { runs: { record: ExperimentRecord; predictions: Record<string, Uint8Array> }[] };
+  dicomSeg: { bytes: Uint8Array; frames: number; segments: string[] };
 }
 
 /** Live state of a long request: the training run, or a scribble round's first look at the slice. */

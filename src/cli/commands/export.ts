@@ -1,9 +1,10 @@
 /** `export`: a label map of a case back to the hospital, as a DICOM SEG citing a series, or as NIfTI on a sequence's own grid. */
 import { writeFileSync } from 'node:fs';
 import { type BratsCase, referenceVolume } from '../../core/case/case.ts';
-import { exportLabels } from '../../core/case/exportGrid.ts';
+import { exportFile, exportLabels } from '../../core/case/exportGrid.ts';
 import { MODALITIES, type Modality, shortRoleLabel } from '../../core/case/roles.ts';
-import { taskSegments, writeDicomSeg } from '../../core/dicom/seg.ts';
+import { writeDicomSeg } from '../../core/dicom/seg.ts';
+import { taskSegments } from '../../core/dicom/segments.ts';
 import { defaultTask, type Task } from '../../core/heads/tasks.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs } from '../files.ts';
@@ -16,9 +17,8 @@ export const exportHelp = `export --case DIR --labels L.nii.gz --format dicom-se
 function gridFile(c: BratsCase, args: ParsedArgs) {
   const role = args.flags.has('grid') ? flag(args, 'grid') : undefined;
   if (role !== undefined && !(MODALITIES as readonly string[]).includes(role)) throw new UsageError(`--grid ${role}: one of ${MODALITIES.join(', ')}`);
-  const onReference = (m: Modality) => c.files.find((f) => f.role === m && !c.grid.resampled.includes(f.name));
-  const file = role ? c.files.find((f) => f.role === role) : MODALITIES.map(onReference).find(Boolean);
-  if (!file) throw new Error(role ? `case ${c.id} has no ${shortRoleLabel(role as Modality)}` : `case ${c.id} is on an isotropic grid: choose the sequence to export onto with --grid`);
+  const file = exportFile(c, role && c.files.find((f) => f.role === role)?.name);
+  if (!file || (role && file.role !== role)) throw new Error(role ? `case ${c.id} has no ${shortRoleLabel(role as Modality)}` : `case ${c.id} is on an isotropic grid: choose the sequence to export onto with --grid`);
   return file;
 }
 

@@ -7,9 +7,20 @@
 import { resample } from '../geometry/resample.ts';
 import { exportLikeSource } from '../volume.ts';
 import { type BratsCase, referenceVolume } from './case.ts';
+import type { CaseFile } from './caseFile.ts';
+import { MODALITIES } from './roles.ts';
 
 /** Files whose own grid an export can go onto: the case's images and label maps that were resampled (the others are on the case grid). */
 export const exportGrids = (c: BratsCase): string[] => c.grid.resampled;
+
+/**
+ * The sequence an export lies on: the file named, else the sequence whose grid the case is on
+ * (none for an isotropic grid, which no file has). A DICOM SEG cites this file's series.
+ */
+export function exportFile(c: BratsCase, name?: string): CaseFile | undefined {
+  if (name) return c.files.find((f) => f.name === name);
+  return MODALITIES.map((m) => c.files.find((f) => f.role === m && !c.grid.resampled.includes(f.name))).find(Boolean);
+}
 
 export function exportLabels(c: BratsCase, labels: ArrayLike<number>, options: { onFileGrid?: string; descrip: string }): Uint8Array {
   const ref = referenceVolume(c);

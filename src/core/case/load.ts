@@ -7,7 +7,6 @@ import { chooseLabelMap } from './labelCandidates.ts';
 import type { ReferenceChoice } from './referenceGrid.ts';
 import { runDcm2niix } from '../dicom/dcm2niix.ts';
 import { type DicomPatient, dicomSeries } from '../dicom/series.ts';
-import { readDicomSources } from '../dicom/source.ts';
 import { detectRole, MODALITIES, type Modality } from './roles.ts';
 
 export interface FileFailure {
@@ -114,6 +113,8 @@ export async function readCaseInput(dropped: NamedBytes[], onStep?: (task: strin
   const read = readCaseFiles(all, (i) => onStep?.('Reading the series', i, all.length), options);
   const roles = new Map(usable.map((s) => [s.file.name, s.role]));
   // What a DICOM SEG of each series will cite: read from the headers now, while the files are here.
+  // (dcmjs loads here, not with the page, which imports this module for its file tests.)
+  const { readDicomSources } = await import('../dicom/source.ts');
   const sources = readDicomSources(dicom);
   const cited = new Map(usable.flatMap((s) => (s.uid && sources.has(s.uid) ? [[s.file.name, sources.get(s.uid)!] as const] : [])));
   const loaded = read.loaded.map((f) => (roles.has(f.name) ? { ...f, role: roles.get(f.name)!, ...(cited.has(f.name) ? { dicom: cited.get(f.name) } : {}) } : f));

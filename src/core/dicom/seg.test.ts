@@ -7,7 +7,9 @@ import { assembleCase, type BratsCase, referenceVolume } from '../case/case.ts';
 import { readCaseInput } from '../case/load.ts';
 import { applyAffine } from '../geometry/affine.ts';
 import { exportLikeSource } from '../volume.ts';
-import { cielab, LESION_SEGMENTS, TUMOUR_SEGMENTS, writeDicomSeg } from './seg.ts';
+import { cielab, writeDicomSeg } from './seg.ts';
+import { SCRIBBLE_PRESETS } from '../scribbles/classes.ts';
+import { classSegments, LESION_SEGMENTS, TUMOUR_SEGMENTS } from './segments.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -88,6 +90,13 @@ describe('DICOM SEG export', () => {
     expect(() => writeDicomSeg({ dims: ref.dims, affine: ref.affine, data: new Float32Array(labels.length) }, file.dicom!, options)).toThrow(/nothing to export/);
     const lesion = writeDicomSeg({ dims: ref.dims, affine: ref.affine, data: labels.map((v) => (v === 4 ? 1 : 0)) }, file.dicom!, { ...options, segments: LESION_SEGMENTS });
     expect(lesion.segments.map((s) => s.label)).toEqual(['Lesion']);
+  });
+
+  it('codes scribble classes: a preset's class keeps its SNOMED code, a class the user named is tissue under its own name', () => {
+    expect(classSegments(SCRIBBLE_PRESETS.brats.classes).map((s) => s.type.value)).toEqual(['6574001', '79654002', '108369006']);
+    expect(classSegments(SCRIBBLE_PRESETS.lesion.classes)).toEqual(LESION_SEGMENTS);
+    const mine = classSegments([...SCRIBBLE_PRESETS.lesion.classes, { name: 'Cyst', label: 2, rgb: [1, 2, 3] }]);
+    expect(mine[1]).toMatchObject({ value: 2, label: 'Cyst', type: { value: '85756007', meaning: 'Tissue' } });
   });
 
   it('gives colours in CIELab as DICOM scales them (white and pure red by hand)', () => {

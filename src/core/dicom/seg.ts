@@ -9,38 +9,8 @@ import dcmjs from 'dcmjs';
 import { type Affine, applyAffine, invertAffine } from '../geometry/affine.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { DicomSource } from './source.ts';
-import type { Task } from '../heads/tasks.ts';
+import type { Code, Segment } from './segments.ts';
 import { version as STUDIO_VERSION } from '../../../package.json';
-
-/** A coded concept (SNOMED CT or DICOM), as a code sequence item. */
-export interface Code {
-  value: string;
-  scheme: string;
-  meaning: string;
-}
-
-export interface Segment {
-  /** The label value the segment is made of. */
-  value: number;
-  label: string;
-  category: Code;
-  type: Code;
-  /** sRGB, shown by viewers as the segment's colour. */
-  rgb: readonly [number, number, number];
-}
-
-const ALTERED: Code = { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Altered Structure' };
-
-/** The studio's labels as SEG segments, coded as the BraTS SEG objects of the field code them. */
-export const TUMOUR_SEGMENTS: Segment[] = [
-  { value: 1, label: 'Necrosis / non-enhancing core', category: ALTERED, type: { value: '6574001', scheme: 'SCT', meaning: 'Necrosis' }, rgb: [220, 40, 40] },
-  { value: 2, label: 'Oedema', category: ALTERED, type: { value: '79654002', scheme: 'SCT', meaning: 'Edema' }, rgb: [40, 200, 60] },
-  { value: 4, label: 'Enhancing tumour', category: ALTERED, type: { value: '108369006', scheme: 'SCT', meaning: 'Neoplasm' }, rgb: [250, 220, 40] },
-];
-export const LESION_SEGMENTS: Segment[] = [{ value: 1, label: 'Lesion', category: ALTERED, type: { value: '52988006', scheme: 'SCT', meaning: 'Lesion' }, rgb: [250, 120, 40] }];
-
-/** The segments a task's label map holds: a lesion, or the tumour's labels. */
-export const taskSegments = (task: Task): Segment[] => (task === 'binary' ? LESION_SEGMENTS : TUMOUR_SEGMENTS);
 
 export interface LabelGrid {
   dims: Dims3;

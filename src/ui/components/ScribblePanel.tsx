@@ -2,6 +2,8 @@ import { formatDice } from '../../core/experiments/report.ts';
 import { useMemo, useState } from 'react';
 import { presetOf, SCRIBBLE_PRESETS, scribbleCounts } from '../../core/scribbles/classes.ts';
 import { useCase } from '../../state/case.ts';
+import { exportDicomSeg, segTarget } from '../../state/dicomSeg.ts';
+import { classSegments } from '../../core/dicom/segments.ts';
 import { useFeatures } from '../../state/features.ts';
 import {
   acceptPredictionInto,
@@ -37,6 +39,7 @@ export function ScribblePanel() {
   const hasPrediction = useTraining((t) => t.slice !== null || t.volume !== null);
   const hasVolume = useTraining((t) => t.volume !== null);
   const [newClass, setNewClass] = useState('');
+  const exportGrid = useCase((c) => c.exportGrid);
   // A pass over every voxel: once per change of the scribbles, not on every render of the panel.
   const counts = useMemo(() => (s.scribbles ? scribbleCounts(s.scribbles, s.classes.length) : s.classes.map(() => 0)), [s.scribbles, s.classes]);
   if (!current) return null;
@@ -44,6 +47,11 @@ export function ScribblePanel() {
   const save = (what: 'scribbles' | 'labelMap') => {
     const file = exportVolume(what);
     if (file) download(file.name, file.bytes);
+  };
+  const seg = segTarget(current, exportGrid);
+  const saveSeg = async () => {
+    const file = await exportDicomSeg(s.labelMap!, classSegments(s.classes), { type: 'SEMIAUTOMATIC', name: 'dino-seg-studio scribble head' }, 'Label map');
+    if (file) download(file.name, file.bytes, 'application/dicom');
   };
   return (
     <section className="scribbles" aria-label="Scribbles">
@@ -145,6 +153,11 @@ export function ScribblePanel() {
         <button type="button" disabled={!s.labelMap} onClick={() => save('labelMap')}>
           Export label map
         </button>
+        {seg && (
+          <button type="button" disabled={!s.labelMap || !seg.file} title={seg.why ?? `The label map as a DICOM Segmentation citing the series of ${seg.file!.name}`} onClick={saveSeg}>
+            Export label map as DICOM SEG
+          </button>
+        )}
       </div>
       <div className="row">
         <button type="button" disabled={!counts.some((n) => n > 0)} onClick={() => save('scribbles')}>

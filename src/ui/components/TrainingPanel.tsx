@@ -10,6 +10,8 @@ const POST_HINTS = {
 };
 import { exportLabels } from '../../core/case/exportGrid.ts';
 import { ReadoutTable } from './ReadoutTable.tsx';
+import { exportDicomSeg, segTarget } from '../../state/dicomSeg.ts';
+import { taskSegments } from '../../core/dicom/segments.ts';
 import { useCase } from '../../state/case.ts';
 import { useFeatures } from '../../state/features.ts';
 import { useModel } from '../../state/model.ts';
@@ -146,6 +148,12 @@ function CaseTraining() {
   const exportPrediction = () => {
     download(`${current.id}_prediction.nii.gz`, exportLabels(current, t.volume!.prediction, { onFileGrid: useCase.getState().exportGrid, descrip: 'dino-seg-studio prediction' }));
   };
+  const exportGrid = useCase((s) => s.exportGrid);
+  const seg = segTarget(current, exportGrid);
+  const exportSeg = async () => {
+    const file = await exportDicomSeg(t.volume!.prediction, taskSegments(t.task), { type: 'AUTOMATIC', name: `dino-seg-studio ${HEAD_NAMES[t.head]}` }, 'Prediction');
+    if (file) download(file.name, file.bytes, 'application/dicom');
+  };
   return (
     <>
       <div className="row">
@@ -225,7 +233,14 @@ function CaseTraining() {
             prediction and truth is empty.
           </p>
           {t.volume.readout && <ReadoutTable readout={t.volume.readout} />}
-          <button onClick={exportPrediction}>Export prediction (.nii.gz)</button>
+          <div className="row">
+            <button onClick={exportPrediction}>Export prediction (.nii.gz)</button>
+            {seg && (
+              <button disabled={!seg.file} title={seg.why ?? `A DICOM Segmentation citing the series of ${seg.file!.name}, for PACS, OHIF or 3D Slicer`} onClick={exportSeg}>
+                Export DICOM SEG
+              </button>
+            )}
+          </div>
         </>
       )}
     </>
