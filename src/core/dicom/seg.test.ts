@@ -92,7 +92,7 @@ describe('DICOM SEG export', () => {
     expect(lesion.segments.map((s) => s.label)).toEqual(['Lesion']);
   });
 
-  it('codes scribble classes: a preset's class keeps its SNOMED code, a class the user named is tissue under its own name', () => {
+  it('codes scribble classes: a preset’s class keeps its SNOMED code, a class the user named is tissue under its own name', () => {
     expect(classSegments(SCRIBBLE_PRESETS.brats.classes).map((s) => s.type.value)).toEqual(['6574001', '79654002', '108369006']);
     expect(classSegments(SCRIBBLE_PRESETS.lesion.classes)).toEqual(LESION_SEGMENTS);
     const mine = classSegments([...SCRIBBLE_PRESETS.lesion.classes, { name: 'Cyst', label: 2, rgb: [1, 2, 3] }]);
