@@ -35,6 +35,20 @@ describe('studio CLI: experiment', () => {
     expect(diceByNibabel(pred, truth, '1,2,4')).toBeCloseTo(wt, 3);
     expect(diceByNibabel(pred, truth, '1,4')).toBeCloseTo(result.cases[0].regions.TC.dice, 3);
     expect(diceByNibabel(pred, truth, '4')).toBeCloseTo(result.cases[0].regions.ET.dice, 3);
+    // Volumes (mL) of the predicted and true regions, counted by nibabel from the same files.
+    const ml = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', `
+import json, sys, nibabel as nib, numpy as np
+def vols(p):
+    i = nib.load(p); d = np.asarray(i.dataobj); v = float(np.prod(i.header.get_zooms()[:3])) / 1000
+    return {"WT": float((d > 0).sum() * v), "TC": float(np.isin(d, [1, 4]).sum() * v), "ET": float((d == 4).sum() * v)}
+print(json.dumps({"predicted": vols(sys.argv[1]), "truth": vols(sys.argv[2])}))`, pred, truth], { encoding: 'utf8' }),
+    );
+    for (const region of ['WT', 'TC', 'ET']) {
+      expect(result.cases[0].volumes[region].predictedMl).toBeCloseTo(ml.predicted[region], 2);
+      expect(result.cases[0].volumes[region].truthMl).toBeCloseTo(ml.truth[region], 2);
+    }
+    expect(ml.truth.WT).toBeGreaterThan(1);
     // Same settings, same numbers.
     const again = JSON.parse(studio('experiment', '--train', join(tmp, 'synthetic-21'), '--test', join(tmp, 'synthetic-22'), '--mapping', 'flair,t1ce,t2', '--weights', weights, '--epochs', '10', '--seed', '1').stdout);
     expect(again.cases).toEqual(result.cases);

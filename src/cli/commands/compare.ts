@@ -2,6 +2,7 @@
  * compare: several channel mappings on the same cases, split, seed and settings. Prints the
  * table as JSON; writes the CSV (and the HTML report beside it).
  */
+import { volumesJson } from '../../core/experiments/record.ts';
 import { writeFileSync } from 'node:fs';
 import { compareExperiments } from '../../core/experiments/comparison.ts';
 import { compareVariants, mappingName } from '../../core/experiments/compare.ts';
@@ -72,7 +73,7 @@ export async function compare(args: ParsedArgs): Promise<unknown> {
       head: describeHead(headOf(r.experiment.settings)),
       dice: Object.fromEntries(t.regions.map((g) => [g, stat(r.dice[g])])),
       hd95: Object.fromEntries(t.regions.map((g) => [g, stat(r.hd95[g], 2)])),
-      cases: r.experiment.cases.map((c) => ({ case: c.id, ...Object.fromEntries(c.scores.map((s) => [s.region, { dice: s.dice === null ? null : round(s.dice), hd95: s.hd95 === null ? null : round(s.hd95, 2) }])) })),
+      cases: r.experiment.cases.map((c) => ({ case: c.id, ...Object.fromEntries(c.scores.map((s) => [s.region, { dice: s.dice === null ? null : round(s.dice), hd95: s.hd95 === null ? null : round(s.hd95, 2) }])), ...(c.volumes ? { volumes: volumesJson(c.volumes) } : {}) })),
     })),
     differences: t.differences.map((d) => ({
       experiment: d.experiment.name,

@@ -1,3 +1,4 @@
+import { volumesJson } from '../../core/experiments/record.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { referenceVolume } from '../../core/case/case.ts';
@@ -38,7 +39,7 @@ export async function experiment(args: ParsedArgs): Promise<unknown> {
     settings: { ...settings, mapping: mappingKey(settings.mapping), train: train.map((c) => c.id), test: test.map((c) => c.id) },
     split: split ?? null,
     inputs,
-    cases: cases.map((r) => ({ case: r.id, regions: Object.fromEntries(r.scores.map((s) => [s.region, { dice: s.dice === null ? null : +s.dice.toFixed(4), hd95: hd(s.hd95) }])) })),
+    cases: cases.map((r) => ({ case: r.id, regions: Object.fromEntries(r.scores.map((s) => [s.region, { dice: s.dice === null ? null : +s.dice.toFixed(4), hd95: hd(s.hd95) }])), volumes: volumesJson(r.volumes) })),
     mean: summarise(cases),
     extractionEstimate,
     featureCache: await featureCacheUsage(store),

@@ -193,7 +193,7 @@ export async function compareVariants(o: {
       const r = await runAdapterExperiment(o.train, o.test, { ...s, ...head, mapping }, adapting);
       r.adapter.dispose();
       for (const c of r.cases) {
-        outcomes.push({ id: c.id, evaluation: { kind: 'test case', trainCases: o.train.map((t) => t.id) }, scores: scoreRecords(c.scores), perSlice: c.perSlice! });
+        outcomes.push({ id: c.id, evaluation: { kind: 'test case', trainCases: o.train.map((t) => t.id) }, scores: scoreRecords(c.scores), perSlice: c.perSlice!, volumes: c.volumes });
         predictions.set(c.id, c.prediction);
       }
     } else if (o.test.length === 0) {
@@ -226,7 +226,7 @@ export async function compareVariants(o: {
       const cases = run.cases;
       if (reads.voxels) inputs = run.inputs;
       for (const r of cases) {
-        outcomes.push({ id: r.id, evaluation: { kind: 'test case', trainCases: o.train.map((c) => c.id) }, scores: scoreRecords(r.scores), perSlice: r.perSlice! });
+        outcomes.push({ id: r.id, evaluation: { kind: 'test case', trainCases: o.train.map((c) => c.id) }, scores: scoreRecords(r.scores), perSlice: r.perSlice!, volumes: r.volumes });
         predictions.set(r.id, r.prediction);
       }
     }

@@ -13,6 +13,9 @@ import { type RegionScore, scoreVolume } from '../heads/predict.ts';
 import type { SamplingOptions } from '../heads/split.ts';
 import { type Task, taskRegions } from '../heads/tasks.ts';
 import { perSliceDice, type SliceCurve } from '../metrics/perSlice.ts';
+import { volumeMl } from '../metrics/readout.ts';
+import { regionMask } from '../metrics/regions.ts';
+import type { RegionVolume } from './record.ts';
 
 export interface ExperimentSettings extends SamplingOptions, Partial<HeadSettings> {
   mapping: ChannelMapping;
@@ -38,6 +41,8 @@ export interface CaseResult {
   geometry: SliceGeometry;
   /** Dice per predicted slice, when the case has a label map. */
   perSlice?: SliceCurve;
+  /** Each region's volume, predicted and true (mL). */
+  volumes: RegionVolume[];
 }
 
 export interface Backbone {
@@ -95,6 +100,7 @@ export function testResult(c: CaseVolumes, prediction: Uint8Array, slices: numbe
     slices,
     geometry,
     scores: c.labels ? scoreVolume(prediction, c.labels, c.dims, c.spacing, regions) : [],
+    volumes: regions.map((r) => ({ region: r.id, predictedMl: volumeMl(regionMask(prediction, r.id), c.spacing), truthMl: c.labels ? volumeMl(regionMask(c.labels, r.id), c.spacing) : null })),
     ...(c.labels ? { perSlice: perSliceDice(prediction, c.labels, geometry, slices, regions) } : {}),
   };
 }

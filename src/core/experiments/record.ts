@@ -35,7 +35,20 @@ export interface CaseOutcome {
   /** dice null: the region is in neither the prediction nor the truth (absent, not scored). */
   scores: { region: Region; dice: number | null; hd95: number | null }[];
   perSlice: SliceCurve;
+  /** A test case's region volumes, predicted and in its label map (mL); absent for held-out slices, where part of the volume was trained on. */
+  volumes?: RegionVolume[];
 }
+
+export interface RegionVolume {
+  region: Region;
+  predictedMl: number;
+  truthMl: number | null;
+}
+
+const ml = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Volumes as the CLI's JSON gives them: per region, predicted and true mL to 3 decimals. */
+export const volumesJson = (volumes: RegionVolume[]) => Object.fromEntries(volumes.map((v) => [v.region, { predictedMl: ml(v.predictedMl), truthMl: v.truthMl === null ? null : ml(v.truthMl) }]));
 
 export interface ExperimentRecord {
   format: typeof EXPERIMENT_FORMAT;
