@@ -187,7 +187,7 @@ export interface RequestMap {
   /** Train on some cases of a workspace, test on others, one run per variant. */
   datasetCompare: { train: DatasetCaseFiles[]; test: DatasetCaseFiles[]; variants: Variant[]; settings: ComparisonSettings; split: CaseSplit };
   /** A label volume on the case's grid as a DICOM SEG citing the source series (made here: it samples every source pixel). */
-  dicomSeg: { labels: Uint8Array; dims: Dims3; affine: number[]; source: DicomSource; segments: Segment[]; algorithm: SegOptions['algorithm']; description: string };
+  dicomSeg: { labels: Uint8Array; dims: Dims3; affine: number[]; source: DicomSource; segments: Segment[]; algorithm: SegOptions['algorithm']; description: string; placement?: number[] };
 }
 
 export interface ResultMap {

@@ -7,22 +7,35 @@ import { formatReference } from '../../core/case/referenceGrid.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs } from '../files.ts';
+import { alignAll } from '../../core/registration/alignCase.ts';
+import { shortRoleLabel } from '../../core/case/roles.ts';
+import { nodeElastix } from '../elastix.ts';
 import { readCaseWithDicom, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
-export const resliceHelp = `reslice PATH... --out DIR ${ROLE_FLAG}   write every sequence (and the label map) on the case's reference grid as DIR/flair.nii.gz, ... with DIR/case.json`;
+export const resliceHelp = `reslice PATH... --out DIR [--register] ${ROLE_FLAG}   write every sequence (and the label map) on the case's reference grid as DIR/flair.nii.gz, ... with DIR/case.json; --register first aligns each sequence to the reference (rigid, elastix) and records the transforms`;
 
 export async function reslice(args: ParsedArgs): Promise<unknown> {
   if (args.positionals.length === 0) throw new UsageError('reslice needs a case folder or files');
   const out = flag(args, 'out');
   const options = readOptions(args);
   const id = caseIdOfInputs(args.positionals) ?? 'case';
-  const { c } = await readCaseWithDicom(args.positionals, id, roleOverrides(args), options);
+  const read = await readCaseWithDicom(args.positionals, id, roleOverrides(args), options);
+  let c = read.c;
+  const register = args.flags.has('register');
+  if (register && args.flags.get('register')!.length) throw new UsageError('--register takes no value');
+  if (register) {
+    const started = performance.now();
+    c = (await alignAll(c, nodeElastix, { id: c.id, reference: options.reference }, (role, i, n) => process.stderr.write(`aligning ${shortRoleLabel(role)} to the reference (${i + 1}/${n}, elastix rigid)\n`))).c;
+    process.stderr.write(`aligned in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
   mkdirSync(out, { recursive: true });
-  const written: { file: string; role: string; from: string; resampled: boolean }[] = [];
+  const written: { file: string; role: string; from: string; resampled: boolean; alignment?: unknown }[] = [];
   const like = referenceVolume(c);
   const write = (file: string, role: string, from: string, values: Float32Array, datatype: 2 | 16) => {
     writeFileSync(join(out, file), exportLikeSource(like, values, { datatype, descrip: `dino-seg-studio ${role} on the ${c.grid.reference} grid` }));
-    written.push({ file, role, from, resampled: c.grid.resampled.includes(from) });
+    const a = c.files.find((f) => f.name === from)?.alignment;
+    const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+    written.push({ file, role, from, resampled: c.grid.resampled.includes(from), ...(a ? { alignment: { to: a.to, rotationDeg: round(a.rotationDeg, 3), shiftMm: round(a.shiftMm, 3), transform: a.transform.map((x) => round(x, 6)) } } : {}) });
   };
   for (const m of MODALITIES) {
     const v = c.modalities[m];

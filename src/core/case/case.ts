@@ -7,6 +7,7 @@ import { onReferenceGrid, type ReferenceChoice, referenceGrid, ReferenceError } 
 import { caseNamingScheme, MODALITIES, type Modality, type Role, ROLE_LABELS, stripNiftiExtension } from './roles.ts';
 
 import type { CaseFile } from './caseFile.ts';
+import { correctedAffine } from '../registration/rigid.ts';
 export type { CaseFile };
 
 export interface LabelMap {
@@ -68,9 +69,14 @@ export function nameWithinCase(name: string, names: string[]): string {
  * on other grids resampled onto it through world coordinates), and the label map in the studio's
  * convention.
  */
+/** A file where its alignment says its anatomy lies (its header kept for exports onto its own grid). */
+function placed(f: CaseFile): CaseFile {
+  return f.alignment ? { ...f, volume: { ...f.volume, affine: correctedAffine(f.alignment.transform, f.volume.affine) } } : f;
+}
+
 export function assembleCase(files: CaseFile[], options: { id?: string; convention?: LabelConvention; reference?: ReferenceChoice } = {}): BratsCase {
   // Alternatives are checked when chosen: a stray one on another grid must not refuse the case.
-  const used = files.filter((f) => f.role !== 'ignore' && f.role !== 'altseg');
+  const used = files.filter((f) => f.role !== 'ignore' && f.role !== 'altseg').map(placed);
   const labelAlternatives = rankLabelMaps(files.filter((f) => f.role === 'altseg').map((f) => f.name));
   const byRole = new Map<Role, CaseFile>();
   for (const f of used) {

@@ -2,6 +2,17 @@
 import type { Volume } from '../volume.ts';
 import type { Role } from './roles.ts';
 import type { DicomSource } from '../dicom/source.ts';
+import type { Affine } from '../geometry/affine.ts';
+
+/** A sequence moved into line with the reference (registration/rigid.ts): kept with the case, applied when it is assembled. */
+export interface Alignment {
+  /** World (RAS mm) transform from the reference's anatomy to the same anatomy in this file as its header places it. */
+  transform: Affine;
+  /** The sequence it was aligned to. */
+  to: string;
+  rotationDeg: number;
+  shiftMm: number;
+}
 
 export interface CaseFile {
   name: string;
@@ -11,4 +22,5 @@ export interface CaseFile {
   kept?: string;
   /** The DICOM series it was converted from, as a DICOM SEG of it cites it. */
   dicom?: DicomSource;
+  alignment?: Alignment;
 }

@@ -6,7 +6,7 @@
  * still lands on the FLAIR's own slices. dcmjs writes the file; the studio builds the dataset.
  */
 import dcmjs from 'dcmjs';
-import { type Affine, applyAffine, invertAffine } from '../geometry/affine.ts';
+import { type Affine, applyAffine, invertAffine, multiply } from '../geometry/affine.ts';
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { DicomSource } from './source.ts';
 import type { Code, Segment } from './segments.ts';
@@ -29,6 +29,8 @@ export interface SegOptions {
   softwareVersion?: string;
   /** Fixed for reproducible tests; default now. */
   date?: Date;
+  /** Where the source's images really lie, from the world their headers give (a sequence aligned to the reference); default: where they say. */
+  placement?: Affine;
 }
 
 const SEG_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
@@ -64,8 +66,8 @@ export function cielab(rgb: readonly [number, number, number]): number[] {
  * IPP + c * columnSpacing * rowDirection + r * rowSpacing * columnDirection in LPS, taken to RAS
  * and into the grid's voxels; outside the grid reads 0.
  */
-export function labelsOnImage(grid: LabelGrid, source: Pick<DicomSource, 'orientation' | 'pixelSpacing' | 'rows' | 'columns'>, position: readonly number[]): Uint8Array {
-  const inv = invertAffine(grid.affine);
+export function labelsOnImage(grid: LabelGrid, source: Pick<DicomSource, 'orientation' | 'pixelSpacing' | 'rows' | 'columns'>, position: readonly number[], placement?: Affine): Uint8Array {
+  const inv = placement ? multiply(invertAffine(grid.affine), placement) : invertAffine(grid.affine);
   const [nx, ny, nz] = grid.dims;
   const o = source.orientation;
   const [dr, dc] = source.pixelSpacing;
@@ -102,7 +104,7 @@ const timeText = (d: Date) => d.toISOString().slice(11, 19).replace(/:/g, '');
 export function writeDicomSeg(grid: LabelGrid, source: DicomSource, options: SegOptions): { bytes: Uint8Array; frames: number; segments: Segment[] } {
   if (source.unusable) throw new Error(`a DICOM SEG cannot cite the series ${source.seriesDescription ?? source.seriesInstanceUid}: ${source.unusable}`);
   const images = imagesInOrder(source);
-  const onImages = images.map((im) => labelsOnImage(grid, source, im.position));
+  const onImages = images.map((im) => labelsOnImage(grid, source, im.position, options.placement));
   // Only segments with voxels, and only the frames that hold some (as highdicom and dcmqi write them).
   const frames: { segment: number; image: number; bits: Uint8Array }[] = [];
   const segments = options.segments.filter((s) => onImages.some((l) => l.includes(s.value)));

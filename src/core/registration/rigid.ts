@@ -16,7 +16,7 @@ export interface ItkImage {
   spacing: number[];
   direction: Float64Array;
   size: number[];
-  metadata: Map<string, unknown>;
+  metadata: Map<string, string | number | number[] | number[][] | string[]>;
   data: Float32Array;
 }
 
