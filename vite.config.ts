@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -31,6 +33,30 @@ function policyFiles(): Plugin {
   };
 }
 
+/**
+ * elastix's WebAssembly pipeline (@itk-wasm/elastix), which itk-wasm loads at run time from a base
+ * URL, not through the bundler: served from node_modules in dev, written to dist/itk/ in a build.
+ * Never its default CDN: the studio fetches nothing it does not host.
+ */
+const ELASTIX_FILES = ['elastix.js', 'elastix.wasm.zst'];
+const elastixDir = fileURLToPath(new URL('./node_modules/@itk-wasm/elastix/dist/pipelines/', import.meta.url));
+function elastixPipeline(): Plugin {
+  return {
+    name: 'studio-elastix-pipeline',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const name = req.url?.match(/^\/itk\/([\w.]+)$/)?.[1];
+        if (!name || !ELASTIX_FILES.includes(name)) return next();
+        res.setHeader('Content-Type', name.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
+        res.end(readFileSync(elastixDir + name));
+      });
+    },
+    generateBundle() {
+      for (const name of ELASTIX_FILES) this.emitFile({ type: 'asset', fileName: `itk/${name}`, source: readFileSync(elastixDir + name) });
+    },
+  };
+}
+
 /** Offline after the first visit: Workbox precaches the app shell, the worker and the WebAssembly binaries. */
 const offline = VitePWA({
   registerType: 'prompt',
@@ -48,7 +74,7 @@ const offline = VitePWA({
     ],
   },
   workbox: {
-    globPatterns: ['**/*.{js,css,html,wasm,svg,png}'],
+    globPatterns: ['**/*.{js,css,html,wasm,zst,svg,png}'],
     // The main bundle (TensorFlow.js, Niivue) and the WebAssembly binaries are a few MB each.
     maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
     navigateFallback: 'index.html',
@@ -56,7 +82,7 @@ const offline = VitePWA({
 });
 
 export default defineConfig({
-  plugins: [react(), policyFiles(), offline],
+  plugins: [react(), policyFiles(), elastixPipeline(), offline],
   server: { headers: { ...crossOriginIsolation, 'Content-Security-Policy': contentSecurityPolicy({ dev: true, weightsOrigins, header: true }) } },
   preview: { headers },
   define: { __STUDIO_WEIGHTS_ORIGINS__: JSON.stringify(weightsOrigins) },

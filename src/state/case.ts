@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import { assembleCase, type BratsCase, type CaseFile, referenceVolume } from '../core/case/case.ts';
+import type { Alignment } from '../core/case/caseFile.ts';
 import { describeResampling, formatReference, parseReference, type ReferenceChoice } from '../core/case/referenceGrid.ts';
 import { forgetCaseRecord, keepCaseAbout, keepCaseRecord, type KeptCaseAbout, keptCaseAbout, keptCaseFiles } from './keptCaseDb.ts';
 import { exportGrids } from '../core/case/exportGrid.ts';
@@ -171,6 +172,7 @@ export async function reopenKeptCase(): Promise<void> {
   if (useCase.getState().current?.id !== about.id) return;
   for (const [name, role] of Object.entries(about.roles)) setRole(name, role);
   if (about.reference) setReference(parseReference(about.reference));
+  for (const [name, alignment] of Object.entries(about.alignments ?? {})) setAlignment(name, alignment);
 }
 
 export async function forgetKeptCase(): Promise<void> {
@@ -219,3 +221,14 @@ export async function loadSampleCase(seed: number, dims?: [number, number, numbe
 }
 
 export const setExportGrid = (exportGrid: string | undefined) => useCase.setState({ exportGrid });
+
+/** A sequence's alignment to the reference, or none (undo): the case is assembled again; a failure keeps it as it was. */
+export function setAlignment(name: string, alignment: Alignment | undefined): boolean {
+  const { files, convention, current, reference } = useCase.getState();
+  const candidate = files.map((f) => (f.name === name ? { ...f, alignment } : f));
+  if (!tryAssemble(candidate, convention, current?.id, reference)) return false;
+  void updateKept((r) => ({ ...r, alignments: Object.fromEntries(candidate.filter((f) => f.alignment).map((f) => [f.name, f.alignment!])) }));
+  return true;
+}
+
+export { setProgress as setCaseProgress };

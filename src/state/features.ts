@@ -52,7 +52,7 @@ export async function sendCase(): Promise<BratsCase> {
     // voxels to it held the page's thread for over a second.
     const { files, convention, reference } = useCase.getState();
     const used = files.filter((f) => f.role !== 'ignore');
-    const handles = used.every((f) => f.kept) ? { id: c.id, convention, reference, files: used.map((f) => ({ kept: f.kept!, name: f.name, role: f.role })) } : null;
+    const handles = used.every((f) => f.kept) ? { id: c.id, convention, reference, files: used.map((f) => ({ kept: f.kept!, name: f.name, role: f.role, alignment: f.alignment })) } : null;
     if (!handles || !(await computeClient().request('setKeptCase', handles)).set) await computeClient().request('setCase', caseVolumes(c));
     sentCase = c;
   }

@@ -5,6 +5,7 @@
  * about them are kept apart, so showing the case's size or saving a role never reads or rewrites
  * the files.
  */
+import type { Alignment } from '../core/case/caseFile.ts';
 import type { Role } from '../core/case/roles.ts';
 import type { NamedBytes } from '../core/synthetic/files.ts';
 import { done, openDb, written } from '../storage/idb.ts';
@@ -21,6 +22,8 @@ export interface KeptCaseAbout {
   roles: Record<string, Role>;
   /** The reference grid chosen ("t2", "iso:1"); absent for the default. */
   reference?: string;
+  /** Sequences aligned to the reference, by file name. */
+  alignments?: Record<string, Alignment>;
   savedAt: number;
   bytes: number;
   files: number;

@@ -16,6 +16,8 @@ interface ViewState {
   labelStyle: LabelStyle;
   /** Which modality is the viewer's background; null picks the first present (FLAIR first). */
   background: Modality | null;
+  /** A sequence shown in a checkerboard with the reference instead of the background: the check of an alignment. */
+  checkerboard: Modality | null;
   location: string;
   /** The crosshair's voxel on the canonical grid. */
   voxel: [number, number, number] | null;
@@ -34,6 +36,7 @@ export const useView = create<ViewState>(() => ({
   labelOpacity: 0.5,
   labelStyle: 'outline',
   background: null,
+  checkerboard: null,
   location: '',
   voxel: null,
   overlay: 'prediction',
@@ -45,7 +48,8 @@ export const setViewMode = (mode: ViewMode) => useView.setState({ mode });
 export const setLabelsVisible = (labelsVisible: boolean) => useView.setState({ labelsVisible });
 export const setLabelStyle = (labelStyle: LabelStyle) => useView.setState({ labelStyle });
 export const setLabelOpacity = (labelOpacity: number) => useView.setState({ labelOpacity });
-export const setBackground = (background: Modality | null) => useView.setState({ background });
+export const setBackground = (background: Modality | null) => useView.setState({ background, checkerboard: null });
+export const setCheckerboard = (checkerboard: Modality | null) => useView.setState({ checkerboard });
 export const setLocation = (location: string, voxel: [number, number, number]) => useView.setState({ location, voxel });
 /** Another patient: no voxel of the one before is read out on it. */
 export const clearLocation = () => useView.setState({ location: '', voxel: null, target: null });

@@ -4,7 +4,7 @@
  * 240x240x155 four-sequence case is ~140 MB that the page's thread took over a second to copy).
  */
 import { assembleCase, type CaseVolumes, caseVolumes } from '../core/case/case.ts';
-import type { CaseFile } from '../core/case/caseFile.ts';
+import type { Alignment, CaseFile } from '../core/case/caseFile.ts';
 import type { LabelConvention } from '../core/case/labels.ts';
 import type { ReferenceChoice } from '../core/case/referenceGrid.ts';
 import type { Role } from '../core/case/roles.ts';
@@ -33,7 +33,7 @@ export function keepRead(loaded: CaseFile[]): { files: CaseFile[]; transfer: Arr
 
 export interface KeptCase {
   id: string;
-  files: { kept: string; name: string; role: Role }[];
+  files: { kept: string; name: string; role: Role; alignment?: Alignment }[];
   convention?: LabelConvention;
   reference?: ReferenceChoice;
 }
@@ -44,5 +44,5 @@ export function assembleKept(c: KeptCase): CaseVolumes | null {
   if (files.some((f) => !f)) return null;
   inCase = new Set(c.files.map((f) => f.kept));
   prune();
-  return caseVolumes(assembleCase(files.map((f, i) => ({ ...f!, role: c.files[i].role, name: c.files[i].name })), { id: c.id, convention: c.convention, reference: c.reference }));
+  return caseVolumes(assembleCase(files.map((f, i) => ({ ...f!, role: c.files[i].role, name: c.files[i].name, alignment: c.files[i].alignment })), { id: c.id, convention: c.convention, reference: c.reference }));
 }

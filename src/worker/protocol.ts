@@ -186,6 +186,8 @@ export interface RequestMap {
   dropFeatures: { keys: string[] };
   /** Train on some cases of a workspace, test on others, one run per variant. */
   datasetCompare: { train: DatasetCaseFiles[]; test: DatasetCaseFiles[]; variants: Variant[]; settings: ComparisonSettings; split: CaseSplit };
+  /** A rigid registration of two of the case's sequences on its grid (elastix); the world transform from fixed to moving. */
+  align: { fixed: Modality; moving: Modality; affine: number[] };
   /** A label volume on the case's grid as a DICOM SEG citing the source series (made here: it samples every source pixel). */
   dicomSeg: { labels: Uint8Array; dims: Dims3; affine: number[]; source: DicomSource; segments: Segment[]; algorithm: SegOptions['algorithm']; description: string; placement?: number[] };
 }
@@ -227,6 +229,7 @@ export interface ResultMap {
   dropFeatures: Record<string, never>;
   datasetCompare: { runs: { record: ExperimentRecord; predictions: Record<string, Uint8Array> }[] };
   dicomSeg: { bytes: Uint8Array; frames: number; segments: string[] };
+  align: { transform: number[]; seconds: number };
 }
 
 /** Live state of a long request: the training run, or a scribble round's first look at the slice. */

@@ -7,7 +7,7 @@ import { formatReference } from '../../core/case/referenceGrid.ts';
 import { exportLikeSource } from '../../core/volume.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
 import { caseIdOfInputs } from '../files.ts';
-import { alignAll } from '../../core/registration/alignCase.ts';
+import { alignAll, onCaseGrid } from '../../core/registration/alignCase.ts';
 import { shortRoleLabel } from '../../core/case/roles.ts';
 import { nodeElastix } from '../elastix.ts';
 import { readCaseWithDicom, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
@@ -25,7 +25,7 @@ export async function reslice(args: ParsedArgs): Promise<unknown> {
   if (register && args.flags.get('register')!.length) throw new UsageError('--register takes no value');
   if (register) {
     const started = performance.now();
-    c = (await alignAll(c, nodeElastix, { id: c.id, reference: options.reference }, (role, i, n) => process.stderr.write(`aligning ${shortRoleLabel(role)} to the reference (${i + 1}/${n}, elastix rigid)\n`))).c;
+    c = await alignAll(c, onCaseGrid(c, nodeElastix), { id: c.id, reference: options.reference }, (role, i, n) => process.stderr.write(`aligning ${shortRoleLabel(role)} to the reference (${i + 1}/${n}, elastix rigid)\n`));
     process.stderr.write(`aligned in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
   mkdirSync(out, { recursive: true });

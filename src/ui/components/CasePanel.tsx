@@ -1,15 +1,17 @@
 import { MODALITIES, ROLE_LABELS, type Modality } from '../../core/case/roles.ts';
 import { formatReference, parseReference } from '../../core/case/referenceGrid.ts';
 import { useEffect } from 'react';
-import { exportGrids } from '../../core/case/exportGrid.ts';
+import { exportFile, exportGrids } from '../../core/case/exportGrid.ts';
+import { alignToReference, undoAlignment } from '../../state/alignment.ts';
 import { forgetKeptCase, refreshKept, reopenKeptCase, setExportGrid, setReference, useCase } from '../../state/case.ts';
-import { setBackground, useView } from '../../state/view.ts';
+import { setBackground, setCheckerboard, useView } from '../../state/view.ts';
 import { LabelControls } from './LabelControls.tsx';
 import { RoleTable } from './RoleTable.tsx';
 
 export function CasePanel() {
   const current = useCase((s) => s.current);
   const background = useView((s) => s.background);
+  const checked = useView((s) => s.checkerboard);
   const reference = useCase((s) => s.reference);
   const patient = useCase((s) => s.patient);
   const kept = useCase((s) => s.kept);
@@ -41,11 +43,13 @@ export function CasePanel() {
   }
   const present = MODALITIES.filter((m) => current.modalities[m]);
   const ref = current.modalities[present[0]]!;
+  // The sequence the case's grid is (none on an isotropic grid): what others are aligned and checked against.
+  const gridRole = exportFile(current)?.role as Modality | undefined;
   return (
     <section className="case" aria-label="Case">
       <h2 data-testid="case-id">{current.id}</h2>
       {patient && (patient.name || patient.id) && (
-        <p className="hint" data-testid="patient" title="From the DICOM headers. Shown on this device only; exports leave it out.">
+        <p className="hint" data-testid="patient" title="From the DICOM headers. Shown on this device; NIfTI exports leave it out, a DICOM SEG carries it so the PACS files it with the study.">
           {[patient.name?.replace(/\^/g, ' '), patient.id && `ID ${patient.id}`, patient.studyDate].filter(Boolean).join(' · ')}
         </p>
       )}
@@ -87,15 +91,63 @@ export function CasePanel() {
       )}
       <label>
         Show{' '}
-        <select aria-label="Background image" value={background ?? present[0]} onChange={(e) => setBackground(e.currentTarget.value as Modality)}>
+        <select
+          aria-label="Background image"
+          value={checked ? `check:${checked}` : (background ?? present[0])}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            if (v.startsWith('check:')) setCheckerboard(v.slice(6) as Modality);
+            else setBackground(v as Modality);
+          }}
+        >
           {present.map((m) => (
             <option key={m} value={m}>
               {ROLE_LABELS[m]}
             </option>
           ))}
+          {gridRole &&
+            present
+              .filter((m) => m !== gridRole)
+              .map((m) => (
+                <option key={`check:${m}`} value={`check:${m}`}>
+                  Checkerboard: {ROLE_LABELS[gridRole]} / {ROLE_LABELS[m]}
+                </option>
+              ))}
         </select>
       </label>
+      {gridRole && present.length > 1 && <AlignmentRows gridRole={gridRole} present={present} />}
       <LabelControls />
     </section>
+  );
+}
+
+/** Each sequence against the reference: align it (elastix, rigid) or undo, with what the alignment moved. */
+function AlignmentRows({ gridRole, present }: { gridRole: Modality; present: Modality[] }) {
+  const files = useCase((s) => s.files);
+  const busy = useCase((s) => s.progress !== null);
+  return (
+    <div className="alignment" data-testid="alignment">
+      <span className="hint">Aligned to {ROLE_LABELS[gridRole]} (the patient may move between series):</span>
+      {present
+        .filter((m) => m !== gridRole)
+        .map((m) => {
+          const a = files.find((f) => f.role === m)?.alignment;
+          return (
+            <div key={m} className="row" data-testid={`alignment-${m}`}>
+              <span>
+                {ROLE_LABELS[m]}: {a ? `aligned, ${a.rotationDeg.toFixed(2)}° and ${a.shiftMm.toFixed(2)} mm` : 'as its header places it'}
+              </span>
+              <button type="button" disabled={busy} onClick={() => void alignToReference(m)} title="Rigid registration (elastix, mutual information) to the reference, in this browser">
+                {a ? 'Align again' : 'Align'}
+              </button>
+              {a && (
+                <button type="button" onClick={() => undoAlignment(m)}>
+                  Undo
+                </button>
+              )}
+            </div>
+          );
+        })}
+    </div>
   );
 }

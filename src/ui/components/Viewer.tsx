@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { referenceVolume } from '../../core/case/case.ts';
 import { describeVoxel } from '../../core/case/location.ts';
+import { caseCheckerboard } from '../../core/case/checkerboard.ts';
 import { sliceGeometry } from '../../core/features/slices.ts';
 import { placeSlice } from '../../core/heads/predict.ts';
 import { penValue } from '../../core/scribbles/classes.ts';
@@ -34,7 +35,7 @@ export function Viewer() {
   const undoRequests = useScribbles((s) => s.undoRequests);
   const voxel = useView((s) => s.voxel);
   const target = useView((s) => s.target);
-  const { mode, labelsVisible, labelOpacity, labelStyle, background, location } = useView();
+  const { mode, labelsVisible, labelOpacity, labelStyle, background, checkerboard: checked, location } = useView();
   /** The last show(): a crosshair move waits for it, or the reload would put the crosshair back. */
   const shown = useRef<Promise<void>>(Promise.resolve());
 
@@ -44,11 +45,12 @@ export function Viewer() {
     const modality = background && current.modalities[background] ? background : MODALITIES.find((m) => current.modalities[m])!;
     const vol = current.modalities[modality]!;
     // Niivue gets the studio's own canonical volumes, so it shows exactly what the models see.
-    const bg = { name: `${modality}.nii`, bytes: writeNifti(headerFor(vol.dims, vol.affine, 16), vol.data) };
+    const board = checked && caseCheckerboard(current, checked);
+    const bg = board ? { name: `checkerboard-${checked}.nii`, bytes: writeNifti(headerFor(vol.dims, vol.affine, 16), board) } : { name: `${modality}.nii`, bytes: writeNifti(headerFor(vol.dims, vol.affine, 16), vol.data) };
     const labels = current.labels && { name: 'labels.nii', bytes: writeNifti(headerFor(vol.dims, vol.affine, 2), current.labels.data), colours: COLOURS };
     const extra = pca && { name: 'pca.nii', bytes: writeRgbaNifti(vol.dims, vol.affine, pca.rgba) };
     shown.current = viewer.show(bg, labels, extra ?? undefined).catch((e) => report('error', `The viewer could not show the case: ${(e as Error).message}`));
-  }, [viewer, current, background, pca]);
+  }, [viewer, current, background, checked, pca]);
 
   useEffect(() => {
     if (!viewer || !target) return;
