@@ -4,7 +4,8 @@
  * frame waits and training speed. Build first (`npm run build`); --runs N repeats the walk,
  * --layout axial|multiplanar picks the view, --epochs N shortens training, --no-compare skips the comparison, --case DIR only opens that case folder's files
  * (e.g. a 240x240x155 BraTS case from ../shared/real-cases), --profile prints where the page's main thread spent its time
- * in each phase (V8's sampling profiler: self time per function).
+ * in each phase (V8's sampling profiler: self time per function), --align (with --case) then aligns each
+ * sequence to the reference in the page (elastix in the worker) and prints the seconds of each.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import { syntheticCaseFiles } from '../src/core/synthetic/files.ts';
 import { useTraining } from '../src/state/training.ts';
 import { checkFlags, flag, intFlag, parseArgs } from '../src/cli/args.ts';
 
-const USAGE = 'bench:ui [--runs N] [--layout axial|multiplanar] [--epochs N] [--no-compare] [--case DIR] [--profile]';
+const USAGE = 'bench:ui [--runs N] [--layout axial|multiplanar] [--epochs N] [--no-compare] [--case DIR] [--align] [--profile]';
 const args = parseArgs(process.argv.slice(2));
 checkFlags(args, USAGE);
 const runs = intFlag(args, 'runs', 1);
@@ -98,6 +99,20 @@ function folderCase(dir: string): [string[], string | undefined] {
   return [readdirSync(dir).filter((n) => !n.startsWith('.')).map((n) => join(dir, n)), undefined];
 }
 
+/** Each sequence aligned to the reference from the case panel, one after the other: the seconds of each. */
+async function alignEach(page: Page): Promise<string[]> {
+  const rows = page.locator('[data-testid^="alignment-"]');
+  const out: string[] = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    const t = performance.now();
+    await row.getByRole('button', { name: 'Align' }).click();
+    await row.getByText(/aligned, /).waitFor({ timeout: 600_000 });
+    out.push(`${(await row.textContent())!.split(':')[0]} ${((performance.now() - t) / 1000).toFixed(1)} s (${/aligned, (.*)Align/.exec((await row.textContent())!)?.[1]})`);
+  }
+  return out;
+}
+
 try {
   for (let r = 0; r < runs; r++) {
     const context = await browser.newContext({ baseURL: 'http://127.0.0.1:4173', viewport: { width: 1400, height: 900 } });
@@ -111,6 +126,7 @@ try {
     all.push(phases);
     console.log(`run ${r + 1}/${runs}`);
     for (const p of phases) console.log(`  ${describePhase(p)}`);
+    if (args.flags.has('align')) console.log(`  aligned in the page: ${(await alignEach(page)).join(', ')}`);
     await context.close();
   }
 } finally {
