@@ -19,6 +19,8 @@ export async function alignToReference(role: Modality): Promise<void> {
       seconds = r.seconds;
       return r.transform;
     });
+    // Another case opened meanwhile: this alignment belongs to the one that was open.
+    if (useCase.getState().current?.id !== c.id) return;
     if (!setAlignment(c.files.find((f) => f.role === role)!.name, alignment)) return;
     report('info', `${label} aligned to ${ROLE_LABELS[ref.role as Modality]} (elastix, rigid, ${seconds.toFixed(1)} s): ${alignment.rotationDeg.toFixed(2)}° and ${alignment.shiftMm.toFixed(2)} mm at the centre. Check it with "Show: checkerboard"; "Undo" puts it back as its header places it.`, 'alignment');
   } catch (e) {

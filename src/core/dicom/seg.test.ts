@@ -7,7 +7,7 @@ import { assembleCase, type BratsCase, referenceVolume } from '../case/case.ts';
 import { readCaseInput } from '../case/load.ts';
 import { applyAffine } from '../geometry/affine.ts';
 import { exportLikeSource } from '../volume.ts';
-import { cielab, writeDicomSeg } from './seg.ts';
+import { cielab, labelsOnImage, writeDicomSeg } from './seg.ts';
 import { SCRIBBLE_PRESETS } from '../scribbles/classes.ts';
 import { classSegments, LESION_SEGMENTS, TUMOUR_SEGMENTS } from './segments.ts';
 
@@ -97,6 +97,18 @@ describe('DICOM SEG export', () => {
     expect(classSegments(SCRIBBLE_PRESETS.lesion.classes)).toEqual(LESION_SEGMENTS);
     const mine = classSegments([...SCRIBBLE_PRESETS.lesion.classes, { name: 'Cyst', label: 2, rgb: [1, 2, 3] }]);
     expect(mine[1]).toMatchObject({ value: 2, label: 'Cyst', type: { value: '85756007', meaning: 'Tissue' } });
+  });
+
+  it('samples through a placement: an image whose anatomy lies 2 mm further right (RAS) reads what an image 2 mm further right (LPS x - 2) reads unplaced', () => {
+    const ref = referenceVolume(c);
+    const grid = { dims: ref.dims, affine: ref.affine, data: labels };
+    const source = c.files.find((f) => f.role === 't1ce')!.dicom!;
+    const position = source.images[5].position;
+    const right = [1, 0, 0, 2, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+    const placed = labelsOnImage(grid, source, position, right);
+    expect(placed.some(Boolean)).toBe(true);
+    expect(Array.from(placed)).toEqual(Array.from(labelsOnImage(grid, source, [position[0] - 2, position[1], position[2]])));
+    expect(Array.from(placed)).not.toEqual(Array.from(labelsOnImage(grid, source, position)));
   });
 
   it('gives colours in CIELab as DICOM scales them (white and pure red by hand)', () => {
