@@ -53,17 +53,17 @@ it('writes a spread only where there are two or more values', () => {
 
 it('writes one CSV row per experiment x case x region', () => {
   const rows = comparisonCsv([a, b]).trim().split('\n');
-  expect(rows[0]).toBe('experiment,mapping,model,random_weights,task,seed,case,evaluation,region,dice,hd95_mm,versus,pairs,mean_difference,ci95_low,ci95_high,wilcoxon_p,modalities_read');
+  expect(rows[0]).toBe('experiment,mapping,model,random_weights,task,seed,case,evaluation,region,dice,hd95_mm,versus,pairs,mean_difference,ci95_low,ci95_high,wilcoxon_p,modalities_read,volume_ml_predicted,volume_ml_true');
   expect(rows.length).toBe(1 + 2 * 2 * 3 + 3);
-  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,c2,held-out slices 10-12,ET,0.2000,2.00,,,,,,,flair');
-  expect(rows).toContain('FLAIR / T1gd / T2,"flair,t1ce,t2",tiny,true,regions,3,c1,held-out slices 10-12,TC,0.6000,,,,,,,,flair t1ce t2');
+  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,c2,held-out slices 10-12,ET,0.2000,2.00,,,,,,,flair,,');
+  expect(rows).toContain('FLAIR / T1gd / T2,"flair,t1ce,t2",tiny,true,regions,3,c1,held-out slices 10-12,TC,0.6000,,,,,,,,flair t1ce t2,,');
 });
 
 it('pairs the cases: ET differences -0.3 and -0.1 give mean -0.2, a bootstrap interval [-0.3, -0.1] and an exact Wilcoxon p of 2/4', () => {
   // By hand: resampled means of {-0.3, -0.1} are -0.3, -0.2, -0.1 with chances 1/4, 1/2, 1/4, so
   // the 2.5 % and 97.5 % points are the extremes; both signs negative: rank sum 0, p = 2 * 1/2^2.
   const rows = comparisonCsv([a, b]).trim().split('\n');
-  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,,paired difference by case,ET,,,FLAIR / T1gd / T2,2,-0.2000,-0.3000,-0.1000,0.5000,flair');
+  expect(rows).toContain('FLAIR only,"flair,flair,flair",tiny,true,regions,3,,paired difference by case,ET,,,FLAIR / T1gd / T2,2,-0.2000,-0.3000,-0.1000,0.5000,flair,,');
   const md = comparisonMarkdown([a, b]);
   expect(md).toContain('| FLAIR only − FLAIR / T1gd / T2 | ET | 2 | -0.200 [-0.300, -0.100] | -0.200 | p = 0.500 |');
   expect(md).toContain('| FLAIR / T1gd / T2 (median) | 0.850 | 0.500 | 0.400 |');
@@ -72,6 +72,19 @@ it('pairs the cases: ET differences -0.3 and -0.1 give mean -0.2, a bootstrap in
   const one = (e: ExperimentRecord) => ({ ...e, cases: e.cases.slice(0, 1) });
   expect(comparisonCsv([one(a), one(b)])).not.toContain('paired difference');
   expect(comparisonMarkdown([one(a), one(b)])).not.toContain('Paired by case');
+});
+
+it('lists test cases’ volumes, predicted / true, in the CSV and the report; held-out cases have none', () => {
+  const tested: ExperimentRecord = {
+    ...a,
+    cases: [{ ...a.cases[0], evaluation: { kind: 'test case', trainCases: ['c9'] }, volumes: [{ region: 'WT', predictedMl: 41.25, truthMl: 39.772 }, { region: 'TC', predictedMl: 9.5, truthMl: 9.557 }, { region: 'ET', predictedMl: 0, truthMl: 6.159 }] }],
+  };
+  const other = { ...b, cases: b.cases.slice(0, 1) };
+  expect(comparisonCsv([tested, other])).toContain(',WT,0.9000,4.00,,,,,,,flair t1ce t2,41.250,39.772\n');
+  const md = comparisonMarkdown([tested, other]);
+  expect(md).toContain('| FLAIR / T1gd / T2 | c1 | 41.3 / 39.8 | 9.5 / 9.6 | 0.0 / 6.2 |');
+  expect(comparisonHtml([tested, other])).toContain('<h2>Volumes</h2>');
+  expect(comparisonMarkdown([a, b])).not.toContain('## Volumes');
 });
 
 it('the summaries state the model, that its weights are random, the mappings, the split and the numbers', () => {
@@ -139,7 +152,7 @@ it('a region absent from both masks is not scored: left out of means, counted, w
   expect(formatMeanSd({ mean: NaN, sd: NaN, n: 0, absent: 3 })).toBe('absent');
   expect(formatDice(null)).toBe('absent');
   // The CSV leaves the cell empty (a number column stays numeric); the Markdown per-case table says absent.
-  expect(comparisonCsv([x]).split('\n')).toContain('x,"flair,t1ce,t2",tiny,true,regions,3,c2,held-out slices 10-12,ET,,2.00,,,,,,,');
+  expect(comparisonCsv([x]).split('\n')).toContain('x,"flair,t1ce,t2",tiny,true,regions,3,c2,held-out slices 10-12,ET,,2.00,,,,,,,,,');
   expect(comparisonMarkdown([x, y])).toMatch(/\| x \| c2 \| held-out slices 10-12 \| 0\.800 \| 0\.400 \| absent \|/);
 });
 

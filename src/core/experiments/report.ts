@@ -32,21 +32,23 @@ function evaluationText(c: CaseOutcome): string {
  * interval, Wilcoxon p), so the CSV holds everything the report's tables show.
  */
 export function comparisonCsv(experiments: ExperimentRecord[]): string {
-  const header = ['experiment', 'mapping', 'model', 'random_weights', 'task', 'seed', 'case', 'evaluation', 'region', 'dice', 'hd95_mm', 'versus', 'pairs', 'mean_difference', 'ci95_low', 'ci95_high', 'wilcoxon_p', 'modalities_read'];
+  const header = ['experiment', 'mapping', 'model', 'random_weights', 'task', 'seed', 'case', 'evaluation', 'region', 'dice', 'hd95_mm', 'versus', 'pairs', 'mean_difference', 'ci95_low', 'ci95_high', 'wilcoxon_p', 'modalities_read', 'volume_ml_predicted', 'volume_ml_true'];
   const lines = [header.join(',')];
   const about = (e: ExperimentRecord) => [e.name, e.mapping, e.model.name, e.model.randomWeights, e.settings.task, e.settings.seed];
-  // Last, so the columns before it keep their places for scripts that read them by position.
+  // Last, so the columns before them keep their places for scripts that read them by position.
+  const ml = (x: number | null | undefined) => (x === null || x === undefined ? null : x.toFixed(3));
   const reads = (e: ExperimentRecord) => (e.inputs ? e.inputs.modalities.join(' ') + (e.inputs.voxelInputsFixed ? ' (voxel inputs held fixed)' : '') : null);
   for (const e of experiments) {
     for (const c of e.cases) {
       for (const s of c.scores) {
-        lines.push([...about(e), c.id, evaluationText(c), s.region, s.dice === null ? null : s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2), null, null, null, null, null, null, reads(e)].map(csvCell).join(','));
+        const v = c.volumes?.find((x) => x.region === s.region);
+        lines.push([...about(e), c.id, evaluationText(c), s.region, s.dice === null ? null : s.dice.toFixed(4), s.hd95 === null ? null : s.hd95.toFixed(2), null, null, null, null, null, null, reads(e), ml(v?.predictedMl), ml(v?.truthMl)].map(csvCell).join(','));
       }
     }
   }
   for (const p of experiments.length > 1 ? pairedRows(compareExperiments(experiments)) : []) {
     const fixed = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : null);
-    lines.push([...about(p.experiment), null, 'paired difference by case', p.region, null, null, p.versus.name, p.d.n, fixed(p.d.mean), fixed(p.d.ci95[0]), fixed(p.d.ci95[1]), p.d.wilcoxonP === null ? null : p.d.wilcoxonP.toPrecision(4), reads(p.experiment)].map(csvCell).join(','));
+    lines.push([...about(p.experiment), null, 'paired difference by case', p.region, null, null, p.versus.name, p.d.n, fixed(p.d.mean), fixed(p.d.ci95[0]), fixed(p.d.ci95[1]), p.d.wilcoxonP === null ? null : p.d.wilcoxonP.toPrecision(4), reads(p.experiment), null, null].map(csvCell).join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -217,6 +219,20 @@ function tableRows(t: ComparisonTable): { head: string[]; rows: string[][] } {
   return { head, rows };
 }
 
+/** Test cases' region volumes, predicted / true (mL); none for held-out slices. */
+function volumeRows(experiments: ExperimentRecord[]): string[][] {
+  return experiments.flatMap((e) =>
+    e.cases
+      .filter((c) => c.volumes)
+      .map((c) => [e.name, c.id, ...scoredRegions(experiments).map((id) => {
+        const v = c.volumes!.find((x) => x.region === id);
+        return v ? `${v.predictedMl.toFixed(1)} / ${v.truthMl === null ? '–' : v.truthMl.toFixed(1)}` : '';
+      })]),
+  );
+}
+
+const VOLUME_CAPTION = 'Volume (mL) of each region in each test case, predicted / in the label map.';
+
 function perCaseRows(experiments: ExperimentRecord[]): string[][] {
   return experiments.flatMap((e) => e.cases.map((c) => [e.name, c.id, evaluationText(c), ...scoredRegions(experiments).map((id) => {
     const s = c.scores.find((x) => x.region === id);
@@ -242,6 +258,7 @@ export function comparisonMarkdown(experiments: ExperimentRecord[]): string {
     '',
     md(['Experiment', 'Case', 'Evaluated on', ...scoredRegions(experiments).map((r) => `Dice ${r}`)], perCaseRows(experiments)),
     '',
+    ...(volumeRows(experiments).length ? ['## Volumes', '', VOLUME_CAPTION, '', md(['Experiment', 'Case', ...scoredRegions(experiments)], volumeRows(experiments)), ''] : []),
   ].join('\n');
 }
 
@@ -264,6 +281,7 @@ ${pairedRows(t).length ? `<h2>Paired by case</h2><p>${esc(PAIRED_CAPTION)}</p>${
 ${t.cases.map((id) => `<h3>${esc(id)}</h3>${sliceCurvesSvg(experiments, id)}`).join('\n')}
 <h2>Per case</h2>
 ${table(['Experiment', 'Case', 'Evaluated on', ...scoredRegions(experiments).map((r) => `Dice ${r}`)], perCaseRows(experiments))}
+${volumeRows(experiments).length ? `<h2>Volumes</h2><p>${esc(VOLUME_CAPTION)}</p>${table(['Experiment', 'Case', ...scoredRegions(experiments)], volumeRows(experiments))}` : ''}
 <p>Made by DINOv2 Segmentation Studio on ${esc(new Date().toISOString().slice(0, 10))}; the data never left the machine it ran on.</p>
 </body></html>
 `;
