@@ -9,7 +9,7 @@ import { SCREENSHOTS, SMALL_CASE } from './paths.ts';
 
 test.beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));
 
-test('a T1 written 6° and 4.1 mm off (its header, by nibabel) is aligned to the FLAIR by elastix in the worker; the checkerboard shows it; Undo puts it back', async ({ page }) => {
+test('a T1 written 6° and 4.1 mm off (its header, by nibabel) is aligned to the FLAIR by elastix in a worker; Cancel stops it; the checkerboard shows it; Undo puts it back', async ({ page }) => {
   test.setTimeout(300_000);
   const moved = join(mkdtempSync(join(tmpdir(), 'moved-')), 'synthetic-5_t1.nii.gz');
   execFileSync('/usr/bin/python3', ['-c', `
@@ -29,6 +29,13 @@ nib.save(j, sys.argv[2])`, join(SMALL_CASE, 'synthetic-5_t1.nii.gz'), moved]);
   await expect.poll(async () => (await canvasPixels(page)).variance, { timeout: 30_000 }).toBeGreaterThan(100);
   const before = (await canvasPixels(page)).png;
   await page.getByTestId('viewer-canvas').screenshot({ path: join(SCREENSHOTS, 'alignment-before.png') });
+
+  // Cancel ends the registration's own worker: the case stays as it was.
+  await page.getByTestId('alignment-t1').getByRole('button', { name: 'Align' }).click();
+  await expect(page.getByTestId('alignment-t1')).toContainText(/aligning… \d+ s/);
+  await page.getByTestId('alignment-t1').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('Aligning T1 was cancelled; the case is as it was.')).toBeVisible();
+  await expect(page.getByTestId('alignment-t1')).toContainText('T1: as its header places it');
 
   const started = Date.now();
   await page.getByTestId('alignment-t1').getByRole('button', { name: 'Align' }).click();

@@ -230,5 +230,3 @@ export function setAlignment(name: string, alignment: Alignment | undefined): bo
   void updateKept((r) => ({ ...r, alignments: Object.fromEntries(candidate.filter((f) => f.alignment).map((f) => [f.name, f.alignment!])) }));
   return true;
 }
-
-export { setProgress as setCaseProgress };

@@ -1,8 +1,6 @@
 /// <reference lib="webworker" />
 /** The compute worker: reads files, generates cases, and owns the backbone. */
 import { writeDicomSeg } from '../core/dicom/seg.ts';
-import { registerRigid } from '../core/registration/rigid.ts';
-import { workerElastix } from './elastix.ts';
 import type { CaseVolumes } from '../core/case/case.ts';
 import { readCaseFiles, readCaseInput } from '../core/case/load.ts';
 import { regionReadout } from '../core/metrics/readout.ts';
@@ -90,16 +88,6 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
   simulateBackendFailure() {
     simulateBackendFailure();
     return [{}, []];
-  },
-  async align({ fixed, moving, affine }, { progress }) {
-    const c = theCase();
-    const missing = [fixed, moving].find((m) => !c.volumes[m]);
-    if (missing) throw new Error(`the case has no ${missing}`);
-    progress({ status: 'initiate', task: 'Aligning (elastix, rigid): a few seconds to a minute' });
-    const started = performance.now();
-    const image = (m: typeof fixed) => ({ dims: c.dims, spacing: c.spacing, data: c.volumes[m]! });
-    const transform = await registerRigid(image(fixed), image(moving), affine, workerElastix);
-    return [{ transform, seconds: (performance.now() - started) / 1000 }, []];
   },
   dicomSeg({ labels, dims, affine, source, segments, algorithm, description, placement }) {
     const seg = writeDicomSeg({ dims, affine, data: labels }, source, { segments, seriesDescription: description, algorithm, placement });

@@ -28,6 +28,7 @@ import type { ClassScore } from '../core/scribbles/scores.ts';
 import type { ScribbleTrace } from '../core/experiments/record.ts';
 import type { CaseSplit } from '../core/dataset/split.ts';
 import type { DicomSource } from '../core/dicom/source.ts';
+import type { GridImage } from '../core/registration/rigid.ts';
 import type { SegOptions } from '../core/dicom/seg.ts';
 import type { Segment } from '../core/dicom/segments.ts';
 
@@ -186,8 +187,6 @@ export interface RequestMap {
   dropFeatures: { keys: string[] };
   /** Train on some cases of a workspace, test on others, one run per variant. */
   datasetCompare: { train: DatasetCaseFiles[]; test: DatasetCaseFiles[]; variants: Variant[]; settings: ComparisonSettings; split: CaseSplit };
-  /** A rigid registration of two of the case's sequences on its grid (elastix); the world transform from fixed to moving. */
-  align: { fixed: Modality; moving: Modality; affine: number[] };
   /** A label volume on the case's grid as a DICOM SEG citing the source series (made here: it samples every source pixel). */
   dicomSeg: { labels: Uint8Array; dims: Dims3; affine: number[]; source: DicomSource; segments: Segment[]; algorithm: SegOptions['algorithm']; description: string; placement?: number[] };
 }
@@ -229,8 +228,15 @@ export interface ResultMap {
   dropFeatures: Record<string, never>;
   datasetCompare: { runs: { record: ExperimentRecord; predictions: Record<string, Uint8Array> }[] };
   dicomSeg: { bytes: Uint8Array; frames: number; segments: string[] };
-  align: { transform: number[]; seconds: number };
 }
+
+/** The registration worker's one message each way: two images on the case's grid, the world transform from fixed to moving. */
+export interface RegistrationRequest {
+  fixed: GridImage;
+  moving: GridImage;
+  affine: number[];
+}
+export type RegistrationResponse = { transform: number[]; seconds: number } | { error: string };
 
 /** Live state of a long request: the training run, or a scribble round's first look at the slice. */
 export type WorkerUpdate = TrainingUpdate | { kind: 'scribbleSlice'; slice: SlicePrediction } | DatasetCaseUpdate;

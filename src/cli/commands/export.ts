@@ -18,8 +18,8 @@ export const exportHelp = `export --case DIR --labels L.nii.gz --format dicom-se
 function gridFile(c: BratsCase, args: ParsedArgs) {
   const role = args.flags.has('grid') ? flag(args, 'grid') : undefined;
   if (role !== undefined && !(MODALITIES as readonly string[]).includes(role)) throw new UsageError(`--grid ${role}: one of ${MODALITIES.join(', ')}`);
-  const file = exportFile(c, role && c.files.find((f) => f.role === role)?.name);
-  if (!file || (role && file.role !== role)) throw new Error(role ? `case ${c.id} has no ${shortRoleLabel(role as Modality)}` : `case ${c.id} is on an isotropic grid: choose the sequence to export onto with --grid`);
+  const file = role ? c.files.find((f) => f.role === role) : exportFile(c);
+  if (!file) throw new Error(role ? `case ${c.id} has no ${shortRoleLabel(role as Modality)}` : `case ${c.id} is on an isotropic grid: choose the sequence to export onto with --grid`);
   return file;
 }
 

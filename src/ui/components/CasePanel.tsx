@@ -1,8 +1,8 @@
 import { MODALITIES, ROLE_LABELS, type Modality } from '../../core/case/roles.ts';
 import { formatReference, parseReference } from '../../core/case/referenceGrid.ts';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { exportFile, exportGrids } from '../../core/case/exportGrid.ts';
-import { alignToReference, undoAlignment } from '../../state/alignment.ts';
+import { alignToReference, cancelAlignment, undoAlignment, useAlignment } from '../../state/alignment.ts';
 import { forgetKeptCase, refreshKept, reopenKeptCase, setExportGrid, setReference, useCase } from '../../state/case.ts';
 import { setBackground, setCheckerboard, useView } from '../../state/view.ts';
 import { LabelControls } from './LabelControls.tsx';
@@ -124,7 +124,14 @@ export function CasePanel() {
 /** Each sequence against the reference: align it (elastix, rigid) or undo, with what the alignment moved. */
 function AlignmentRows({ gridRole, present }: { gridRole: Modality; present: Modality[] }) {
   const files = useCase((s) => s.files);
-  const busy = useCase((s) => s.progress !== null);
+  const { running, since } = useAlignment();
+  // elastix reports no progress of its own: the seconds it has run, once a second.
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, [running]);
   return (
     <div className="alignment" data-testid="alignment">
       <span className="hint">Aligned to {ROLE_LABELS[gridRole]} (the patient may move between series):</span>
@@ -135,12 +142,19 @@ function AlignmentRows({ gridRole, present }: { gridRole: Modality; present: Mod
           return (
             <div key={m} className="row" data-testid={`alignment-${m}`}>
               <span>
-                {ROLE_LABELS[m]}: {a ? `aligned, ${a.rotationDeg.toFixed(2)}° and ${a.shiftMm.toFixed(2)} mm` : 'as its header places it'}
+                {ROLE_LABELS[m]}:{' '}
+                {running === m ? `aligning… ${Math.round((Date.now() - since) / 1000)} s` : a ? `aligned, ${a.rotationDeg.toFixed(2)}° and ${a.shiftMm.toFixed(2)} mm` : 'as its header places it'}
               </span>
-              <button type="button" disabled={busy} onClick={() => void alignToReference(m)} title="Rigid registration (elastix, mutual information) to the reference, in this browser">
-                {a ? 'Align again' : 'Align'}
-              </button>
-              {a && (
+              {running === m ? (
+                <button type="button" onClick={cancelAlignment}>
+                  Cancel
+                </button>
+              ) : (
+                <button type="button" disabled={running !== null} onClick={() => void alignToReference(m)} title="Rigid registration (elastix, mutual information) to the reference, in this browser">
+                  {a ? 'Align again' : 'Align'}
+                </button>
+              )}
+              {a && running !== m && (
                 <button type="button" onClick={() => undoAlignment(m)}>
                   Undo
                 </button>
