@@ -64,16 +64,16 @@ export function nameWithinCase(name: string, names: string[]): string {
   return names.length > 1 && prefix.length > 3 && name.startsWith(prefix) && rest.length > 3 ? `…${rest}` : name;
 }
 
-/**
- * Puts files together as one case: one file per role, every volume on one reference grid (files
- * on other grids resampled onto it through world coordinates), and the label map in the studio's
- * convention.
- */
 /** A file where its alignment says its anatomy lies (its header kept for exports onto its own grid). */
 function placed(f: CaseFile): CaseFile {
   return f.alignment ? { ...f, volume: { ...f.volume, affine: correctedAffine(f.alignment.transform, f.volume.affine) } } : f;
 }
 
+/**
+ * Puts files together as one case: one file per role, every volume on one reference grid (files
+ * on other grids resampled onto it through world coordinates), and the label map in the studio's
+ * convention.
+ */
 export function assembleCase(files: CaseFile[], options: { id?: string; convention?: LabelConvention; reference?: ReferenceChoice } = {}): BratsCase {
   // Alternatives are checked when chosen: a stray one on another grid must not refuse the case.
   const used = files.filter((f) => f.role !== 'ignore' && f.role !== 'altseg').map(placed);
