@@ -5,7 +5,6 @@
 import { type BratsCase, referenceVolume } from '../core/case/case.ts';
 import type { CaseFile } from '../core/case/caseFile.ts';
 import { exportFile } from '../core/case/exportGrid.ts';
-import { invertAffine } from '../core/geometry/affine.ts';
 import { ROLE_LABELS, type Modality } from '../core/case/roles.ts';
 import type { SegOptions } from '../core/dicom/seg.ts';
 import type { Segment } from '../core/dicom/segments.ts';
@@ -34,7 +33,7 @@ export async function exportDicomSeg(labels: Uint8Array, segments: Segment[], al
   const ref = referenceVolume(c);
   const series = file.dicom!.seriesDescription ?? file.name;
   try {
-    const seg = await computeClient().request('dicomSeg', { labels: labels.slice(), dims: ref.dims, affine: ref.affine, source: file.dicom!, segments, algorithm, description: `${what} (dino-seg-studio) on ${series}`, ...(file.alignment ? { placement: invertAffine(file.alignment.transform) } : {}) });
+    const seg = await computeClient().request('dicomSeg', { labels: labels.slice(), dims: ref.dims, affine: ref.affine, source: file.dicom!, segments, algorithm, description: `${what} (dino-seg-studio) on ${series}`, alignment: file.alignment });
     report('info', `DICOM SEG of the ${what.toLowerCase()}: ${seg.frames} frames on the ${ROLE_LABELS[file.role as Modality] ?? file.role} series "${series}" (${seg.segments.join(', ')}). It carries that series' patient and study, so a PACS files it with the study.`, 'dicom-seg');
     return { name: `${c.id}_${what.toLowerCase().replace(/\W+/g, '-')}.seg.dcm`, bytes: seg.bytes };
   } catch (e) {

@@ -89,8 +89,8 @@ const handlers: { [K in keyof RequestMap]: Handler<K> } = {
     simulateBackendFailure();
     return [{}, []];
   },
-  dicomSeg({ labels, dims, affine, source, segments, algorithm, description, placement }) {
-    const seg = writeDicomSeg({ dims, affine, data: labels }, source, { segments, seriesDescription: description, algorithm, placement });
+  dicomSeg({ labels, dims, affine, source, segments, algorithm, description, alignment }) {
+    const seg = writeDicomSeg({ dims, affine, data: labels }, source, { segments, seriesDescription: description, algorithm, alignment });
     return [{ bytes: seg.bytes, frames: seg.frames, segments: seg.segments.map((x) => x.label) }, [seg.bytes.buffer as ArrayBuffer]];
   },
   setCase(c) {

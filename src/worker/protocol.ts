@@ -28,6 +28,7 @@ import type { ClassScore } from '../core/scribbles/scores.ts';
 import type { ScribbleTrace } from '../core/experiments/record.ts';
 import type { CaseSplit } from '../core/dataset/split.ts';
 import type { DicomSource } from '../core/dicom/source.ts';
+import type { Alignment } from '../core/case/caseFile.ts';
 import type { GridImage } from '../core/registration/rigid.ts';
 import type { SegOptions } from '../core/dicom/seg.ts';
 import type { Segment } from '../core/dicom/segments.ts';
@@ -188,7 +189,7 @@ export interface RequestMap {
   /** Train on some cases of a workspace, test on others, one run per variant. */
   datasetCompare: { train: DatasetCaseFiles[]; test: DatasetCaseFiles[]; variants: Variant[]; settings: ComparisonSettings; split: CaseSplit };
   /** A label volume on the case's grid as a DICOM SEG citing the source series (made here: it samples every source pixel). */
-  dicomSeg: { labels: Uint8Array; dims: Dims3; affine: number[]; source: DicomSource; segments: Segment[]; algorithm: SegOptions['algorithm']; description: string; placement?: number[] };
+  dicomSeg: { labels: Uint8Array; dims: Dims3; affine: number[]; source: DicomSource; segments: Segment[]; algorithm: SegOptions['algorithm']; description: string; alignment?: Alignment };
 }
 
 export interface ResultMap {

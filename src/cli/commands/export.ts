@@ -4,7 +4,6 @@ import { type BratsCase, referenceVolume } from '../../core/case/case.ts';
 import { exportFile, exportLabels } from '../../core/case/exportGrid.ts';
 import { MODALITIES, type Modality, shortRoleLabel } from '../../core/case/roles.ts';
 import { writeDicomSeg } from '../../core/dicom/seg.ts';
-import { invertAffine } from '../../core/geometry/affine.ts';
 import { taskSegments } from '../../core/dicom/segments.ts';
 import { defaultTask, type Task } from '../../core/heads/tasks.ts';
 import { flag, type ParsedArgs, UsageError } from '../args.ts';
@@ -44,7 +43,7 @@ export async function exportCase(args: ParsedArgs): Promise<unknown> {
     segments: taskSegments(task),
     seriesDescription: `Segmentation (dino-seg-studio) on ${file.dicom.seriesDescription ?? file.name}`,
     algorithm: { type: 'AUTOMATIC', name: 'dino-seg-studio' },
-    ...(file.alignment ? { placement: invertAffine(file.alignment.transform) } : {}),
+    alignment: file.alignment,
   });
   writeFileSync(out, seg.bytes);
   return { format, out, grid: file.name, series: file.dicom.seriesInstanceUid, frames: seg.frames, segments: seg.segments.map((s) => s.label), bytes: seg.bytes.length };

@@ -10,6 +10,7 @@ import { type Affine, applyAffine, invertAffine, multiply } from '../geometry/af
 import type { Dims3 } from '../geometry/orientation.ts';
 import type { DicomSource } from './source.ts';
 import type { Code, Segment } from './segments.ts';
+import type { Alignment } from '../case/caseFile.ts';
 import { version as STUDIO_VERSION } from '../../../package.json';
 
 export interface LabelGrid {
@@ -29,8 +30,8 @@ export interface SegOptions {
   softwareVersion?: string;
   /** Fixed for reproducible tests; default now. */
   date?: Date;
-  /** Where the source's images really lie, from the world their headers give (a sequence aligned to the reference); default: where they say. */
-  placement?: Affine;
+  /** The source sequence's alignment to the reference: its images' anatomy lies at transform^-1 of where their headers place them. */
+  alignment?: Pick<Alignment, 'transform'>;
 }
 
 const SEG_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
@@ -104,7 +105,8 @@ const timeText = (d: Date) => d.toISOString().slice(11, 19).replace(/:/g, '');
 export function writeDicomSeg(grid: LabelGrid, source: DicomSource, options: SegOptions): { bytes: Uint8Array; frames: number; segments: Segment[] } {
   if (source.unusable) throw new Error(`a DICOM SEG cannot cite the series ${source.seriesDescription ?? source.seriesInstanceUid}: ${source.unusable}`);
   const images = imagesInOrder(source);
-  const onImages = images.map((im) => labelsOnImage(grid, source, im.position, options.placement));
+  const placement = options.alignment && invertAffine(options.alignment.transform);
+  const onImages = images.map((im) => labelsOnImage(grid, source, im.position, placement));
   // Only segments with voxels, and only the frames that hold some (as highdicom and dcmqi write them).
   const frames: { segment: number; image: number; bits: Uint8Array }[] = [];
   const segments = options.segments.filter((s) => onImages.some((l) => l.includes(s.value)));
