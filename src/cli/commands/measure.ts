@@ -1,6 +1,6 @@
 /** `measure`: a label map's read-out, as a clinician reports it (volumes in mL, RANO diameters). */
 import { referenceVolume } from '../../core/case/case.ts';
-import { readoutJson, regionReadout, volumeMl } from '../../core/metrics/readout.ts';
+import { readoutJson, regionReadout, rounded, volumeMl } from '../../core/metrics/readout.ts';
 import { caseLabels } from './caseLabels.ts';
 import { flag, type ParsedArgs } from '../args.ts';
 import { caseIdOfInputs } from '../files.ts';
@@ -8,7 +8,6 @@ import { readCaseWithDicom, readOptions, ROLE_FLAG, roleOverrides } from './runS
 
 export const measureHelp = `measure --case DIR --labels L.nii.gz ${ROLE_FLAG}   volumes (mL) of each label and region of L (on the case's reference grid, as reslice writes it) and RANO diameters of each region`;
 
-const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
 export async function measure(args: ParsedArgs): Promise<unknown> {
   const dir = flag(args, 'case');
@@ -19,8 +18,8 @@ export async function measure(args: ParsedArgs): Promise<unknown> {
   const byValue = (v: number) => Uint8Array.from(labels.data, (x) => (x === v ? 1 : 0));
   return {
     case: c.id,
-    grid: { reference: c.grid.reference, dims: ref.dims, spacing: ref.spacing.map((s) => round(s, 4)) },
-    labels: Object.fromEntries(values.map((v) => [v, { volumeMl: round(volumeMl(byValue(v), ref.spacing), 3) }])),
+    grid: { reference: c.grid.reference, dims: ref.dims, spacing: ref.spacing.map((s) => rounded(s, 4)) },
+    labels: Object.fromEntries(values.map((v) => [v, { volumeMl: rounded(volumeMl(byValue(v), ref.spacing), 3) }])),
     regions: readoutJson(regionReadout(labels.data, ref.dims, ref.spacing)),
   };
 }

@@ -10,6 +10,7 @@ import { caseIdOfInputs } from '../files.ts';
 import { alignAll, onCaseGrid } from '../../core/registration/alignCase.ts';
 import { shortRoleLabel } from '../../core/case/roles.ts';
 import { nodeElastix } from '../elastix.ts';
+import { rounded } from '../../core/metrics/readout.ts';
 import { readCaseWithDicom, readOptions, ROLE_FLAG, roleOverrides } from './runSetup.ts';
 
 export const resliceHelp = `reslice PATH... --out DIR [--register] ${ROLE_FLAG}   write every sequence (and the label map) on the case's reference grid as DIR/flair.nii.gz, ... with DIR/case.json; --register first aligns each sequence to the reference (rigid, elastix) and records the transforms`;
@@ -34,8 +35,7 @@ export async function reslice(args: ParsedArgs): Promise<unknown> {
   const write = (file: string, role: string, from: string, values: Float32Array, datatype: 2 | 16) => {
     writeFileSync(join(out, file), exportLikeSource(like, values, { datatype, descrip: `dino-seg-studio ${role} on the ${c.grid.reference} grid` }));
     const a = c.files.find((f) => f.name === from)?.alignment;
-    const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-    written.push({ file, role, from, resampled: c.grid.resampled.includes(from), ...(a ? { alignment: { to: a.to, rotationDeg: round(a.rotationDeg, 3), shiftMm: round(a.shiftMm, 3), transform: a.transform.map((x) => round(x, 6)) } } : {}) });
+    written.push({ file, role, from, resampled: c.grid.resampled.includes(from), ...(a ? { alignment: { to: a.to, rotationDeg: rounded(a.rotationDeg, 3), shiftMm: rounded(a.shiftMm, 3), transform: a.transform.map((x) => rounded(x, 6)) } } : {}) });
   };
   for (const m of MODALITIES) {
     const v = c.modalities[m];

@@ -15,6 +15,7 @@ import type { HeadSettings } from '../heads/headSettings.ts';
 import type { CaseSplit } from '../dataset/split.ts';
 import type { AdapterSettings } from '../adapters/create.ts';
 import type { RunInputs } from './inputs.ts';
+import { rounded } from '../metrics/readout.ts';
 
 export const EXPERIMENT_FORMAT = 'dino-seg-studio/experiment@1';
 
@@ -45,10 +46,8 @@ export interface RegionVolume {
   truthMl: number | null;
 }
 
-const ml = (x: number) => Math.round(x * 1000) / 1000;
-
 /** Volumes as the CLI's JSON gives them: per region, predicted and true mL to 3 decimals. */
-export const volumesJson = (volumes: RegionVolume[]) => Object.fromEntries(volumes.map((v) => [v.region, { predictedMl: ml(v.predictedMl), truthMl: v.truthMl === null ? null : ml(v.truthMl) }]));
+export const volumesJson = (volumes: RegionVolume[]) => Object.fromEntries(volumes.map((v) => [v.region, { predictedMl: rounded(v.predictedMl, 3), truthMl: v.truthMl === null ? null : rounded(v.truthMl, 3) }]));
 
 export interface ExperimentRecord {
   format: typeof EXPERIMENT_FORMAT;

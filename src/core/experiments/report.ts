@@ -243,6 +243,7 @@ function perCaseRows(experiments: ExperimentRecord[]): string[][] {
 export function comparisonMarkdown(experiments: ExperimentRecord[]): string {
   const t = compareExperiments(experiments);
   const { head, rows } = tableRows(t);
+  const volumes = volumeRows(experiments);
   const md = (h: string[], r: string[][]) => [`| ${h.join(' | ')} |`, `|${h.map(() => '---').join('|')}|`, ...r.map((x) => `| ${x.join(' | ')} |`)].join('\n');
   return [
     '# Comparison',
@@ -258,13 +259,14 @@ export function comparisonMarkdown(experiments: ExperimentRecord[]): string {
     '',
     md(['Experiment', 'Case', 'Evaluated on', ...scoredRegions(experiments).map((r) => `Dice ${r}`)], perCaseRows(experiments)),
     '',
-    ...(volumeRows(experiments).length ? ['## Volumes', '', VOLUME_CAPTION, '', md(['Experiment', 'Case', ...scoredRegions(experiments)], volumeRows(experiments)), ''] : []),
+    ...(volumes.length ? ['## Volumes', '', VOLUME_CAPTION, '', md(['Experiment', 'Case', ...scoredRegions(experiments)], volumes), ''] : []),
   ].join('\n');
 }
 
 export function comparisonHtml(experiments: ExperimentRecord[]): string {
   const t = compareExperiments(experiments);
   const { head, rows } = tableRows(t);
+  const volumes = volumeRows(experiments);
   const esc = escapeXml;
   const table = (h: string[], r: string[][]) =>
     `<table><thead><tr>${h.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead><tbody>${r.map((x) => `<tr>${x.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
@@ -281,7 +283,7 @@ ${pairedRows(t).length ? `<h2>Paired by case</h2><p>${esc(PAIRED_CAPTION)}</p>${
 ${t.cases.map((id) => `<h3>${esc(id)}</h3>${sliceCurvesSvg(experiments, id)}`).join('\n')}
 <h2>Per case</h2>
 ${table(['Experiment', 'Case', 'Evaluated on', ...scoredRegions(experiments).map((r) => `Dice ${r}`)], perCaseRows(experiments))}
-${volumeRows(experiments).length ? `<h2>Volumes</h2><p>${esc(VOLUME_CAPTION)}</p>${table(['Experiment', 'Case', ...scoredRegions(experiments)], volumeRows(experiments))}` : ''}
+${volumes.length ? `<h2>Volumes</h2><p>${esc(VOLUME_CAPTION)}</p>${table(['Experiment', 'Case', ...scoredRegions(experiments)], volumes)}` : ''}
 <p>Made by DINOv2 Segmentation Studio on ${esc(new Date().toISOString().slice(0, 10))}; the data never left the machine it ran on.</p>
 </body></html>
 `;

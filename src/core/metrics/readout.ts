@@ -111,7 +111,8 @@ export function regionReadout(labels: ArrayLike<number>, dims: Dims3, spacing: D
   });
 }
 
-const rounded = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+/** x to d decimals, as the read-out's JSON gives its numbers. */
+export const rounded = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** The read-out as the CLI's JSON gives it: per region, mL to 3 decimals, diameters to 0.1 mm. */
 export function readoutJson(readout: RegionReadout[]) {
